@@ -1,0 +1,1 @@
+"""The ``cobuild`` command line: one module per group of commands."""

@@ -1,0 +1,67 @@
+"""``cobuild``: the command line entry point.
+
+Each command group lives in its own module with a ``register(subparsers)``
+function; :data:`COMMAND_MODULES` lists them in the order ``--help`` shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from graph.errors import CobuildError
+
+COMMAND_MODULES = (
+    "cli.neo4j_cmd",
+    "cli.roster_cmds",
+    "cli.analysis_cmds",
+    "cli.explore_cmd",
+    "cli.api_cmds",
+)
+
+DESCRIPTION = """\
+cobuild —— 城市社区党建“共驻共建”关系图谱与缺口分析
+cobuild — co-building network of urban community party-building, and its gaps
+
+常用 Common tasks:
+  cobuild demo                      生成演示县并分析 / build and analyze the demo county
+  cobuild check 花名册.xlsx           检查花名册 / validate a roster
+  cobuild analyze 花名册.xlsx         找出缺口 / find the coverage gaps
+  cobuild import 花名册.xlsx          导入 Neo4j / import into Neo4j
+  cobuild neo4j start               启动本地 Neo4j / start the local Neo4j
+
+每个命令都有 --help / every command has --help.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cobuild",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令 commands")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CobuildError as e:
+        print(f"错误 error: {e.message_zh}\n          {e.message_en}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断 interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Build the co-building graph from a roster, with no database.
+
+The graph follows the contract in :mod:`graph.schema`: a ``MultiDiGraph``
+with node ids ``"<Label>:<code>"``. The Neo4j store reads back exactly the
+same graph (:func:`graph.store.load_graph`).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graph import schema
+from graph.roster import Roster, Row
+
+__all__ = ["roster_to_graph", "resolve_ref"]
+
+
+def resolve_ref(roster_codes: dict[str, set[str]], column: schema.Column, code: str,
+                table_key: str | None = None) -> str | None:
+    """The table a referenced ``code`` belongs to, or ``None`` when unknown.
+
+    ``table_key`` forces the table (a liaison's kind decides it); otherwise
+    the column's ``ref`` tables are tried in order.
+    """
+    candidates = (table_key,) if table_key else column.ref
+    for t in candidates:
+        if code in roster_codes.get(t, ()):
+            return t
+    return None
+
+
+def _node_props(t: schema.Table, row: Row) -> dict:
+    props = {}
+    for c in t.columns:
+        if c.type in ("ref", "refs"):
+            continue
+        if c.key in row.values:
+            props[c.key] = row.values[c.key]
+    return props
+
+
+def roster_to_graph(roster: Roster) -> nx.MultiDiGraph:
+    """The graph of a (valid) roster.
+
+    Examples
+    --------
+    >>> from graph.roster import Roster
+    >>> r = Roster()
+    >>> _ = r.add("streets", {"code": "S1", "name": "城关街道"})
+    >>> _ = r.add("communities", {"code": "C1", "name": "东关社区", "street": "S1"})
+    >>> G = roster_to_graph(r)
+    >>> sorted(G.nodes), list(G.edges(keys=True))
+    (['Community:C1', 'Street:S1'], [('Community:C1', 'Street:S1', 'IN')])
+    """
+    G = nx.MultiDiGraph()
+    codes = {t.key: roster.codes(t.key) for t in schema.TABLES if t.node}
+
+    for t in schema.TABLES:
+        if not t.node:
+            continue
+        for row in roster.rows(t.key):
+            G.add_node(schema.node_id(t.node, row["code"]), label=t.node, **_node_props(t, row))
+
+    for t in schema.TABLES:
+        for row in roster.rows(t.key):
+            if t.node:
+                src = schema.node_id(t.node, row["code"])
+                for c in t.columns:
+                    if not c.rel or c.key not in row.values:
+                        continue
+                    values = row[c.key] if c.type == "refs" else [row[c.key]]
+                    for code in values:
+                        target_table = resolve_ref(codes, c, code)
+                        if target_table is None:
+                            continue  # the validator reports unknown codes
+                        dst = schema.node_id(schema.label_of_table(target_table), code)
+                        G.add_edge(src, dst, key=c.rel, type=c.rel)
+            else:
+                e = t.edge
+                s_col, t_col = t.column(e.source), t.column(e.target)
+                s_table = resolve_ref(codes, s_col, row[e.source])
+                t_table = resolve_ref(codes, t_col, row[e.target], e.target_table(row.values))
+                if s_table is None or t_table is None:
+                    continue
+                rel = e.rel_for(row.values)
+                props = {p: row.values[p] for p in e.properties if p in row.values}
+                G.add_edge(
+                    schema.node_id(schema.label_of_table(s_table), row[e.source]),
+                    schema.node_id(schema.label_of_table(t_table), row[e.target]),
+                    key=schema.edge_key(rel, props),
+                    type=rel,
+                    **props,
+                )
+    return G

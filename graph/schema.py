@@ -1,0 +1,699 @@
+"""The co-building domain, declared once.
+
+Everything else is derived from the declarations in this module:
+
+* the roster format (tables, columns, Chinese headers and English aliases,
+  required markers, value sets) read by :mod:`loaders`;
+* the graph: node kinds (Neo4j labels, NetworkX ``label`` attribute),
+  relationship kinds (Neo4j types, NetworkX ``type`` edge attribute) and their
+  properties;
+* the Neo4j uniqueness constraints (one per node kind, on ``code``);
+* the labels and legend the explorer, the reports and the API show.
+
+Graph contract (shared by the roster builder, the Neo4j store and the
+analysis):
+
+* a :class:`networkx.MultiDiGraph`;
+* node id ``"<Label>:<code>"`` (``"Unit:U001"``) -- codes are unique per table
+  only, so the label is part of the id;
+* node attributes: ``label``, ``code``, ``name`` and the node kind's other
+  properties, each under its English column key (``kind``, ``phone`` ...);
+  dates are :class:`datetime.date`, yes/no are ``bool``, absent values are
+  left out (never ``None``);
+* edge key: the relationship's ``key`` (see :func:`edge_key`); edge
+  attributes: ``type`` and the relationship kind's properties.
+
+Only this module names labels and relationship types; Cypher text takes
+them from here, never from input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+__all__ = [
+    "Member",
+    "ValueSet",
+    "Column",
+    "EdgeSpec",
+    "Table",
+    "NodeKind",
+    "RelKind",
+    "VALUE_SETS",
+    "UNIT_KIND",
+    "ORG_KIND",
+    "ROLE",
+    "POST_TYPE",
+    "LIAISON_KIND",
+    "PROJECT_STATUS",
+    "TABLES",
+    "TABLES_BY_KEY",
+    "NODE_KINDS",
+    "NODE_KINDS_BY_LABEL",
+    "REL_KINDS",
+    "REL_KINDS_BY_TYPE",
+    "COMMUNITY_ORG_KINDS",
+    "UNIT_ORG_KINDS",
+    "GRID_ORG_KINDS",
+    "STREET_ORG_KINDS",
+    "node_id",
+    "split_node_id",
+    "edge_key",
+    "table",
+    "node_kind",
+    "rel_kind",
+]
+
+
+# ---------------------------------------------------------------------------
+# Value sets
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """One allowed value: the stored English code and its Chinese word."""
+
+    code: str
+    zh: str
+    en: str
+
+    @property
+    def label(self) -> str:
+        """``"机关 agency"``: what a planner reads."""
+        return f"{self.zh} {self.en}"
+
+
+@dataclass(frozen=True)
+class ValueSet:
+    """A closed list of values a roster cell may take.
+
+    ``open`` value sets (职务 role) keep free text; only their members have a
+    meaning to the rules.
+    """
+
+    key: str
+    zh: str
+    en: str
+    members: tuple[Member, ...]
+    open: bool = False
+
+    def by_code(self, code: str) -> Member:
+        for m in self.members:
+            if m.code == code:
+                return m
+        raise KeyError(code)
+
+    def lookup(self, word: str) -> Member | None:
+        """The member a roster word stands for (Chinese word or English code,
+        case-insensitive), or ``None``."""
+        w = word.strip().casefold()
+        for m in self.members:
+            if w in (m.zh.casefold(), m.code.casefold(), m.en.casefold()):
+                return m
+        return None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(m.code for m in self.members)
+
+    def zh_of(self, code: str) -> str:
+        try:
+            return self.by_code(code).zh
+        except KeyError:
+            return code
+
+
+UNIT_KIND = ValueSet(
+    "unit_kind",
+    "单位类型",
+    "unit kind",
+    (
+        Member("agency", "机关", "government agency"),
+        Member("institution", "事业单位", "public institution"),
+        Member("soe", "国有企业", "state-owned enterprise"),
+        Member("private", "非公企业", "private enterprise"),
+        Member("social", "社会组织", "social organization"),
+        Member("property", "物业企业", "property-management company"),
+        Member("other", "其他", "other"),
+    ),
+)
+
+ORG_KIND = ValueSet(
+    "org_kind",
+    "党组织类型",
+    "party organization kind",
+    (
+        Member("street_committee", "街道党工委", "street party working committee"),
+        Member("community_committee", "社区党委", "community party committee"),
+        Member("community_general_branch", "社区党总支", "community general party branch"),
+        Member("community_branch", "社区党支部", "community party branch"),
+        Member("unit_committee", "单位党委", "unit party committee"),
+        Member("unit_general_branch", "单位党总支", "unit general party branch"),
+        Member("unit_branch", "单位党支部", "unit party branch"),
+        Member("joint_branch", "联合党支部", "joint party branch"),
+        Member("grid_branch", "网格党支部", "grid party branch"),
+        Member("grid_group", "网格党小组", "grid party group"),
+        Member("other", "其他", "other"),
+    ),
+)
+
+ROLE = ValueSet(
+    "role",
+    "职务",
+    "role",
+    (
+        Member("secretary", "书记", "secretary"),
+        Member("deputy_secretary", "副书记", "deputy secretary"),
+        Member("member", "委员", "committee member"),
+        Member("part_time_member", "兼职委员", "part-time committee member"),
+        Member("grid_leader", "网格长", "grid leader"),
+        Member("group_leader", "党小组长", "party group leader"),
+        Member("other", "其他", "other"),
+    ),
+    open=True,
+)
+
+POST_TYPE = ValueSet(
+    "post_type",
+    "任职类型",
+    "post type",
+    (
+        Member("own", "本职", "own post"),
+        Member("part_time", "兼职", "part-time post"),
+    ),
+)
+
+LIAISON_KIND = ValueSet(
+    "liaison_kind",
+    "联系类型",
+    "liaison kind",
+    (
+        Member("street_charge", "包抓街道", "county leader in charge of a street"),
+        Member("community_liaison", "联系社区", "county leader in touch with a community"),
+    ),
+)
+
+PROJECT_STATUS = ValueSet(
+    "project_status",
+    "项目状态",
+    "project status",
+    (
+        Member("planned", "计划", "planned"),
+        Member("active", "进行中", "active"),
+        Member("done", "已完成", "done"),
+    ),
+)
+
+VALUE_SETS: tuple[ValueSet, ...] = (
+    UNIT_KIND,
+    ORG_KIND,
+    ROLE,
+    POST_TYPE,
+    LIAISON_KIND,
+    PROJECT_STATUS,
+)
+
+#: Party organizations of a community (the community's 大党委 is one of these).
+COMMUNITY_ORG_KINDS = frozenset(
+    {"community_committee", "community_general_branch", "community_branch"}
+)
+#: Party organizations of resident units (own or joint).
+UNIT_ORG_KINDS = frozenset(
+    {"unit_committee", "unit_general_branch", "unit_branch", "joint_branch"}
+)
+GRID_ORG_KINDS = frozenset({"grid_branch", "grid_group"})
+STREET_ORG_KINDS = frozenset({"street_committee"})
+
+
+# ---------------------------------------------------------------------------
+# Roster tables and their columns
+# ---------------------------------------------------------------------------
+
+#: Column value types understood by the readers and the validator.
+COLUMN_TYPES = frozenset(
+    {
+        "code",  # the row's own identity: text, leading zeros kept
+        "text",
+        "ref",  # one code of another table (``ref`` names the table(s))
+        "refs",  # a list cell of codes
+        "date",
+        "bool",
+        "enum",  # a value of ``value_set``
+        "phone",  # personal data: masked unless the caller may see it
+        "credit_code",  # 统一社会信用代码: 18 characters
+    }
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One roster column.
+
+    ``rel`` names the relationship a ``ref``/``refs`` column becomes in the
+    graph (from this table's node to the referenced node). ``ref`` is a tuple
+    of table keys when the reference may point to more than one table (a
+    registration's subject is a person or a party organization); ``ref_by``
+    then names a sibling enum column that decides which (a liaison's kind).
+    """
+
+    key: str
+    zh: str
+    type: str
+    required: bool = False
+    ref: tuple[str, ...] = ()
+    value_set: ValueSet | None = None
+    rel: str | None = None
+    note_zh: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type not in COLUMN_TYPES:
+            raise ValueError(f"unknown column type {self.type!r}")
+        if self.type in ("ref", "refs") and not self.ref:
+            raise ValueError(f"column {self.key} needs ref")
+        if self.type == "enum" and self.value_set is None:
+            raise ValueError(f"column {self.key} needs value_set")
+
+    @property
+    def header(self) -> str:
+        """The Chinese header as the template writes it (``单位编码*``)."""
+        return self.zh + ("*" if self.required else "")
+
+
+@dataclass(frozen=True)
+class EdgeSpec:
+    """How a node-less table (posts, liaisons ...) becomes relationships.
+
+    ``rel`` is a type, or a mapping from the value of ``rel_by`` (an enum
+    column) to a type: a liaison of kind ``street_charge`` is ``IN_CHARGE_OF``.
+    ``target`` may reference several tables; ``target_by`` maps the
+    ``rel_by`` value to the table to look in.
+    """
+
+    source: str
+    target: str
+    rel: str | tuple[tuple[str, str], ...]
+    rel_by: str | None = None
+    target_by: tuple[tuple[str, str], ...] = ()
+    properties: tuple[str, ...] = ()
+
+    def rel_for(self, row: dict) -> str:
+        if isinstance(self.rel, str):
+            return self.rel
+        return dict(self.rel)[row[self.rel_by]]
+
+    def target_table(self, row: dict) -> str | None:
+        """The table the target code belongs to when it is decided by
+        ``rel_by`` (``None`` when the column's ``ref`` decides alone)."""
+        if not self.target_by:
+            return None
+        return dict(self.target_by)[row[self.rel_by]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A roster table (one sheet / one CSV file).
+
+    A table is either a node table (``node`` names the label, its ``code``
+    column is the identity) or an edge table (``edge`` says how each row
+    becomes a relationship).
+    """
+
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    optional: bool = False
+    node: str | None = None
+    edge: EdgeSpec | None = None
+
+    @property
+    def required_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(f"{self.key}.{key}")
+
+    @property
+    def file_names(self) -> tuple[str, str]:
+        """CSV file names this table may have: ``units.csv``, ``单位.csv``."""
+        return (f"{self.key}.csv", f"{self.zh}.csv")
+
+
+def _c(key, zh, type_="text", required=False, **kw) -> Column:
+    if "ref" in kw and isinstance(kw["ref"], str):
+        kw["ref"] = (kw["ref"],)
+    return Column(key, zh, type_, required, **kw)
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "streets",
+        "街道",
+        "streets",
+        (
+            _c("code", "街道编码", "code", True),
+            _c("name", "街道名称", "text", True),
+        ),
+        node="Street",
+    ),
+    Table(
+        "communities",
+        "社区",
+        "communities",
+        (
+            _c("code", "社区编码", "code", True),
+            _c("name", "社区名称", "text", True),
+            _c("street", "所属街道", "ref", True, ref="streets", rel="IN"),
+        ),
+        node="Community",
+    ),
+    Table(
+        "grids",
+        "网格",
+        "grids",
+        (
+            _c("code", "网格编码", "code", True),
+            _c("name", "网格名称", "text", True),
+            _c("community", "所属社区", "ref", True, ref="communities", rel="IN"),
+        ),
+        node="Grid",
+    ),
+    Table(
+        "units",
+        "单位",
+        "resident units",
+        (
+            _c("code", "单位编码", "code", True),
+            _c("name", "单位名称", "text", True),
+            _c("kind", "单位类型", "enum", True, value_set=UNIT_KIND),
+            _c("community", "所在社区", "ref", True, ref="communities", rel="IN"),
+            _c("credit_code", "统一社会信用代码", "credit_code"),
+        ),
+        node="Unit",
+    ),
+    Table(
+        "party_orgs",
+        "党组织",
+        "party organizations",
+        (
+            _c("code", "党组织编码", "code", True),
+            _c("name", "党组织名称", "text", True),
+            _c("kind", "党组织类型", "enum", True, value_set=ORG_KIND),
+            _c("parent", "上级党组织", "ref", ref="party_orgs", rel="UNDER"),
+            _c("units", "所属单位", "refs", ref="units", rel="BELONGS_TO",
+               note_zh="联合党支部填写多个单位编码,以“;”分隔"),
+            _c("community", "所属社区", "ref", ref="communities", rel="BELONGS_TO"),
+            _c("grid", "所属网格", "ref", ref="grids", rel="BELONGS_TO"),
+            _c("street", "所属街道", "ref", ref="streets", rel="BELONGS_TO"),
+            _c("member_of", "纳入", "refs", ref="party_orgs", rel="MEMBER_OF",
+               note_zh="纳入的社区大党委或街道大工委的党组织编码"),
+        ),
+        node="PartyOrg",
+    ),
+    Table(
+        "people",
+        "人员",
+        "people",
+        (
+            _c("code", "人员编码", "code", True),
+            _c("name", "姓名", "text", True),
+            _c("phone", "手机号", "phone"),
+            _c("party_member", "是否党员", "bool"),
+        ),
+        node="Person",
+    ),
+    Table(
+        "posts",
+        "任职",
+        "posts",
+        (
+            _c("person", "人员编码", "ref", True, ref="people"),
+            _c("org", "党组织编码", "ref", True, ref="party_orgs"),
+            _c("role", "职务", "enum", True, value_set=ROLE),
+            _c("post_type", "任职类型", "enum", True, value_set=POST_TYPE),
+            _c("start", "起始日期", "date"),
+            _c("end", "终止日期", "date"),
+        ),
+        edge=EdgeSpec("person", "org", "HOLDS", properties=("role", "post_type", "start", "end")),
+    ),
+    Table(
+        "liaisons",
+        "联系",
+        "county leaders' liaisons",
+        (
+            _c("person", "人员编码", "ref", True, ref="people"),
+            _c("kind", "联系类型", "enum", True, value_set=LIAISON_KIND),
+            _c("target", "对象编码", "ref", True, ref=("streets", "communities")),
+        ),
+        edge=EdgeSpec(
+            "person",
+            "target",
+            (("street_charge", "IN_CHARGE_OF"), ("community_liaison", "LIAISES_WITH")),
+            rel_by="kind",
+            target_by=(("street_charge", "streets"), ("community_liaison", "communities")),
+        ),
+    ),
+    Table(
+        "compounds",
+        "小区",
+        "residential compounds",
+        (
+            _c("code", "小区编码", "code", True),
+            _c("name", "小区名称", "text", True),
+            _c("community", "所在社区", "ref", True, ref="communities", rel="IN"),
+            _c("property_unit", "物业企业", "ref", ref="units", rel="MANAGED_BY"),
+            _c("model", "红色物业示范", "bool"),
+        ),
+        optional=True,
+        node="Compound",
+    ),
+    Table(
+        "central_households",
+        "党员中心户",
+        "party-member central households",
+        (
+            _c("person", "人员编码", "ref", True, ref="people"),
+            _c("grid", "所在网格", "ref", True, ref="grids"),
+        ),
+        optional=True,
+        edge=EdgeSpec("person", "grid", "CENTRAL_HOUSEHOLD_IN"),
+    ),
+    Table(
+        "registrations",
+        "双报到",
+        "dual registrations",
+        (
+            _c("subject", "报到主体编码", "ref", True, ref=("people", "party_orgs")),
+            _c("community", "报到社区", "ref", True, ref="communities"),
+            _c("date", "报到日期", "date"),
+        ),
+        optional=True,
+        edge=EdgeSpec("subject", "community", "REGISTERED_WITH", properties=("date",)),
+    ),
+    Table(
+        "needs",
+        "需求清单",
+        "needs list",
+        (
+            _c("code", "需求编码", "code", True),
+            _c("title", "需求内容", "text", True),
+            _c("community", "提出社区", "ref", True, ref="communities", rel="RAISED_BY"),
+        ),
+        optional=True,
+        node="Need",
+    ),
+    Table(
+        "resources",
+        "资源清单",
+        "resources list",
+        (
+            _c("code", "资源编码", "code", True),
+            _c("title", "资源内容", "text", True),
+            _c("unit", "提供单位", "ref", True, ref="units", rel="OFFERED_BY"),
+        ),
+        optional=True,
+        node="Resource",
+    ),
+    Table(
+        "projects",
+        "项目清单",
+        "projects list",
+        (
+            _c("code", "项目编码", "code", True),
+            _c("title", "项目名称", "text", True),
+            _c("needs", "对应需求", "refs", ref="needs", rel="MEETS"),
+            _c("resources", "使用资源", "refs", ref="resources", rel="USES"),
+            _c("status", "状态", "enum", value_set=PROJECT_STATUS),
+        ),
+        optional=True,
+        node="Project",
+    ),
+)
+
+TABLES_BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}
+
+
+# ---------------------------------------------------------------------------
+# Graph: node kinds and relationship kinds
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A node label, the table it comes from and how it looks."""
+
+    label: str
+    zh: str
+    en: str
+    table: str
+    #: the property shown as the node's name (``title`` for the three lists)
+    name_key: str = "name"
+    #: explorer look: vis-network shape and colour
+    shape: str = "dot"
+    color: str = "#888888"
+
+    @property
+    def properties(self) -> tuple[str, ...]:
+        """Property keys stored on the node (the table's non-reference
+        columns)."""
+        t = TABLES_BY_KEY[self.table]
+        return tuple(c.key for c in t.columns if c.type not in ("ref", "refs"))
+
+
+@dataclass(frozen=True)
+class RelKind:
+    """A relationship type, what it joins and which properties it carries."""
+
+    type: str
+    zh: str
+    en: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    properties: tuple[str, ...] = ()
+
+
+NODE_KINDS: tuple[NodeKind, ...] = (
+    NodeKind("Street", "街道", "street", "streets", shape="star", color="#6a3d9a"),
+    NodeKind("Community", "社区", "community", "communities", shape="hexagon", color="#1f78b4"),
+    NodeKind("Grid", "网格", "grid", "grids", shape="triangle", color="#33a02c"),
+    NodeKind("Compound", "小区", "compound", "compounds", shape="square", color="#b15928"),
+    NodeKind("Unit", "驻区单位", "resident unit", "units", shape="box", color="#a6cee3"),
+    NodeKind("PartyOrg", "党组织", "party organization", "party_orgs", shape="diamond", color="#e31a1c"),
+    NodeKind("Person", "人员", "person", "people", shape="dot", color="#fdbf6f"),
+    NodeKind("Need", "需求", "need", "needs", name_key="title", shape="triangleDown", color="#cab2d6"),
+    NodeKind("Resource", "资源", "resource", "resources", name_key="title", shape="triangleDown", color="#b2df8a"),
+    NodeKind("Project", "项目", "project", "projects", name_key="title", shape="ellipse", color="#ffff99"),
+)
+
+NODE_KINDS_BY_LABEL: dict[str, NodeKind] = {k.label: k for k in NODE_KINDS}
+_LABEL_OF_TABLE: dict[str, str] = {k.table: k.label for k in NODE_KINDS}
+
+REL_KINDS: tuple[RelKind, ...] = (
+    RelKind("IN", "位于", "located in",
+            ("Community", "Grid", "Unit", "Compound"), ("Street", "Community")),
+    RelKind("BELONGS_TO", "隶属", "party organization of",
+            ("PartyOrg",), ("Unit", "Community", "Grid", "Street")),
+    RelKind("UNDER", "上级党组织", "under parent organization", ("PartyOrg",), ("PartyOrg",)),
+    RelKind("MEMBER_OF", "纳入", "taken into (big party committee)", ("PartyOrg",), ("PartyOrg",)),
+    RelKind("HOLDS", "任职", "holds a post in", ("Person",), ("PartyOrg",),
+            ("role", "post_type", "start", "end")),
+    RelKind("IN_CHARGE_OF", "包抓街道", "county leader in charge of", ("Person",), ("Street",)),
+    RelKind("LIAISES_WITH", "联系社区", "county leader in touch with", ("Person",), ("Community",)),
+    RelKind("MANAGED_BY", "物业管理", "managed by property company", ("Compound",), ("Unit",)),
+    RelKind("CENTRAL_HOUSEHOLD_IN", "党员中心户", "party-member central household in",
+            ("Person",), ("Grid",)),
+    RelKind("REGISTERED_WITH", "双报到", "registered with (双报到)",
+            ("Person", "PartyOrg"), ("Community",), ("date",)),
+    RelKind("RAISED_BY", "提出", "need raised by", ("Need",), ("Community",)),
+    RelKind("OFFERED_BY", "提供", "resource offered by", ("Resource",), ("Unit",)),
+    RelKind("MEETS", "对应需求", "project meets need", ("Project",), ("Need",)),
+    RelKind("USES", "使用资源", "project uses resource", ("Project",), ("Resource",)),
+)
+
+REL_KINDS_BY_TYPE: dict[str, RelKind] = {r.type: r for r in REL_KINDS}
+
+
+def table(key: str) -> Table:
+    return TABLES_BY_KEY[key]
+
+
+def node_kind(label: str) -> NodeKind:
+    return NODE_KINDS_BY_LABEL[label]
+
+
+def rel_kind(type_: str) -> RelKind:
+    return REL_KINDS_BY_TYPE[type_]
+
+
+def label_of_table(table_key: str) -> str:
+    """``"units"`` -> ``"Unit"``."""
+    return _LABEL_OF_TABLE[table_key]
+
+
+def node_id(label: str, code: str) -> str:
+    """The NetworkX node id of a node: ``"Unit:U001"``."""
+    if label not in NODE_KINDS_BY_LABEL:
+        raise ValueError(f"unknown label {label!r}")
+    return f"{label}:{code}"
+
+
+def split_node_id(nid: str) -> tuple[str, str]:
+    """``"Unit:U001"`` -> ``("Unit", "U001")``."""
+    label, _, code = nid.partition(":")
+    return label, code
+
+
+def edge_key(type_: str, props: dict | None = None) -> str:
+    """The MultiDiGraph key of a relationship.
+
+    Relationships without properties are unique per (source, type, target):
+    their key is the type. A post (``HOLDS``) may repeat between the same
+    person and org with another role, type or term, so its key carries those:
+    ``"HOLDS|兼职委员|part_time|2024-01-01"``.
+    """
+    rk = REL_KINDS_BY_TYPE[type_]
+    if not rk.properties or not props:
+        return type_
+    parts = [type_]
+    for p in rk.properties:
+        if p == "end":  # an end date changes a post, it does not make another
+            continue
+        v = props.get(p)
+        parts.append("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)))
+    return "|".join(parts)
+
+
+def _check() -> None:
+    """Internal consistency of the declarations (also run by the tests)."""
+    for t in TABLES:
+        if (t.node is None) == (t.edge is None):
+            raise AssertionError(f"table {t.key}: exactly one of node/edge")
+        keys = [c.key for c in t.columns]
+        if len(set(keys)) != len(keys):
+            raise AssertionError(f"table {t.key}: duplicate column key")
+        if t.node and t.node not in NODE_KINDS_BY_LABEL:
+            raise AssertionError(f"table {t.key}: unknown label {t.node}")
+        for c in t.columns:
+            for r in c.ref:
+                if r not in TABLES_BY_KEY:
+                    raise AssertionError(f"{t.key}.{c.key}: unknown table {r}")
+            if c.rel and c.rel not in REL_KINDS_BY_TYPE:
+                raise AssertionError(f"{t.key}.{c.key}: unknown rel {c.rel}")
+        if t.edge:
+            rels: Iterable[str] = (
+                [t.edge.rel] if isinstance(t.edge.rel, str) else [r for _, r in t.edge.rel]
+            )
+            for r in rels:
+                if r not in REL_KINDS_BY_TYPE:
+                    raise AssertionError(f"{t.key}: unknown rel {r}")
+    for k in NODE_KINDS:
+        if TABLES_BY_KEY[k.table].node != k.label:
+            raise AssertionError(f"node kind {k.label}: table mismatch")
+
+
+_check()
