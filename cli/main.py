@@ -15,6 +15,8 @@ from graph.errors import CobuildError
 COMMAND_MODULES = (
     "cli.neo4j_cmd",
     "cli.roster_cmds",
+    "cli.import_cmd",
+    "cli.demo_data_cmd",
     "cli.analysis_cmds",
     "cli.explore_cmd",
     "cli.api_cmds",
