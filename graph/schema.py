@@ -57,6 +57,7 @@ __all__ = [
     "UNIT_ORG_KINDS",
     "GRID_ORG_KINDS",
     "STREET_ORG_KINDS",
+    "META_LABELS",
     "node_id",
     "split_node_id",
     "edge_key",
@@ -616,6 +617,10 @@ REL_KINDS: tuple[RelKind, ...] = (
 )
 
 REL_KINDS_BY_TYPE: dict[str, RelKind] = {r.type: r for r in REL_KINDS}
+
+#: Labels the Neo4j store keeps beside the graph (never part of it): one
+#: ``ImportRecord`` per import, and the ``ImportLock`` that serializes imports.
+META_LABELS: tuple[str, ...] = ("ImportRecord", "ImportLock")
 
 
 def table(key: str) -> Table:
