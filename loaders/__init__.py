@@ -1,0 +1,2 @@
+"""Rosters in and out: read (.xlsx / CSV folder / .zip), validate, write,
+template, export."""

@@ -1,0 +1,284 @@
+"""One roster cell: from what a planner typed to a typed value, and back.
+
+The readers call :func:`parse_cell` for every cell, the writer and the
+template call :func:`format_cell`. Both are driven by the column's ``type``
+in :mod:`graph.schema`, so a new column needs no code here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from graph import schema
+
+__all__ = [
+    "CellError",
+    "normalize_text",
+    "normalize_header",
+    "parse_cell",
+    "parse_date",
+    "parse_bool",
+    "format_cell",
+    "LIST_SEPARATORS",
+    "LIST_JOINER",
+    "BOOL_WORDS",
+    "YES",
+    "NO",
+]
+
+#: What separates the codes of a list cell (``所属单位``).
+LIST_SEPARATORS = ";；,，、"
+#: How the writer joins a list cell.
+LIST_JOINER = "；"
+_LIST_SPLIT = re.compile("[" + re.escape(LIST_SEPARATORS) + "]")
+
+YES, NO = "是", "否"
+#: yes/no words a cell may hold (compared case-insensitively).
+BOOL_WORDS: dict[str, bool] = {
+    "是": True, "否": False,
+    "y": True, "n": False,
+    "yes": True, "no": False,
+    "true": True, "false": False,
+    "1": True, "0": False,
+    "√": True, "×": False,
+}
+
+# Excel day 0 of each date system.  The 1900 system counts a 29 February
+# 1900 that never was (Lotus' leap-year bug): serials from 61 on are one day
+# late against a plain count, and serial 60 is that phantom day.
+_EPOCH_1900 = dt.date(1899, 12, 30)
+_EPOCH_1904 = dt.date(1904, 1, 1)
+_MAX_SERIAL = 2958465  # 9999-12-31
+
+_DATE_SEP = re.compile(r"(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its column's type.
+
+    ``code`` is the stable issue code; the messages say what would be right.
+    """
+
+    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+def normalize_text(value: Any) -> str:
+    """A cell as text: NFKC-normalized (full-width to half-width) and trimmed.
+
+    Numbers lose a meaningless ``.0`` (Excel keeps ``1001`` as ``1001.0``).
+
+    >>> normalize_text("  Ｕ００１ ")
+    'U001'
+    >>> normalize_text(1001.0)
+    '1001'
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def normalize_header(value: Any) -> str:
+    """A header cell reduced to what identifies its column.
+
+    Full-width characters, surrounding spaces, a trailing required marker
+    ``*``/``＊`` and letter case do not count.
+
+    >>> normalize_header(" 单位编码＊ ")
+    '单位编码'
+    >>> normalize_header("Credit_Code *")
+    'credit_code'
+    """
+    s = normalize_text(value)
+    while s.endswith("*"):
+        s = s[:-1].rstrip()
+    return s.casefold()
+
+
+def _valid_date(y: int, m: int, d: int, raw: Any) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise CellError(
+            "bad_date",
+            f"日期不存在:{raw}(年 {y}、月 {m}、日 {d})",
+            f"no such date: {raw} (year {y}, month {m}, day {d})",
+        ) from None
+
+
+def _from_serial(serial: float, epoch_1904: bool, raw: Any) -> dt.date:
+    day = int(serial)
+    if epoch_1904:
+        if 0 <= day <= _MAX_SERIAL:
+            return _EPOCH_1904 + dt.timedelta(days=day)
+    elif day == 60:
+        raise CellError(
+            "bad_date",
+            "Excel 日期序号 60 是不存在的 1900年2月29日,请重新输入日期",
+            "Excel serial 60 is 29 Feb 1900, a day that never was; please retype the date",
+        )
+    elif 1 <= day < 60:
+        return _EPOCH_1900 + dt.timedelta(days=day + 1)
+    elif 61 <= day <= _MAX_SERIAL:
+        return _EPOCH_1900 + dt.timedelta(days=day)
+    raise CellError(
+        "bad_date",
+        f"无法识别的日期:{raw};请写成 2024-03-01 这样的日期",
+        f"unreadable date {raw!r}; write it like 2024-03-01",
+    )
+
+
+def parse_date(value: Any, epoch_1904: bool = False) -> dt.date:
+    """A date cell.
+
+    Accepts ``2024-03-01``, ``2024/3/1``, ``2024.3.1``, ``2024年3月1日``,
+    ``2024年3月`` (the 1st), ``20240301``, Excel date cells and, in a date
+    column, Excel day numbers (1900 or 1904 date system).
+
+    >>> parse_date("2024年3月")
+    datetime.date(2024, 3, 1)
+    >>> parse_date(45352)
+    datetime.date(2024, 3, 1)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and 10000101 <= value <= 99991231:
+            return parse_date(str(int(value)))
+        return _from_serial(value, epoch_1904, value)
+    s = normalize_text(value)
+    for rx in (_DATE_SEP, _DATE_ZH, _DATE_COMPACT):
+        m = rx.fullmatch(s)
+        if not m:
+            continue
+        if rx is _DATE_SEP:
+            y, mo, d = m.group(1), m.group(3), m.group(4)
+        else:
+            y, mo, d = m.group(1), m.group(2), m.group(3) or "1"
+        return _valid_date(int(y), int(mo), int(d), s)
+    raise CellError(
+        "bad_date",
+        f"无法识别的日期:{s};请写成 2024-03-01、2024/3/1 或 2024年3月1日",
+        f"unreadable date {s!r}; write it like 2024-03-01, 2024/3/1 or 2024年3月1日",
+    )
+
+
+def parse_bool(value: Any) -> bool:
+    """A yes/no cell: 是/否, Y/N, yes/no, true/false, 1/0, √/×.
+
+    >>> parse_bool("√"), parse_bool("N"), parse_bool(1)
+    (True, False, True)
+    """
+    if isinstance(value, bool):
+        return value
+    word = normalize_text(value).casefold()
+    if word in BOOL_WORDS:
+        return BOOL_WORDS[word]
+    raise CellError(
+        "bad_bool",
+        f"无法识别的是/否值:{normalize_text(value)};请填写“是”或“否”",
+        f"not a yes/no value: {normalize_text(value)!r}; write 是 (yes) or 否 (no)",
+    )
+
+
+def _parse_enum(column: schema.Column, value: Any) -> str:
+    vs = column.value_set
+    word = normalize_text(value)
+    member = vs.lookup(word)
+    if member is not None:
+        return member.code
+    if vs.open:
+        return word  # free text is kept (职务 role)
+    allowed = "、".join(m.zh for m in vs.members)
+    allowed_en = ", ".join(f"{m.zh} ({m.code})" for m in vs.members)
+    raise CellError(
+        "bad_value",
+        f"“{word}”不是有效的{vs.zh};可选:{allowed}",
+        f"{word!r} is not a valid {vs.en}; choose one of: {allowed_en}",
+    )
+
+
+def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> Any:
+    """The typed value of a cell, or ``None`` when it is empty.
+
+    Raises :class:`CellError` when the cell holds something its column
+    cannot take (an unreadable date, a word outside a closed value set ...).
+
+    >>> from graph import schema
+    >>> parse_cell(schema.table("party_orgs").column("units"), "U1；U2、U3")
+    ['U1', 'U2', 'U3']
+    >>> parse_cell(schema.table("units").column("kind"), "机关")
+    'agency'
+    """
+    if value is None:
+        return None
+    if isinstance(value, str) and not normalize_text(value):
+        return None
+    t = column.type
+    if t == "date":
+        return parse_date(value, epoch_1904)
+    if t == "bool":
+        return parse_bool(value)
+    if t == "enum":
+        return _parse_enum(column, value)
+    if t == "refs":
+        codes: list[str] = []
+        for part in _LIST_SPLIT.split(normalize_text(value)):
+            part = part.strip()
+            if part and part not in codes:
+                codes.append(part)
+        return codes or None
+    if isinstance(value, dt.time):
+        raise CellError(
+            "bad_value",
+            f"这里应填文字或编码,不是时间:{value}",
+            f"expected text or a code here, not a time of day: {value}",
+        )
+    return normalize_text(value) or None
+
+
+def format_cell(column: schema.Column, value: Any, for_csv: bool = False) -> Any:
+    """A typed value as the writer puts it in a cell.
+
+    Codes and text stay text (leading zeros survive), dates are dates (ISO
+    text in CSV), yes/no is 是/否, enums are their Chinese words, lists are
+    joined with ``；``.
+
+    >>> from graph import schema
+    >>> format_cell(schema.table("units").column("kind"), "soe")
+    '国有企业'
+    >>> format_cell(schema.table("people").column("party_member"), True)
+    '是'
+    """
+    if value is None:
+        return None
+    t = column.type
+    if t == "date":
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return value.isoformat() if for_csv else value
+    if t == "bool":
+        return YES if value else NO
+    if t == "enum":
+        return column.value_set.zh_of(value)
+    if t == "refs":
+        return LIST_JOINER.join(str(v) for v in value)
+    return str(value)
