@@ -1,0 +1,85 @@
+"""graph.db against the session's real Neo4j."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from graph import queries
+from graph.db import Database, connect
+from graph.errors import DatabaseUnavailable
+from graph.settings import Settings
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again when the block ends
+
+
+# Test probes only (a label outside the domain schema); product Cypher is in graph/queries.py.
+CREATE_PROBE = "CREATE (:Probe {code: $code, name: $name})"
+PROBE_NAMES = "MATCH (p:Probe) RETURN p.name AS name ORDER BY name"
+SCALE = "UNWIND $xs AS x RETURN x * $k AS y"
+
+
+def _create_person(tx, code: str, name: str) -> None:
+    tx.run(CREATE_PROBE, code=code, name=name).consume()
+
+
+def _names(tx) -> list[str]:
+    return [r["name"] for r in tx.run(PROBE_NAMES)]
+
+
+def test_write_read_round_trip(neo4j_db: Database) -> None:
+    neo4j_db.execute_write(_create_person, "P1", "张三")
+    neo4j_db.execute_write(_create_person, "P2", "李四")
+    assert neo4j_db.execute_read(_names) == ["张三", "李四"]  # code point order
+    assert neo4j_db.run(queries.COUNT_ALL_NODES) == [{"nodes": 2}]
+
+
+def test_fixture_starts_empty(neo4j_db: Database) -> None:
+    # the previous test wrote nodes; the fixture must have removed them
+    assert neo4j_db.run(queries.COUNT_ALL_NODES) == [{"nodes": 0}]
+
+
+def test_run_passes_parameters(neo4j_db: Database) -> None:
+    rows = neo4j_db.run(SCALE, xs=[1, 2, 3], k=10)
+    assert [r["y"] for r in rows] == [10, 20, 30]
+
+
+def test_connect_uses_the_state_file_server(neo4j_server) -> None:
+    # with no NEO4J_URI, connect() finds the server recorded under COBUILD_HOME
+    if not neo4j_server.private:
+        pytest.skip("NEO4J_URI points at an external server")
+    with connect(Settings(cobuild_home=neo4j_server.home)) as db:
+        assert db.uri == neo4j_server.uri
+        assert db.server_version().startswith("Neo4j/")
+
+
+def test_connect_closed_port_is_bilingual_unavailable() -> None:
+    port = _closed_port()
+    settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{port}")
+    with pytest.raises(DatabaseUnavailable) as err:
+        connect(settings)
+    assert f"127.0.0.1:{port}" in err.value.message_en
+    assert "cobuild neo4j start" in err.value.message_en
+    assert "无法连接" in err.value.message_zh
+    assert err.value.__cause__ is not None  # the driver's error is kept for debugging
+
+
+def test_connect_without_any_server_says_how_to_get_one(tmp_path) -> None:
+    with pytest.raises(DatabaseUnavailable) as err:
+        connect(Settings(cobuild_home=tmp_path))
+    assert "cobuild neo4j start" in err.value.message_zh
+    assert "NEO4J_URI" in err.value.message_en
+
+
+def test_unknown_database_is_unavailable(neo4j_server) -> None:
+    settings = Settings(neo4j_uri=neo4j_server.uri, neo4j_database="nosuchdb",
+                        neo4j_password=neo4j_server.settings.neo4j_password,
+                        neo4j_user=neo4j_server.settings.neo4j_user)
+    with pytest.raises(DatabaseUnavailable) as err:
+        connect(settings)
+    assert "nosuchdb" in err.value.message_en
