@@ -1,0 +1,223 @@
+"""Gap analysis: the rules of ``rules.md`` on the co-building graph.
+
+:func:`analyze` builds a :class:`~graph.analysis.view.View` of the graph on
+the as-of date (one pass over the graph), runs every enabled rule of
+:data:`graph.analysis.rules.RULES`, and adds the coverage summary and the
+structural figures. :func:`what_if_leaves` says what changes when one person
+leaves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+import networkx as nx
+
+from graph.errors import NotFound
+from graph.findings import SEVERITIES, Finding
+from graph.analysis.policy import Policy, load_policy
+from graph.analysis.rules import RULES, RULES_BY_ID
+from graph.analysis.structure import compute_structure
+from graph.analysis.summary import summarize
+from graph.analysis.view import View
+
+__all__ = ["Analysis", "WhatIf", "analyze", "what_if_leaves", "finding_sort_key",
+           "Policy", "load_policy", "RULES"]
+
+_SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def finding_sort_key(f: Finding) -> tuple:
+    """Deterministic order: rule id, severity (high first), street,
+    community, subject code, then evidence."""
+    return (f.rule, _SEV_RANK[f.severity], f.street or "", f.community or "",
+            f.subject.code, f.evidence, f.message_en)
+
+
+@dataclass
+class Analysis:
+    """The result of :func:`analyze`.
+
+    ``findings`` are in :func:`finding_sort_key` order; ``summary`` and
+    ``as_dict()`` follow the JSON contract of issue 4 (``as_dict`` adds
+    ``"structure"`` and ``"scope"``).
+    """
+
+    as_of: date
+    policy: Policy
+    findings: list[Finding]
+    summary: dict
+    structure: dict = field(default_factory=dict)
+    scope: dict = field(default_factory=lambda: {"street": None, "community": None})
+
+    def findings_for(self, community: str | None = None, street: str | None = None) -> list[Finding]:
+        """The findings of one community and/or street (community and street
+        codes)."""
+        return [f for f in self.findings
+                if (community is None or f.community == community)
+                and (street is None or f.street == street)]
+
+    def as_dict(self) -> dict:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "policy": self.policy.as_dict(),
+            "scope": dict(self.scope),
+            "findings": [f.as_dict() for f in self.findings],
+            "summary": self.summary,
+            "structure": self.structure,
+        }
+
+
+def _run_rules(view: View, policy: Policy, progress=None) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in RULES:
+        cfg = policy.rules.get(rule.id) or rule.default_config()
+        if not cfg.enabled:
+            continue
+        if progress:
+            progress(f"规则 rule {rule.id} {rule.name_zh} / {rule.name_en}")
+        findings.extend(rule.check(view, cfg))
+    findings.sort(key=finding_sort_key)
+    return findings
+
+
+def _in_scope(view: View, f: Finding, street, community) -> bool:
+    if community is not None and f.community != community:
+        return False
+    if street is not None and f.street != street:
+        return False
+    return True
+
+
+def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None = None,
+            progress: Callable[[str], None] | None = None, *, street: str | None = None,
+            community: str | None = None, with_structure: bool = True) -> Analysis:
+    """Find the coverage gaps of graph ``G`` on ``as_of``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The co-building graph (from :func:`graph.build.roster_to_graph` or
+        :func:`graph.store.load_graph`).
+    as_of : datetime.date, optional
+        Only posts that count on this date count (default: today).
+    policy : Policy, optional
+        Thresholds, severities, rules switched off (default: rules.md).
+    progress : callable, optional
+        Called with a short bilingual text at each step.
+    street, community : str, optional
+        Keep only the findings and summary of this street / community (the
+        rules still see the whole graph).
+    with_structure : bool
+        Compute the structural figures (betweenness ...).
+
+    Returns
+    -------
+    Analysis
+
+    Examples
+    --------
+    >>> a = analyze(nx.MultiDiGraph(), date(2024, 1, 1))
+    >>> a.findings, a.summary["county"]["members"]
+    ([], 0)
+    """
+    as_of = as_of or date.today()
+    policy = policy or Policy()
+    if progress:
+        progress("建立索引 / indexing the graph")
+    view = View(G, as_of)
+    findings = _run_rules(view, policy, progress)
+    if street is not None or community is not None:
+        findings = [f for f in findings if _in_scope(view, f, street, community)]
+    if progress:
+        progress("汇总 / summarizing")
+    summary = summarize(view, findings, street=street, community=community)
+    structure = {}
+    if with_structure:
+        structure = compute_structure(view, policy.structure, progress)
+        if street is not None or community is not None:
+            structure["articulation"] = [
+                r for r in structure["articulation"]
+                if (community is None or r["community"] == community)
+                and (street is None or r["street"] == street)]
+    return Analysis(as_of, policy, findings, summary, structure,
+                    {"street": street, "community": community})
+
+
+@dataclass
+class WhatIf:
+    """What changes when one person leaves: findings that appear, that go,
+    and that change (same rule and subject, new wording/evidence)."""
+
+    person: str
+    name: str
+    as_of: date
+    added: list[Finding]
+    removed: list[Finding]
+    changed: list[tuple[Finding, Finding]]
+
+    def as_dict(self) -> dict:
+        return {
+            "person": self.person,
+            "name": self.name,
+            "as_of": self.as_of.isoformat(),
+            "added": [f.as_dict() for f in self.added],
+            "removed": [f.as_dict() for f in self.removed],
+            "changed": [{"before": a.as_dict(), "after": b.as_dict()} for a, b in self.changed],
+        }
+
+
+def _identity(f: Finding) -> tuple:
+    return (f.rule, f.subject.type, f.subject.code, f.community, f.street)
+
+
+def what_if_leaves(G: nx.MultiDiGraph, person_code: str, as_of: date | None = None,
+                   policy: Policy | None = None) -> WhatIf:
+    """The findings that change when person ``person_code`` leaves (all
+    their posts and liaisons end).
+
+    Findings about the same rule, subject, community and street are matched;
+    several findings of one identity (G08, G09) are compared as a whole
+    group.
+
+    Raises
+    ------
+    graph.errors.NotFound
+        No person with this code.
+    """
+    as_of = as_of or date.today()
+    policy = policy or Policy()
+    nid = f"Person:{person_code}"
+    if nid not in G:
+        raise NotFound(f"没有编码为 {person_code} 的人员", f"no person with code {person_code}")
+    before = _run_rules(View(G, as_of), policy)
+    after = _run_rules(View(G, as_of, exclude_people=[person_code]), policy)
+
+    def group(fs):
+        out: dict[tuple, list[Finding]] = {}
+        for f in fs:
+            out.setdefault(_identity(f), []).append(f)
+        return out
+
+    gb, ga = group(before), group(after)
+    added, removed, changed = [], [], []
+    for key in sorted(set(gb) | set(ga), key=lambda k: tuple("" if x is None else x for x in k)):
+        b, a = gb.get(key, []), ga.get(key, [])
+        if b == a:
+            continue
+        if not b:
+            added.extend(a)
+        elif not a:
+            removed.extend(b)
+        elif len(a) == 1 and len(b) == 1:
+            changed.append((b[0], a[0]))
+        else:
+            sb, sa = set(b), set(a)
+            removed.extend(f for f in b if f not in sa)
+            added.extend(f for f in a if f not in sb)
+    added.sort(key=finding_sort_key)
+    removed.sort(key=finding_sort_key)
+    name = str(G.nodes[nid].get("name") or person_code)
+    return WhatIf(person_code, name, as_of, added, removed, changed)

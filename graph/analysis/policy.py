@@ -1,0 +1,254 @@
+"""The analysis policy: which rules run, at what thresholds and severities.
+
+The defaults are those of ``shared/docs/rules.md`` (each rule's ``params``
+in :mod:`graph.analysis.rules`). A planner changes them in a TOML file::
+
+    [rules.G01]
+    min_part_time_members = 2
+
+    [rules.G12]
+    enabled = false
+
+    [structure]
+    betweenness_exact_max_nodes = 3000
+
+Every rule table takes ``enabled`` (true/false), ``severity``
+(``"high"``/``"medium"``/``"low"``) and the rule's own parameters. Anything
+else -- a rule id that does not exist, an unknown key, a wrong type, a value
+out of range -- is a :class:`graph.errors.PolicyError` naming the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from graph.errors import PolicyError
+from graph.findings import SEVERITIES
+from graph.analysis.rules import RULES, RULES_BY_ID
+from graph.analysis.rules.base import Param, RuleConfig
+
+__all__ = ["Policy", "StructureSettings", "load_policy", "STRUCTURE_PARAMS"]
+
+#: Settings of the structural figures (section ``[structure]``).
+STRUCTURE_PARAMS: tuple[Param, ...] = (
+    Param("betweenness_exact_max_nodes", "int", 2000,
+          "人员–党组织网络的连通分量不超过此节点数时精确计算介数中心性,更大时抽样",
+          "components of the person–org network up to this many nodes get exact betweenness; "
+          "larger ones are sampled", minimum=0, maximum=10_000_000),
+    Param("betweenness_sample_k", "int", 64, "抽样计算介数中心性时的起点数",
+          "number of sample sources for sampled betweenness", minimum=1, maximum=100_000),
+    Param("seed", "int", 42, "抽样的随机种子(结果可重现)", "random seed of the sampling (reproducible)",
+          minimum=0, maximum=2**31 - 1),
+    Param("top_n", "int", 10, "各排行榜列出的人数", "how many entries each ranking lists",
+          minimum=1, maximum=10_000),
+)
+
+
+@dataclass(frozen=True)
+class StructureSettings:
+    """Settings of :mod:`graph.analysis.structure` (defaults in
+    :data:`STRUCTURE_PARAMS`)."""
+
+    betweenness_exact_max_nodes: int
+    betweenness_sample_k: int
+    seed: int
+    top_n: int
+
+    @classmethod
+    def default(cls) -> "StructureSettings":
+        return cls(**{p.name: p.default for p in STRUCTURE_PARAMS})
+
+    def as_dict(self) -> dict:
+        return {p.name: getattr(self, p.name) for p in STRUCTURE_PARAMS}
+
+
+def _default_rules() -> dict[str, RuleConfig]:
+    return {r.id: r.default_config() for r in RULES}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Rule settings and structure settings; ``Policy()`` is the default
+    policy of rules.md.
+
+    Examples
+    --------
+    >>> p = Policy()
+    >>> p.rule("G01")["min_part_time_members"], p.rule("G01").severity
+    (3, 'medium')
+    """
+
+    rules: dict[str, RuleConfig] = field(default_factory=_default_rules)
+    structure: StructureSettings = field(default_factory=lambda: StructureSettings.default())
+    source: str | None = None
+
+    def rule(self, rule_id: str) -> RuleConfig:
+        return self.rules[rule_id]
+
+    @property
+    def enabled(self) -> list[str]:
+        return [r for r, c in self.rules.items() if c.enabled]
+
+    def as_dict(self) -> dict:
+        """The policy as the JSON contract writes it."""
+        return {
+            "source": self.source,
+            "rules": {rid: self.rules[rid].as_dict() for rid in sorted(self.rules)},
+            "structure": self.structure.as_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str | None = None) -> "Policy":
+        """A policy from parsed TOML/JSON data, checked; raises
+        :class:`PolicyError` listing every problem."""
+        problems: list[tuple[str, str]] = []
+        where = f"{source}: " if source else ""
+        if not isinstance(data, dict):
+            raise PolicyError(f"{where}策略必须是一个表(键值对)", f"{where}a policy must be a table of keys")
+        rules = _default_rules()
+        structure = StructureSettings.default()
+        for key in data:
+            if key not in ("rules", "structure"):
+                problems.append((f"未知的键 “{key}”(只允许 rules、structure)",
+                                 f"unknown key '{key}' (only 'rules' and 'structure' are allowed)"))
+        rules_data = data.get("rules", {})
+        if not isinstance(rules_data, dict):
+            problems.append(("“rules” 必须是表", "'rules' must be a table"))
+            rules_data = {}
+        for rid, table in rules_data.items():
+            rule = RULES_BY_ID.get(rid)
+            if rule is None:
+                problems.append((f"未知的规则编号 “{rid}”(可用:{', '.join(RULES_BY_ID)})",
+                                 f"unknown rule id '{rid}' (known: {', '.join(RULES_BY_ID)})"))
+                continue
+            if not isinstance(table, dict):
+                problems.append((f"rules.{rid} 必须是表", f"rules.{rid} must be a table"))
+                continue
+            cfg = rules[rid]
+            params = dict(cfg.params)
+            known = {p.name: p for p in rule.params}
+            for key, value in table.items():
+                path = f"rules.{rid}.{key}"
+                if key == "enabled":
+                    if isinstance(value, bool):
+                        cfg = replace(cfg, enabled=value)
+                    else:
+                        problems.append((f"{path} 必须是 true 或 false,而不是 {value!r}",
+                                         f"{path} must be true or false, not {value!r}"))
+                elif key == "severity":
+                    ok, v, prob = _check(Param("severity", "severity", None, "", ""), value, path)
+                    if ok:
+                        cfg = replace(cfg, severity=v)
+                    else:
+                        problems.append(prob)
+                elif key in known:
+                    ok, v, prob = _check(known[key], value, path)
+                    if ok:
+                        params[key] = v
+                    else:
+                        problems.append(prob)
+                else:
+                    allowed = ", ".join(["enabled", "severity", *known])
+                    problems.append((f"{path}:规则 {rid} 没有参数 “{key}”(可用:{allowed})",
+                                     f"{path}: rule {rid} has no parameter '{key}' (known: {allowed})"))
+            rules[rid] = replace(cfg, params=params)
+        sdata = data.get("structure", {})
+        if not isinstance(sdata, dict):
+            problems.append(("“structure” 必须是表", "'structure' must be a table"))
+            sdata = {}
+        skw = {}
+        known = {p.name: p for p in STRUCTURE_PARAMS}
+        for key, value in sdata.items():
+            path = f"structure.{key}"
+            if key not in known:
+                problems.append((f"未知的键 “{path}”(可用:{', '.join(known)})",
+                                 f"unknown key '{path}' (known: {', '.join(known)})"))
+                continue
+            ok, v, prob = _check(known[key], value, path)
+            if ok:
+                skw[key] = v
+            else:
+                problems.append(prob)
+        if problems:
+            raise PolicyError(
+                f"{where}分析策略有 {len(problems)} 处错误:\n" + "\n".join(f"  - {z}" for z, _ in problems),
+                f"{where}the analysis policy has {len(problems)} error(s):\n"
+                + "\n".join(f"  - {e}" for _, e in problems),
+            )
+        return cls(rules=rules, structure=replace(structure, **skw), source=source)
+
+
+def _check(param: Param, value: Any, path: str) -> tuple[bool, Any, tuple[str, str] | None]:
+    """(ok, normalized value, (zh, en) problem)."""
+    if param.type == "severity":
+        if isinstance(value, str) and value in SEVERITIES:
+            return True, value, None
+        allowed = ", ".join(f'"{s}"' for s in SEVERITIES)
+        return False, None, (f"{path} 的值 {value!r} 无效,应为 {allowed} 之一",
+                             f"{path} = {value!r} is not valid; use one of {allowed}")
+    if param.type == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False, None, (f"{path} 必须是整数,而不是 {value!r}", f"{path} must be an integer, not {value!r}")
+    elif param.type == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False, None, (f"{path} 必须是数字,而不是 {value!r}", f"{path} must be a number, not {value!r}")
+        value = float(value)
+    lo, hi = param.minimum, param.maximum
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        rng = f"{lo}–{hi}" if hi is not None else f"≥ {lo}"
+        return False, None, (f"{path} = {value!r} 超出允许范围 {rng}", f"{path} = {value!r} is out of range {rng}")
+    return True, value, None
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and check a policy TOML file.
+
+    Raises
+    ------
+    graph.errors.PolicyError
+        The file is missing, is not TOML, or has an unknown rule id, unknown
+        key, wrong type or out-of-range value (every problem is listed).
+    """
+    p = Path(path)
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise PolicyError(f"找不到策略文件 {p}", f"policy file {p} not found") from None
+    except UnicodeDecodeError:
+        raise PolicyError(f"策略文件 {p} 不是 UTF-8 文本", f"policy file {p} is not UTF-8 text") from None
+    except OSError as e:
+        raise PolicyError(f"无法读取策略文件 {p}:{e}", f"cannot read policy file {p}: {e}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise PolicyError(f"策略文件 {p} 不是有效的 TOML:{e}", f"policy file {p} is not valid TOML: {e}") from None
+    return Policy.from_dict(data, source=str(p))
+
+
+def example_toml() -> str:
+    """A commented policy file with every rule and its defaults (what
+    ``policy.example.toml`` holds)."""
+    lines = [
+        "# cobuild 分析策略 / analysis policy",
+        "# 修改阈值、严重程度(high/medium/low),或以 enabled = false 关闭规则。",
+        "# Change thresholds and severities (high/medium/low), or switch a rule off with enabled = false.",
+        "# 未写出的键取 rules.md 的默认值 / keys left out keep the defaults of rules.md.",
+        "",
+    ]
+    for r in RULES:
+        lines.append(f"# {r.id} {r.name_zh} / {r.name_en}: {r.description_zh}")
+        lines.append(f"[rules.{r.id}]")
+        lines.append("enabled = true")
+        lines.append(f'severity = "{r.default_severity}"')
+        for p in r.params:
+            v = f'"{p.default}"' if p.type == "severity" else repr(p.default)
+            lines.append(f"{p.name} = {v}  # {p.description_zh} / {p.description_en}")
+        lines.append("")
+    lines.append("# 结构指标 / structural figures")
+    lines.append("[structure]")
+    for p in STRUCTURE_PARAMS:
+        lines.append(f"{p.name} = {p.default!r}  # {p.description_zh} / {p.description_en}")
+    return "\n".join(lines) + "\n"
