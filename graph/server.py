@@ -189,7 +189,7 @@ def _java_major(java: str) -> int | None:
 
 
 def _java_candidates(env: dict[str, str], jvm_dirs: tuple[str, ...]) -> Iterator[str]:
-    on_path = shutil.which("java", path=env.get("PATH", ""))
+    on_path = shutil.which("java", path=env["PATH"]) if env.get("PATH") else None
     if on_path:
         yield str(Path(on_path).resolve())
     for base in jvm_dirs:
