@@ -231,28 +231,3 @@ IMPORT_HISTORY = (
 LATEST_IMPORT_ID = f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id ORDER BY r.at DESC LIMIT 1"
 
 COUNT_IMPORT_RECORDS = f"MATCH (r:{IMPORT_RECORD}) RETURN count(r) AS n"
-
-# ---------------------------------------------------------------------------
-# Server and database maintenance (graph/server.py, graph/db.py, tests)
-# ---------------------------------------------------------------------------
-
-#: Cheapest statement that proves the database answers.
-PING = "RETURN 1 AS ok"
-
-#: How many nodes the whole database holds, of any label.
-COUNT_ALL_NODES = "MATCH (n) RETURN count(n) AS nodes"
-
-#: Delete every node and relationship (the tests' empty database; small data only).
-DELETE_ALL = "MATCH (n) DETACH DELETE n"
-
-#: Names of all constraints.
-LIST_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN name"
-
-#: Names of all indexes except the built-in token lookup indexes.
-LIST_INDEXES = "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"
-
-#: Drop one constraint by name (``$name``).
-DROP_CONSTRAINT = "DROP CONSTRAINT $name IF EXISTS"
-
-#: Drop one index by name (``$name``).
-DROP_INDEX = "DROP INDEX $name IF EXISTS"

@@ -175,7 +175,7 @@ def neo4j_server() -> TestServer:
     if settings.neo4j_uri:
         ts = TestServer(uri=settings.neo4j_uri, settings=settings)
         with connect(settings) as db:
-            nodes = db.run(queries.COUNT_ALL_NODES)[0]["nodes"]
+            nodes = db.run(queries.COUNT_NODES)[0]["nodes"]
             if nodes and os.environ.get("COBUILD_TESTS_MAY_WIPE") != "1":
                 pytest.exit(
                     f"NEO4J_URI={settings.neo4j_uri} 上已有 {nodes} 个节点,测试会清空它。"

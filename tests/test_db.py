@@ -36,12 +36,12 @@ def test_write_read_round_trip(neo4j_db: Database) -> None:
     neo4j_db.execute_write(_create_person, "P1", "张三")
     neo4j_db.execute_write(_create_person, "P2", "李四")
     assert neo4j_db.execute_read(_names) == ["张三", "李四"]  # code point order
-    assert neo4j_db.run(queries.COUNT_ALL_NODES) == [{"nodes": 2}]
+    assert neo4j_db.run(queries.COUNT_NODES) == [{"nodes": 2}]
 
 
 def test_fixture_starts_empty(neo4j_db: Database) -> None:
     # the previous test wrote nodes; the fixture must have removed them
-    assert neo4j_db.run(queries.COUNT_ALL_NODES) == [{"nodes": 0}]
+    assert neo4j_db.run(queries.COUNT_NODES) == [{"nodes": 0}]
 
 
 def test_run_passes_parameters(neo4j_db: Database) -> None:
@@ -83,3 +83,16 @@ def test_unknown_database_is_unavailable(neo4j_server) -> None:
     with pytest.raises(DatabaseUnavailable) as err:
         connect(settings)
     assert "nosuchdb" in err.value.message_en
+
+
+def test_wipe_removes_data_constraints_and_indexes(neo4j_db: Database) -> None:
+    import conftest
+
+    for statement in queries.CREATE_CONSTRAINTS[:2] + queries.CREATE_INDEXES:
+        neo4j_db.run(statement)
+    neo4j_db.execute_write(_create_person, "P1", "张三")
+    assert neo4j_db.run(queries.LIST_CONSTRAINTS) and neo4j_db.run(queries.LIST_INDEXES)
+    conftest._wipe(neo4j_db)
+    assert neo4j_db.run(queries.COUNT_NODES) == [{"nodes": 0}]
+    assert neo4j_db.run(queries.LIST_CONSTRAINTS) == []
+    assert neo4j_db.run(queries.LIST_INDEXES) == []
