@@ -1,5 +1,278 @@
-"""Commands of this group (filled in by its issue)."""
+"""``cobuild analyze`` (the product's main job) and ``cobuild demo``.
+
+``analyze`` reads a roster file (no server needed) or, with ``--db``, the
+graph stored in Neo4j, runs the gap rules on an as-of date and writes a
+report. Exit codes: 0 done (findings are not errors), 1 the roster is
+invalid (the validation report is printed), 2 any other error.
+
+``demo`` generates the demo county's roster, analyzes it and writes every
+report (and the explorer page) into one folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from graph.errors import CobuildError, NotFound, RosterError
+
+__all__ = ["register", "cmd_analyze", "cmd_demo"]
+
+_EPILOG_ANALYZE = """\
+示例 Examples:
+  cobuild analyze 花名册.xlsx                         文本报告 / text report on screen
+  cobuild analyze 花名册.xlsx --format xlsx --out 缺口.xlsx
+  cobuild analyze 花名册/ --community C01 --as-of 2024-12-31
+  cobuild analyze --db --street S01 --format html --out 城关街道.html
+  cobuild analyze 花名册.xlsx --policy 我的策略.toml     自定义阈值 / custom thresholds
+  cobuild analyze --print-policy > 我的策略.toml         默认策略文件 / the default policy file
+
+退出码 Exit codes: 0 完成(有缺口也是 0)/ done, findings included;
+  1 花名册有错误 / roster invalid;  2 其他错误 / other errors.
+"""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期应为 YYYY-MM-DD,而不是 {text!r} / a date must be YYYY-MM-DD, not {text!r}") from None
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        print(f"[{time.perf_counter() - t0:6.2f}s] {msg}", file=sys.stderr, flush=True)
+    return say
 
 
 def register(sub) -> None:
-    """Add this group's commands to the ``cobuild`` parser."""
+    """Add ``analyze`` and ``demo`` to the ``cobuild`` parser."""
+    from graph.report import FORMATS
+
+    p = sub.add_parser(
+        "analyze",
+        help="找出共驻共建缺口并出报告 / find the coverage gaps and write a report",
+        description="按 rules.md 的规则 G01–G13 找出双向进入、交叉任职的缺口,并给出建议。\n"
+                    "Find the gaps in two-way entry and cross-appointment (rules G01–G13 of rules.md), "
+                    "with what to do next.",
+        epilog=_EPILOG_ANALYZE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("roster", nargs="?", metavar="ROSTER",
+                   help="花名册:.xlsx 工作簿或 CSV 文件夹(用 --db 时不填)/ roster: .xlsx workbook or "
+                        "folder of CSV files (leave out with --db)")
+    p.add_argument("--db", action="store_true",
+                   help="从 Neo4j 数据库读取已导入的图 / read the graph stored in Neo4j")
+    p.add_argument("--street", metavar="S", help="只看这个街道(编码)/ only this street (code)")
+    p.add_argument("--community", metavar="C", help="只看这个社区(编码)/ only this community (code)")
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                   help="分析日期,默认今天;只计入当日有效的任职 / as-of date (default today); only posts "
+                        "that count on it count")
+    p.add_argument("--policy", metavar="FILE",
+                   help="策略文件(TOML),可改阈值、严重程度、关闭规则 / policy file (TOML): thresholds, "
+                        "severities, rules switched off")
+    p.add_argument("--format", choices=FORMATS,
+                   help="报告格式:text(默认)、json、xlsx、html;不填时按 --out 的扩展名 / report format "
+                        "(default text, or from the --out suffix)")
+    p.add_argument("--out", metavar="FILE",
+                   help="写入文件(xlsx 必填);不填则输出到屏幕 / write to this file (required for xlsx); "
+                        "default: the screen")
+    p.add_argument("--print-policy", action="store_true",
+                   help="打印带注释的默认策略文件后退出 / print the default policy file, commented, and exit")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
+    p.set_defaults(func=cmd_analyze)
+
+    d = sub.add_parser(
+        "demo",
+        help="生成演示县、分析并写出全部报告 / build the demo county, analyze it, write every report",
+        description="生成一个按文章比例构造的演示县花名册(含各类真实缺口),分析后把花名册、报告和网络图写进一个文件夹。\n"
+                    "Generate the demo county's roster (in the article's proportions, with real gaps of "
+                    "every kind), analyze it, and write the roster, the reports and the explorer page "
+                    "into one folder.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    d.add_argument("--out", metavar="DIR", default=None,
+                   help="输出文件夹,默认 ./cobuild-demo / output folder (default ./cobuild-demo)")
+    d.add_argument("--seed", type=int, default=2024, help="随机种子,默认 2024 / random seed (default 2024)")
+    d.add_argument("--scale", type=float, default=1.0,
+                   help="规模倍数,默认 1(一个县城)/ size multiplier (default 1: one county seat)")
+    d.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="分析日期,默认今天 / as-of date (default today)")
+    d.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
+    d.set_defaults(func=cmd_demo)
+
+
+def _print_roster_error(e: RosterError, limit: int = 200) -> None:
+    print(f"花名册未通过检查 / the roster is invalid: {e.message_zh} / {e.message_en}", file=sys.stderr)
+    errors = [i for i in e.issues if i.severity == "error"]
+    for issue in errors[:limit]:
+        print(f"  {issue}", file=sys.stderr)
+    if len(errors) > limit:
+        print(f"  ……另有 {len(errors) - limit} 处错误 / {len(errors) - limit} more errors "
+              f"(cobuild check 可查看全部 / run cobuild check to see all)", file=sys.stderr)
+
+
+def _load_graph(args, say):
+    """The graph to analyze and whether it is already scoped."""
+    if args.db:
+        from graph import db as gdb
+        from graph import store
+
+        if args.street and args.community:
+            raise CobuildError("使用 --db 时 --street 和 --community 只能选一个",
+                               "with --db give --street or --community, not both")
+        if say:
+            say("读取 Neo4j / reading the graph from Neo4j")
+        database = gdb.connect()
+        try:
+            return store.load_graph(database, street=args.street, community=args.community)
+        finally:
+            database.close()
+    import loaders
+    from graph.build import roster_to_graph
+
+    if not args.roster:
+        raise CobuildError("请给出花名册文件或文件夹,或使用 --db", "give a roster file or folder, or use --db")
+    if not Path(args.roster).exists():
+        raise CobuildError(f"找不到花名册 {args.roster}", f"roster {args.roster} not found")
+    roster = loaders.load_roster(args.roster, progress=say)
+    if say:
+        say("建图 / building the graph")
+    G = roster_to_graph(roster)
+    for label, code, zh in (("Street", args.street, "街道"), ("Community", args.community, "社区")):
+        if code and f"{label}:{code}" not in G:
+            raise NotFound(f"花名册中没有编码为 {code} 的{zh}", f"no {label.lower()} with code {code} in the roster")
+    return G
+
+
+def _format_of(args) -> str:
+    if args.format:
+        return args.format
+    if args.out:
+        from graph.report import SUFFIXES
+        for fmt, suffix in SUFFIXES.items():
+            if args.out.lower().endswith(suffix) or (fmt == "html" and args.out.lower().endswith(".htm")):
+                return fmt
+    return "text"
+
+
+def cmd_analyze(args) -> int:
+    """Run ``cobuild analyze``."""
+    from graph.analysis import analyze
+    from graph.analysis.policy import Policy, example_toml, load_policy
+    from graph.report import render, write
+
+    if args.print_policy:
+        sys.stdout.write(example_toml())
+        return 0
+    fmt = _format_of(args)
+    if fmt == "xlsx" and not args.out:
+        raise CobuildError("xlsx 报告需要用 --out 指定文件,例如 --out 缺口.xlsx",
+                           "an xlsx report needs --out FILE, e.g. --out gaps.xlsx")
+    say = _progress(args.quiet)
+    policy = load_policy(args.policy) if args.policy else Policy()  # fail before reading the roster
+    try:
+        G = _load_graph(args, say)
+    except RosterError as e:
+        _print_roster_error(e)
+        return 1
+    result = analyze(G, args.as_of, policy, say, street=args.street, community=args.community)
+    if args.out:
+        try:
+            path = write(result, fmt, args.out)
+        except OSError as e:
+            raise CobuildError(f"无法写入 {args.out}:{e.strerror or e}", f"cannot write {args.out}: {e}") from None
+        if say:
+            say(f"已写入 wrote {path}")
+        _print_headline(result, sys.stderr)
+    else:
+        sys.stdout.write(render(result, fmt))
+    return 0
+
+
+def _print_headline(result, stream) -> None:
+    c = result.summary["county"]
+    f = c["findings"]
+    print(f"缺口 findings: {f['total']}(高 high {f['high']} · 中 medium {f['medium']} · 低 low {f['low']});"
+          f"成员单位党组织 member unit orgs {c['members']},双向进入 two-way {c['two_way']}"
+          f"({c['two_way_share']:.0%});兼职委员 part-time members {c['part_time_members']}",
+          file=stream)
+
+
+def _write_explorer(out_dir: Path, G, analysis) -> Path | None:
+    """Write the explorer page ``explorer.html`` beside the reports, when
+    :mod:`graph.explorer` provides ``render_page``; else do nothing."""
+    try:
+        explorer = importlib.import_module("graph.explorer")
+    except ImportError:
+        return None
+    render_page = getattr(explorer, "render_page", None)
+    if render_page is None:
+        return None
+    html = render_page(G, analysis.findings, title="共驻共建关系网络(演示县)/ Co-building network (demo county)",
+                       as_of=analysis.as_of)
+    path = out_dir / "explorer.html"
+    tmp = path.with_name(".explorer.html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def cmd_demo(args) -> int:
+    """Run ``cobuild demo``."""
+    import loaders
+    from graph.analysis import analyze
+    from graph.build import roster_to_graph
+    from graph.report import SUFFIXES, write
+
+    try:
+        demo = importlib.import_module("loaders.demo")
+        writer = importlib.import_module("loaders.writer")
+    except ImportError as e:
+        raise CobuildError(f"演示数据生成器不可用:{e}", f"the demo data generator is not available: {e}") from None
+    say = _progress(args.quiet)
+    as_of = args.as_of or date.today()
+    out_dir = Path(args.out) if args.out else Path.cwd() / "cobuild-demo"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CobuildError(f"无法创建文件夹 {out_dir}:{e}", f"cannot create folder {out_dir}: {e}") from None
+    if say:
+        say(f"生成演示花名册 / generating the demo roster (seed {args.seed}, scale {args.scale})")
+    roster = demo.generate(seed=args.seed, scale=args.scale, as_of=as_of)
+    roster_path = writer.write_roster(roster, out_dir / "roster.xlsx", progress=say)
+    if say:
+        say("读回并检查花名册 / reading the roster back and checking it")
+    try:
+        G = roster_to_graph(loaders.load_roster(roster_path, progress=say))
+    except RosterError as e:
+        _print_roster_error(e)
+        return 1
+    result = analyze(G, as_of, None, say)
+    written = [("花名册 roster", roster_path)]
+    for fmt, suffix in SUFFIXES.items():
+        written.append((f"报告 report ({fmt})", write(result, fmt, out_dir / f"report{suffix}")))
+    if say:
+        say("网络图 / explorer page")
+    page = _write_explorer(out_dir, G, result)
+    if page:
+        written.append(("网络图 explorer", page))
+
+    print(f"演示县已分析,分析日期 {as_of.isoformat()} / demo county analyzed as of {as_of.isoformat()}")
+    print(f"输出文件夹 output folder: {out_dir.resolve()}")
+    for what, path in written:
+        print(f"  {what}: {path.resolve()}")
+    c = result.summary["county"]
+    print(f"街道 streets {c['streets']} · 社区 communities {c['communities']} · 驻区单位 units {c['units']} · "
+          f"单位党组织 unit orgs {c['unit_orgs']}")
+    _print_headline(result, sys.stdout)
+    return 0

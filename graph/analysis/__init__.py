@@ -51,6 +51,9 @@ class Analysis:
     summary: dict
     structure: dict = field(default_factory=dict)
     scope: dict = field(default_factory=lambda: {"street": None, "community": None})
+    #: names of the streets and communities findings refer to:
+    #: ``{"streets": {code: name}, "communities": {code: {"name": .., "street": ..}}}``
+    places: dict = field(default_factory=lambda: {"streets": {}, "communities": {}})
 
     def findings_for(self, community: str | None = None, street: str | None = None) -> list[Finding]:
         """The findings of one community and/or street (community and street
@@ -67,6 +70,7 @@ class Analysis:
             "findings": [f.as_dict() for f in self.findings],
             "summary": self.summary,
             "structure": self.structure,
+            "places": self.places,
         }
 
 
@@ -142,8 +146,13 @@ def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None
                 r for r in structure["articulation"]
                 if (community is None or r["community"] == community)
                 and (street is None or r["street"] == street)]
+    places = {
+        "streets": {s: view.name("Street", s) for s in sorted(view.nodes.get("Street", {}))},
+        "communities": {x: {"name": view.name("Community", x), "street": view.street_of(x)}
+                        for x in sorted(view.nodes.get("Community", {}))},
+    }
     return Analysis(as_of, policy, findings, summary, structure,
-                    {"street": street, "community": community})
+                    {"street": street, "community": community}, places)
 
 
 @dataclass

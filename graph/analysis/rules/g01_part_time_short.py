@@ -33,6 +33,12 @@ def check(view, cfg):
                   f"resident unit's party organization (at least {need} expected): first take the resident "
                   f"units' party organizations into the big party committee, then appoint their heads as "
                   f"part-time members.")
+        elif n == 0:
+            zh = (f"{name}还没有来自成员单位的兼职委员(至少应有{need}名):"
+                  f"建议从已纳入的{len(cov.members)}个成员单位党组织负责人中选任{need}名兼职委员。")
+            en = (f"{name} has no part-time committee member from its member units (at least {need} "
+                  f"expected): appoint {need} from the heads of its {len(cov.members)} member unit "
+                  f"party organization(s).")
         else:
             zh = (f"{name}仅有{n}名来自成员单位的兼职委员(至少应有{need}名):"
                   f"建议从已纳入的{len(cov.members)}个成员单位党组织负责人中增补{need - n}名兼职委员。")

@@ -1,0 +1,157 @@
+"""The text report: a readable Chinese report with English beside.
+
+Headline numbers, then the findings grouped by severity, street and
+community with what to do next, then the coverage tables, the structural
+figures and the rules applied.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from itertools import groupby
+
+from graph.analysis.rules import RULES
+from graph.findings import SEVERITIES
+from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
+                                street_label, subject_label)
+
+__all__ = ["render_text"]
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _pad(s: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(s))
+    return gap + s if right else s + gap
+
+
+def _table(header: list[str], rows: list[list], numeric_from: int = 99, numeric_to: int = 99) -> list[str]:
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(header))]
+    out = []
+    for n, r in enumerate(cells):
+        out.append("  " + "  ".join(_pad(c, widths[i], right=(numeric_from <= i <= numeric_to and n > 0))
+                                    for i, c in enumerate(r)).rstrip())
+        if n == 0:
+            out.append("  " + "  ".join("-" * w for w in widths))
+    return out
+
+
+def _scope(analysis) -> str:
+    s, c = analysis.scope.get("street"), analysis.scope.get("community")
+    if c:
+        return f"社区 community {community_label(analysis, c)}"
+    if s:
+        return f"街道 street {street_label(analysis, s)}"
+    return "全部 everything in the roster"
+
+
+def render_text(analysis) -> str:
+    """The text report of an :class:`~graph.analysis.Analysis`."""
+    L: list[str] = []
+    L.append("共驻共建缺口分析报告 / Co-building gap analysis report")
+    L.append("=" * 60)
+    L.append(f"分析日期 As of: {analysis.as_of.isoformat()}")
+    L.append(f"范围 Scope: {_scope(analysis)}")
+    src = analysis.policy.source
+    L.append(f"策略 Policy: {src if src else '默认(rules.md)/ default (rules.md)'}")
+    L.append("")
+
+    L.append("一、总体情况 / Headline")
+    L.extend(_table(["指标 figure", "English", "数值 value"],
+                    [[zh, en, v] for zh, en, v in headline(analysis)], numeric_from=2))
+    L.append("")
+
+    L.append("二、缺口与建议 / Findings and what to do next")
+    if not analysis.findings:
+        L.append("  未发现缺口。/ No gaps found.")
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    ordered = sorted(analysis.findings, key=lambda f: (rank[f.severity], f.street or "",
+                                                       f.community or "", f.rule, f.subject.code))
+    for sev, by_sev in groupby(ordered, key=lambda f: f.severity):
+        by_sev = list(by_sev)
+        L.append("")
+        L.append(f"【{severity_label(sev)}】 {len(by_sev)} 项 findings")
+        for street, by_street in groupby(by_sev, key=lambda f: f.street):
+            L.append(f"  ▌{street_label(analysis, street)}")
+            for comm, by_comm in groupby(by_street, key=lambda f: f.community):
+                L.append(f"    ▸ {community_label(analysis, comm)}")
+                for f in by_comm:
+                    L.append(f"      [{rule_label(f.rule)}] {subject_label(f.subject.type)}: "
+                             f"{f.subject.name} ({f.subject.code})")
+                    L.append(f"        {f.message_zh}")
+                    L.append(f"        {f.message_en}")
+    L.append("")
+
+    L.append("三、各社区党组织覆盖情况 / Coverage per community party organization")
+    rows = [[r["org_name"], r["community_name"] or "-", r["members"], r["u_to_c"], r["c_to_u"],
+             r["two_way"], pct(r["two_way_share"]), r["part_time_members"]]
+            for r in analysis.summary["communities"]]
+    if rows:
+        L.extend(_table(["社区党组织 org", "社区 community", "成员 members", "U→C", "C→U",
+                         "双向 two-way", "比例 share", "兼职委员 part-time"], rows, numeric_from=2))
+    else:
+        L.append("  (无 none)")
+    L.append("")
+
+    L.append("四、各街道覆盖情况 / Coverage per street")
+    rows = [[r["name"], r["communities"], r["members"], r["u_to_c"], r["c_to_u"], r["two_way"],
+             pct(r["two_way_share"]), r["part_time_members"], r["findings"]["total"],
+             r["findings"]["high"]] for r in analysis.summary["streets"]]
+    c = analysis.summary["county"]
+    rows.append(["合计 total", c["communities"], c["members"], c["u_to_c"], c["c_to_u"], c["two_way"],
+                 pct(c["two_way_share"]), c["part_time_members"], c["findings"]["total"],
+                 c["findings"]["high"]])
+    L.extend(_table(["街道 street", "社区 communities", "成员 members", "U→C", "C→U", "双向 two-way",
+                     "比例 share", "兼职委员 part-time", "缺口 findings", "高 high"], rows, numeric_from=1))
+    L.append("")
+
+    s = analysis.structure
+    if s:
+        L.append("五、网络结构 / Network structure")
+        b = s["betweenness"]
+        L.append(f"  人员–党组织网络 person–org network: {s['graph']['people']} 人 people, "
+                 f"{s['graph']['orgs']} 个党组织 orgs, {s['graph']['posts']} 个任职 posts")
+        L.append(f"  介数中心性 betweenness: {b['note_zh']} / {b['note_en']}")
+        L.append("")
+        L.append("  联系最广的人(介数中心性)/ Who bridges the most (betweenness)")
+        if s["bridges"]:
+            L.extend(_table(["人员 person", "介数 betweenness", "涉及社区 communities", "任职 posts"],
+                            [[f"{x['name']} ({x['person']})", x["betweenness"], len(x["communities"]),
+                              x["posts"]] for x in s["bridges"]], numeric_from=1))
+        else:
+            L.append("  (无 none)")
+        L.append("")
+        L.append("  关键节点:一旦离开,社区与成员单位失去联系 / Articulation points: whose loss cuts "
+                 "a community off from member units")
+        if s["articulation"]:
+            for r in s["articulation"]:
+                L.append(f"    {r['name']} ({r['code']}) — {community_label(analysis, r['community'])}: "
+                         f"切断 cuts off {', '.join(r['cuts_off'])}")
+        else:
+            L.append("    (无 none)")
+        comps = s["components"]
+        L.append("")
+        L.append(f"  与全县主网络脱节的部分 / Parts cut off from the main network: {comps['cut_off']} 个 "
+                 f"components, 含党组织 with {comps['cut_off_orgs']} orgs "
+                 f"(其中完全无人任职 {comps['isolated_orgs']} with nobody holding a post)")
+        L.append("")
+        L.append("  兼职最多的人 / Most cross-appointments")
+        if s["cross_appointments"]:
+            L.extend(_table(["人员 person", "兼职 part-time posts", "党组织 orgs"],
+                            [[f"{x['name']} ({x['person']})", x["part_time_posts"], ", ".join(x["orgs"])]
+                             for x in s["cross_appointments"]], numeric_from=1, numeric_to=1))
+        else:
+            L.append("  (无 none)")
+        L.append("")
+
+    L.append("六、适用规则 / Rules applied")
+    for r in RULES:
+        cfg = analysis.policy.rules.get(r.id) or r.default_config()
+        state = "" if cfg.enabled else "  [已关闭 switched off]"
+        params = ", ".join(f"{k}={v}" for k, v in cfg.params.items())
+        L.append(f"  {rule_label(r.id)} — {severity_label(cfg.severity)}"
+                 f"{'; ' + params if params else ''}{state}")
+    return "\n".join(L) + "\n"

@@ -1,0 +1,71 @@
+"""The words every report uses for severities, rules, subjects and places."""
+
+from __future__ import annotations
+
+from graph import schema
+from graph.analysis.rules import RULES_BY_ID
+from graph.findings import SEVERITIES
+
+__all__ = ["severity_label", "rule_label", "subject_label", "street_label", "community_label",
+           "headline", "pct"]
+
+
+def severity_label(sev: str) -> str:
+    """``"high"`` -> ``"高 high"``."""
+    zh, en = SEVERITIES[sev]
+    return f"{zh} {en}"
+
+
+def rule_label(rule_id: str) -> str:
+    """``"G01"`` -> ``"G01 兼职委员不足 / part-time members short"``."""
+    r = RULES_BY_ID.get(rule_id)
+    return f"{rule_id} {r.name_zh} / {r.name_en}" if r else rule_id
+
+
+def subject_label(label: str) -> str:
+    """``"PartyOrg"`` -> ``"党组织 party organization"``."""
+    try:
+        k = schema.node_kind(label)
+        return f"{k.zh} {k.en}"
+    except KeyError:
+        return label
+
+
+def street_label(analysis, code: str | None) -> str:
+    if not code:
+        return "(无街道 no street)"
+    return f"{analysis.places['streets'].get(code, code)} ({code})"
+
+
+def community_label(analysis, code: str | None) -> str:
+    if not code:
+        return "(街道层面 street level)"
+    info = analysis.places["communities"].get(code)
+    return f"{info['name'] if info else code} ({code})"
+
+
+def pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def headline(analysis) -> list[tuple[str, str, object]]:
+    """The headline figures: (中文, English, value)."""
+    c = analysis.summary["county"]
+    f = c["findings"]
+    return [
+        ("街道", "streets", c["streets"]),
+        ("社区", "communities", c["communities"]),
+        ("社区党组织", "community party organizations", c["community_orgs"]),
+        ("驻区单位", "resident units", c["units"]),
+        ("单位党组织", "unit party organizations", c["unit_orgs"]),
+        ("纳入大党委的成员单位党组织", "member unit organizations (taken in)", c["members"]),
+        ("单位→社区", "links U → C", c["u_to_c"]),
+        ("社区→单位", "links C → U", c["c_to_u"]),
+        ("双向进入", "two-way links", c["two_way"]),
+        ("双向进入比例", "two-way share", pct(c["two_way_share"])),
+        ("兼职委员(来自成员单位)", "part-time members from member units", c["part_time_members"]),
+        ("缺口合计", "findings", f["total"]),
+        ("其中 高", "of which high", f["high"]),
+        ("其中 中", "of which medium", f["medium"]),
+        ("其中 低", "of which low", f["low"]),
+    ]
