@@ -7,6 +7,7 @@ in :mod:`graph.schema`, so a new column needs no code here.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -112,13 +113,17 @@ def normalize_header(value: Any) -> str:
 
 
 def _valid_date(y: int, m: int, d: int, raw: Any) -> dt.date:
+    if not 1 <= m <= 12:
+        raise CellError("bad_date", f"日期不存在:{raw}(月份应为 1–12)",
+                        f"no such date: {raw} (the month must be 1–12)")
     try:
         return dt.date(y, m, d)
     except ValueError:
+        last = calendar.monthrange(y, m)[1] if 1 <= y <= 9999 else 31
         raise CellError(
             "bad_date",
-            f"日期不存在:{raw}(年 {y}、月 {m}、日 {d})",
-            f"no such date: {raw} (year {y}, month {m}, day {d})",
+            f"日期不存在:{raw}({y}年{m}月只有 {last} 天)",
+            f"no such date: {raw} ({y}-{m:02d} has {last} days)",
         ) from None
 
 

@@ -1,0 +1,470 @@
+"""Read a roster: an .xlsx workbook, a folder of CSV files or a .zip of them.
+
+The format is ``roster-format.md`` (version 1). What the readers promise:
+
+* a sheet / CSV file is found by its Chinese table name or English alias
+  (``单位`` / ``units``, ``单位.csv`` / ``units.csv``);
+* headers in Chinese or as the alias; spaces around, full-width characters
+  and a trailing ``*``/``＊`` do not count;
+* title and note rows above the header are skipped: the header is the first
+  row holding all the table's required headers; fully blank rows are skipped;
+* every cell is trimmed, NFKC-normalized and parsed per its column type
+  (:mod:`loaders.cells`); a cell that cannot be read becomes an
+  :class:`~graph.errors.Issue`, never an exception;
+* CSV files may be UTF-8 (with or without BOM) or GB18030;
+* row numbers are the Excel row numbers (the header row has its own number)
+  or the CSV line numbers.
+
+Workbooks are opened with openpyxl in read-only mode: it streams the sheet
+XML (a 100k-row roster reads in seconds with bounded memory). Read-only mode
+cannot list merged ranges, and does not need to: Excel stores a merged
+range's value in its top-left cell only, so the other cells read as empty,
+which is what the format wants.
+
+A file that is not a roster at all raises :class:`NotARosterError` with one
+clear bilingual message.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable, Iterator
+
+from graph import schema
+from graph.errors import Issue, NotARosterError
+from graph.roster import Roster, Row
+from loaders.cells import CellError, normalize_header, normalize_text, parse_cell
+
+__all__ = [
+    "read_roster",
+    "table_label",
+    "INSTRUCTION_SHEETS",
+    "OLE_MAGIC",
+]
+
+#: Sheets a workbook may carry besides the tables (the template's 说明).
+INSTRUCTION_SHEETS = ("说明", "README")
+#: Start of an OLE compound file: an encrypted (password) workbook or an
+#: old .xls.
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+_MAGIC_NAMES = (
+    (b"\x89PNG", "PNG 图片", "a PNG image"),
+    (b"\xff\xd8\xff", "JPEG 图片", "a JPEG image"),
+    (b"GIF8", "GIF 图片", "a GIF image"),
+    (b"%PDF", "PDF 文档", "a PDF document"),
+    (b"BM", "BMP 图片", "a BMP image"),
+)
+
+Progress = Callable[[str], None]
+
+
+def table_label(table: schema.Table) -> str:
+    """How an issue names a table: ``"单位 units"``."""
+    return f"{table.zh} {table.key}"
+
+
+@dataclass
+class _Sheet:
+    """One table-like source: a worksheet or a CSV file."""
+
+    name: str  # as found (sheet title or file name)
+    stem: str  # what names the table (sheet title, file name without .csv)
+    rows: Callable[[], Iterator[tuple[int, tuple]]]  # (row number, cells)
+    epoch_1904: bool = False
+
+
+# ---------------------------------------------------------------------------
+# Finding the sources
+# ---------------------------------------------------------------------------
+
+
+def _not_a_roster(name: str, why_zh: str, why_en: str) -> NotARosterError:
+    return NotARosterError(
+        f"“{name}”不是花名册:{why_zh}",
+        f"{name!r} is not a roster: {why_en}",
+    )
+
+
+def _decode_csv(data: bytes, name: str) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise _not_a_roster(
+        name,
+        "无法识别文字编码(只支持 UTF-8 和 GB18030);请在 Excel 中“另存为 CSV UTF-8”",
+        "unknown text encoding (UTF-8 and GB18030 are supported); "
+        "in Excel use 'Save as CSV UTF-8'",
+    )
+
+
+def _csv_sheet(name: str, data: bytes) -> _Sheet:
+    text = _decode_csv(data, name)
+    if "\x00" in text:
+        raise _not_a_roster(name, "文件含有二进制内容,不是 CSV 文本", "it holds binary data, not CSV text")
+
+    def rows() -> Iterator[tuple[int, tuple]]:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        start = 1
+        try:
+            for rec in reader:
+                yield start, tuple(rec)
+                start = reader.line_num + 1
+        except csv.Error as e:
+            raise _not_a_roster(name, f"CSV 格式错误(第{start}行):{e}",
+                                f"malformed CSV at line {start}: {e}") from None
+
+    return _Sheet(name, PurePosixPath(name).stem, rows)
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """A member's name, also for zips written by Chinese Windows (GBK names
+    without the UTF-8 flag, which Python decodes as CP437)."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _folder_sources(folder: Path) -> tuple[list[_Sheet], str]:
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"
+                   and not p.name.startswith((".", "~$")))
+    if not files:
+        raise _not_a_roster(folder.name, "文件夹里没有 CSV 文件", "the folder holds no CSV files")
+    h = hashlib.sha256()
+    sheets = []
+    for p in files:
+        data = p.read_bytes()
+        h.update(p.name.encode("utf-8") + b"\x00" + len(data).to_bytes(8, "big"))
+        h.update(data)
+        sheets.append(_csv_sheet(p.name, data))
+    return sheets, h.hexdigest()
+
+
+def _zip_csv_sources(zf: zipfile.ZipFile, name: str) -> list[_Sheet]:
+    sheets = []
+    for info in sorted(zf.infolist(), key=lambda i: i.filename):
+        member = _zip_name(info)
+        base = PurePosixPath(member).name
+        if info.is_dir() or not base.lower().endswith(".csv") or base.startswith((".", "~$")) \
+                or member.startswith("__MACOSX/"):
+            continue
+        sheets.append(_csv_sheet(base, zf.read(info)))
+    if not sheets:
+        raise _not_a_roster(name, "压缩包里既没有 Excel 工作簿也没有 CSV 文件",
+                            "the zip holds neither an Excel workbook nor CSV files")
+    return sheets
+
+
+def _xlsx_sheets(data: bytes, name: str):
+    from openpyxl import load_workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds on a damaged file
+        raise _not_a_roster(name, f"Excel 工作簿已损坏,无法打开({type(e).__name__})",
+                            f"the Excel workbook is damaged and cannot be opened ({type(e).__name__}: {e})") from None
+    epoch_1904 = wb.epoch == CALENDAR_MAC_1904
+    sheets = []
+    for ws in wb.worksheets:
+        def rows(ws=ws) -> Iterator[tuple[int, tuple]]:
+            ws.reset_dimensions()  # some writers store a wrong <dimension>
+            for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield n, cells
+
+        sheets.append(_Sheet(ws.title, ws.title, rows, epoch_1904))
+    return wb, sheets
+
+
+def _file_sources(path: Path, data: bytes):
+    """(workbook or None, sheets) of a roster file, by its content."""
+    name = path.name
+    if not data:
+        raise _not_a_roster(name, "文件是空的(0 字节)", "the file is empty (0 bytes)")
+    if data.startswith(OLE_MAGIC):
+        raise _not_a_roster(
+            name,
+            "这是设了打开密码的加密工作簿,或旧版 .xls 文件;请在 Excel 中取消密码并另存为 .xlsx",
+            "it is a password-protected (encrypted) workbook or an old .xls file; "
+            "remove the password in Excel and save as .xlsx",
+        )
+    if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            raise _not_a_roster(name, "压缩文件已损坏", "the zip container is damaged") from None
+        if "xl/workbook.xml" in names:
+            return _xlsx_sheets(data, name)
+        return None, _zip_csv_sources(zf, name)
+    if path.suffix.lower() == ".csv":
+        raise _not_a_roster(
+            name,
+            "单个 CSV 文件不是完整的花名册;请把各表的 CSV 文件放进一个文件夹(或压缩为 .zip)再读取",
+            "a single CSV file is not a whole roster; put each table's CSV file into one folder "
+            "(or a .zip) and read that",
+        )
+    kind = next(((zh, en) for magic, zh, en in _MAGIC_NAMES if data.startswith(magic)), None)
+    what_zh = f"它是{kind[0]}" if kind else "它不是 Excel 工作簿(.xlsx)"
+    what_en = f"it is {kind[1]}" if kind else "it is not an Excel workbook (.xlsx)"
+    raise _not_a_roster(
+        name,
+        f"{what_zh};花名册应是 .xlsx 工作簿、CSV 文件夹或 CSV 压缩包",
+        f"{what_en}; a roster is an .xlsx workbook, a folder of CSV files or a .zip of them",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Reading one table
+# ---------------------------------------------------------------------------
+
+
+def _table_for(stem: str) -> schema.Table | None:
+    key = normalize_header(stem)
+    for t in schema.TABLES:
+        if key in (normalize_header(t.zh), t.key.casefold()):
+            return t
+    return None
+
+
+def _header_lookup(table: schema.Table) -> dict[str, schema.Column]:
+    out: dict[str, schema.Column] = {}
+    for c in table.columns:
+        out[normalize_header(c.zh)] = c
+        out[c.key.casefold()] = c
+    return out
+
+
+def _blank(cells: tuple) -> bool:
+    for v in cells:
+        if v is None:
+            continue
+        if isinstance(v, str) and not normalize_text(v):
+            continue
+        return False
+    return True
+
+
+def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
+                progress: Progress | None) -> list[Row]:
+    label = table_label(table)
+    lookup = _header_lookup(table)
+    required = {c.key for c in table.required_columns}
+    rows: list[Row] = []
+    colmap: list[tuple[int, schema.Column]] | None = None
+    best: tuple[int, int, set[str]] = (0, 0, set())  # (hits, line, keys) of the best non-header
+    saw_anything = False
+    for line, cells in sheet.rows():
+        if _blank(cells):
+            continue
+        saw_anything = True
+        if colmap is None:
+            found: dict[str, int] = {}
+            for i, v in enumerate(cells):
+                c = lookup.get(normalize_header(v)) if v is not None else None
+                if c is not None and c.key not in found:
+                    found[c.key] = i
+            if not required <= found.keys():
+                if len(found) > best[0]:
+                    best = (len(found), line, set(found))
+                continue
+            colmap = _accept_header(table, label, line, cells, lookup, issues)
+            continue
+        values: dict[str, Any] = {}
+        for i, col in colmap:
+            raw = cells[i] if i < len(cells) else None
+            try:
+                v = parse_cell(col, raw, sheet.epoch_1904)
+            except CellError as e:
+                issues.append(Issue(label, line, col.zh, normalize_text(raw), e.message_zh,
+                                    e.message_en, "error", e.code))
+                continue
+            if v is not None:
+                values[col.key] = v
+        rows.append(Row(table.key, line, values))
+        if progress and len(rows) % 50000 == 0:
+            progress(f"读取 reading {label}: {len(rows)} 行 rows")
+    if colmap is None and (saw_anything or not table.optional):
+        hits, line, keys = best
+        missing = [c for c in table.required_columns if c.key not in keys]
+        if hits:
+            for c in missing:
+                issues.append(Issue(
+                    label, line, c.zh, None,
+                    f"表头缺少必填列“{c.header}”(也可写英文 {c.key});本表的数据未读取",
+                    f"the header row lacks the required column {c.header} (or {c.key}); "
+                    "this table's rows were not read",
+                    "error", "missing_column",
+                ))
+        else:
+            heads = "、".join(c.header for c in table.required_columns)
+            issues.append(Issue(
+                label, 0, "", sheet.name,
+                f"找不到表头行:表头应包含 {heads}",
+                f"no header row found: the header must hold {', '.join(c.header + ' (' + c.key + ')' for c in table.required_columns)}",
+                "error", "no_header",
+            ))
+    if progress and len(rows) >= 10000:
+        progress(f"读取 read {label}: {len(rows)} 行 rows")
+    return rows
+
+
+def _accept_header(table, label, line, cells, lookup, issues) -> list[tuple[int, schema.Column]]:
+    colmap: list[tuple[int, schema.Column]] = []
+    seen: dict[str, int] = {}
+    from openpyxl.utils import get_column_letter
+
+    for i, v in enumerate(cells):
+        h = normalize_header(v) if v is not None else ""
+        if not h:
+            continue
+        c = lookup.get(h)
+        if c is None:
+            issues.append(Issue(
+                label, line, normalize_text(v), normalize_text(v),
+                f"未知列“{normalize_text(v)}”(第 {get_column_letter(i + 1)} 列)已忽略;本表的列为:"
+                + "、".join(col.zh for col in table.columns),
+                f"unknown column {normalize_text(v)!r} (column {get_column_letter(i + 1)}) ignored; "
+                "this table's columns are: " + ", ".join(f"{col.zh} ({col.key})" for col in table.columns),
+                "warning", "unknown_column",
+            ))
+            continue
+        if c.key in seen:
+            issues.append(Issue(
+                label, line, c.zh, normalize_text(v),
+                f"列“{c.zh}”出现两次(第 {get_column_letter(seen[c.key] + 1)} 列和第 "
+                f"{get_column_letter(i + 1)} 列);只读取第一列,请删除重复的列",
+                f"column {c.zh} ({c.key}) appears twice (columns {get_column_letter(seen[c.key] + 1)} "
+                f"and {get_column_letter(i + 1)}); only the first is read, delete the other",
+                "error", "duplicate_column",
+            ))
+            continue
+        seen[c.key] = i
+        colmap.append((i, c))
+    return colmap
+
+
+# ---------------------------------------------------------------------------
+# The roster
+# ---------------------------------------------------------------------------
+
+
+def _is_instructions(stem: str) -> bool:
+    return normalize_header(stem) in {normalize_header(s) for s in INSTRUCTION_SHEETS}
+
+
+def read_roster(path: str | os.PathLike, *, progress: Progress | None = None
+                ) -> tuple[Roster, list[Issue]]:
+    """Read a roster file without judging it as a whole.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        An .xlsx workbook, a folder of CSV files, or a .zip of CSV files.
+    progress : callable, optional
+        Receives one-line progress messages (meant for stderr).
+
+    Returns
+    -------
+    (Roster, issues)
+        The parsed rows (``roster.source`` = the file or folder name,
+        ``roster.sha256`` = SHA-256 of the file, or of the folder's CSV files
+        in name order) and the problems met while reading: cells that cannot
+        be read, unknown columns (warnings), missing tables and headers.
+
+    Raises
+    ------
+    NotARosterError
+        When ``path`` is not a roster at all: missing, empty, an image or
+        other non-workbook, a password-protected workbook, a CSV in an
+        unknown encoding, or a workbook with no roster table in it.
+    """
+    p = Path(path)
+    wb = None
+    if p.is_dir():
+        sheets, digest = _folder_sources(p)
+    elif p.is_file():
+        data = p.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        wb, sheets = _file_sources(p, data)
+    else:
+        raise NotARosterError(f"找不到文件或文件夹:{p}", f"no such file or folder: {p}")
+    try:
+        roster, issues = _read_sheets(p, sheets, progress)
+    finally:
+        if wb is not None:
+            wb.close()
+    roster.source = p.name
+    roster.sha256 = digest
+    return roster, issues
+
+
+def _read_sheets(p: Path, sheets: list[_Sheet], progress: Progress | None
+                 ) -> tuple[Roster, list[Issue]]:
+    issues: list[Issue] = []
+    by_table: dict[str, _Sheet] = {}
+    unknown: list[_Sheet] = []
+    for s in sheets:
+        t = _table_for(s.stem)
+        if t is None:
+            if not _is_instructions(s.stem):
+                unknown.append(s)
+            continue
+        if t.key in by_table:
+            issues.append(Issue(
+                table_label(t), 0, "", s.name,
+                f"表“{t.zh}”出现两次(“{by_table[t.key].name}”和“{s.name}”);只读取第一个,请合并为一个",
+                f"table {t.zh} ({t.key}) is given twice ({by_table[t.key].name!r} and {s.name!r}); "
+                "only the first is read, merge them into one",
+                "error", "duplicate_table",
+            ))
+            continue
+        by_table[t.key] = s
+    if not by_table:
+        names = "、".join(s.name for s in sheets) or "(无 none)"
+        raise _not_a_roster(
+            p.name,
+            f"没有可识别的表(找到:{names});工作表或文件应命名为 "
+            + "、".join(t.zh for t in schema.TABLES if not t.optional) + " 等",
+            f"no recognizable table (found: {names}); sheets or files must be named "
+            + ", ".join(f"{t.zh}/{t.key}" for t in schema.TABLES if not t.optional) + " ...",
+        )
+    for s in unknown:
+        issues.append(Issue(
+            s.name, 0, "", s.name,
+            f"“{s.name}”不是花名册的表,已忽略;表名应为:" + "、".join(t.zh for t in schema.TABLES),
+            f"{s.name!r} is not a roster table and was ignored; table names are: "
+            + ", ".join(f"{t.zh}/{t.key}" for t in schema.TABLES),
+            "warning", "unknown_table",
+        ))
+    roster = Roster()
+    for t in schema.TABLES:
+        s = by_table.get(t.key)
+        if s is None:
+            if not t.optional:
+                issues.append(Issue(
+                    table_label(t), 0, "", None,
+                    f"缺少必需的表“{t.zh}”(工作表或 {t.zh}.csv / {t.key}.csv)",
+                    f"the required table {t.zh} ({t.key}) is missing (a sheet, or {t.zh}.csv / {t.key}.csv)",
+                    "error", "missing_table",
+                ))
+            continue
+        roster.tables[t.key] = _read_table(t, s, issues, progress)
+    return roster, issues

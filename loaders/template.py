@@ -1,0 +1,218 @@
+"""The empty roster workbook a planner fills in.
+
+One sheet per table: a title row, a note row saying what to fill, then the
+header row (Chinese headers, ``*`` on required columns). Every enum column
+and every yes/no column has an Excel drop-down list of its Chinese words;
+code columns are formatted as text so ``001`` keeps its zeros; date columns
+as dates. A first sheet ``说明`` explains the tables and the value sets.
+
+The template reads back (:func:`loaders.read_roster`) as a valid empty
+roster.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from graph import schema
+from loaders.cells import LIST_SEPARATORS, NO, YES
+from loaders.readers import INSTRUCTION_SHEETS
+from loaders.writer import sheet_name
+
+__all__ = ["write_template", "HEADER_ROW", "drop_down_words"]
+
+#: Row of the header in every table sheet (row 1 title, row 2 note).
+HEADER_ROW = 3
+_LAST_ROW = 1048576  # drop-downs and formats reach the bottom of the sheet
+_TEXT_TYPES = ("code", "ref", "refs", "phone", "credit_code", "text")
+
+_GENERAL_NOTE = (
+    "填写说明:第 3 行是表头,请从第 4 行起每行填一条记录;带 * 的列必填;"
+    "编码在本表内不能重复,其他表用编码引用它;日期写成 2024-03-01;"
+    "带下拉箭头的列请从列表中选择。"
+)
+
+_TYPE_NOTES = {
+    "code": "本表内唯一的编码(文字,可带前导零)",
+    "ref": "填写{ref}表中已有的编码",
+    "refs": "可填多个{ref}编码,用“;”分隔",
+    "date": "日期,如 2024-03-01",
+    "bool": "从下拉列表选“是”或“否”",
+    "enum": "从下拉列表选择",
+    "phone": "手机号或固定电话(个人信息,系统中默认遮盖显示)",
+    "credit_code": "18 位统一社会信用代码",
+    "text": "文字",
+}
+
+
+def drop_down_words(column: schema.Column) -> list[str] | None:
+    """The words of a column's drop-down list, or ``None`` when it has
+    none (enum columns: the value set's Chinese words; yes/no: 是/否)."""
+    if column.type == "enum":
+        return [m.zh for m in column.value_set.members]
+    if column.type == "bool":
+        return [YES, NO]
+    return None
+
+
+def _column_note(t: schema.Table, c: schema.Column) -> str:
+    if c.note_zh:
+        return c.note_zh
+    refs = "或".join(schema.table(r).zh for r in c.ref)
+    note = _TYPE_NOTES[c.type].format(ref=refs)
+    if c.type == "enum":
+        note += ":" + "、".join(m.zh for m in c.value_set.members)
+        if c.value_set.open:
+            note += "(也可填其他文字)"
+    return note
+
+
+def _table_note(t: schema.Table) -> str:
+    parts = [_GENERAL_NOTE]
+    if t.optional:
+        parts.append("本表选填,没有可以不填或删除本表。")
+    hints = [f"{c.zh}:{c.note_zh}" for c in t.columns if c.note_zh]
+    if hints:
+        parts.append(";".join(hints) + "。")
+    return "".join(parts)
+
+
+def _validation(column: schema.Column, words: list[str]):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    formula = '"' + ",".join(words) + '"'
+    if len(formula) > 255:  # Excel's limit for an inline list
+        raise ValueError(f"drop-down list of {column.key} is too long for Excel")
+    open_set = column.value_set is not None and column.value_set.open
+    return DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showDropDown=False,  # (sic) False shows the arrow
+        showErrorMessage=not open_set,
+        errorStyle="stop",
+        errorTitle="无效的值 invalid value",
+        error=f"请从下拉列表中选择{column.zh} / choose a value from the list",
+        showInputMessage=True,
+        promptTitle=column.zh[:32],
+        prompt=("、".join(words) + ("(可填其他文字)" if open_set else ""))[:255],
+    )
+
+
+def _instructions(wb) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet(INSTRUCTION_SHEETS[0], 0)
+    bold = Font(bold=True)
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 26
+    ws.column_dimensions["C"].width = 12
+    ws.column_dimensions["D"].width = 90
+    rows: list[tuple[list, bool]] = [
+        (["共驻共建花名册模板 co-building roster template (格式版本 format version 1)"], True),
+        (["每张工作表是一张表;表头在第 3 行,带 * 的列必填;编码在本表内唯一,其他表用编码引用。"
+          "Each sheet is one table; the header is row 3, columns marked * are required; "
+          "codes are unique within their table and other tables refer to them."], False),
+        ([f"列表单元格(如“所属单位”)可填多个编码,用 {' '.join(LIST_SEPARATORS)} 之一分隔。"
+          f"List cells take several codes separated by any of {' '.join(LIST_SEPARATORS)}"], False),
+        (["日期可写 2024-03-01、2024/3/1、2024.3.1、2024年3月1日、2024年3月、20240301。"
+          "是/否 可写 是/否、Y/N、yes/no、true/false、1/0、√/×。"], False),
+        ([], False),
+        (["表 table", "英文名 alias", "必填 required", "列 columns"], True),
+    ]
+    for t in schema.TABLES:
+        cols = ";".join(f"{c.header} ({c.key}):{_column_note(t, c)}" for c in t.columns)
+        rows.append(([t.zh, f"{t.key} — {t.en}", "选填 optional" if t.optional else "必填 required",
+                      cols], False))
+    rows.append(([], False))
+    rows.append((["可选值 value set", "中文 Chinese", "代码 code", "说明 meaning"], True))
+    for vs in schema.VALUE_SETS:
+        title = f"{vs.zh} {vs.en}" + ("(可填其他文字 free text allowed)" if vs.open else "")
+        for i, m in enumerate(vs.members):
+            rows.append(([title if i == 0 else "", m.zh, m.code, m.en], False))
+    for r, (cells, is_bold) in enumerate(rows, start=1):
+        for c, v in enumerate(cells, start=1):
+            cell = ws.cell(r, c, v)
+            cell.alignment = Alignment(wrap_text=c == 4 or len(cells) == 1, vertical="top")
+            if is_bold:
+                cell.font = bold
+
+
+def _table_sheet(wb, t: schema.Table) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(sheet_name(t))
+    n = len(t.columns)
+    last = get_column_letter(max(n, 4))
+    ws["A1"] = f"{t.zh} {t.en}" + ("(选填 optional)" if t.optional else "")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.merge_cells(f"A1:{last}1")
+    ws["A2"] = _table_note(t)
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws["A2"].font = Font(color="666666")
+    ws.merge_cells(f"A2:{last}2")
+    ws.row_dimensions[2].height = 48
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    for j, c in enumerate(t.columns, start=1):
+        letter = get_column_letter(j)
+        cell = ws.cell(HEADER_ROW, j, c.header)
+        cell.font = Font(bold=True, color="C00000" if c.required else "000000")
+        cell.fill = head_fill
+        dim = ws.column_dimensions[letter]
+        dim.width = max(12, len(c.header) * 2 + 4)
+        if c.type in _TEXT_TYPES:
+            dim.number_format = "@"
+        elif c.type == "date":
+            dim.number_format = "yyyy-mm-dd"
+        words = drop_down_words(c)
+        if words:
+            dv = _validation(c, words)
+            dv.add(f"{letter}{HEADER_ROW + 1}:{letter}{_LAST_ROW}")
+            ws.add_data_validation(dv)
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+
+
+def write_template(path: str | os.PathLike) -> Path:
+    """Write the empty roster workbook a planner fills in.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Where to write the .xlsx (replaced if it exists; written to a
+        temporary name first).
+
+    Returns
+    -------
+    Path written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = write_template(pathlib.Path(tempfile.mkdtemp()) / "模板.xlsx")
+    >>> from loaders import check_roster
+    >>> check_roster(out)[1]
+    []
+    """
+    from openpyxl import Workbook
+
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for t in schema.TABLES:
+        _table_sheet(wb, t)
+    _instructions(wb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".cobuild-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
