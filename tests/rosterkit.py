@@ -182,7 +182,7 @@ def thirty_defects_sheets() -> tuple[Sheets, list[Defect]]:
     add("streets", "missing_required", "name", code="003")
     add("streets", "duplicate_code", "code", code="002", name="重复街道")
     add("communities", "unknown_ref", "street", code="C03", name="西关社区", street="009")
-    add("grids", "unknown_ref", "community", code="G03", name="西关网格", community="C99")
+    add("grids", "bad_code", "code", code="G0;3", name="西关网格", community="C01")
     add("units", "bad_value", "kind", code="U06", name="县机械厂", kind="工厂", community="C01")
     add("units", "duplicate_code", "code", code="U01", name="县财政局(重复)", kind="机关", community="C01")
     add("units", "missing_required", "community", code="U07", name="县邮政局", kind="国有企业")
@@ -200,12 +200,13 @@ def thirty_defects_sheets() -> tuple[Sheets, list[Defect]]:
         kind="街道党工委")
     add("party_orgs", "member_of_not_big_committee", "member_of", code="OT2", name="纳入错组织",
         kind="其他", member_of="UO1")
+    add("party_orgs", "self_reference", "member_of", code="CC5", name="自纳入社区党委",
+        kind="社区党委", community="C02", member_of="CC5")
     add("party_orgs", "parent_cycle", "parent", code="X1", name="循环甲", kind="其他", parent="X2")
     add("party_orgs", "", code="X2", name="循环乙", kind="其他", parent="X1")
     add("party_orgs", "unknown_ref", "member_of", code="OT3", name="纳入未知", kind="其他",
         member_of="CC1；CC77")
     add("people", "bad_bool", "party_member", code="P008", name="周杰", party_member="也许")
-    add("people", "duplicate_code", "code", code="P001", name="王建国二")
     add("people", "", code="ZZ1", name="与党组织同编码的人")
     add("party_orgs", "", code="ZZ1", name="与人员同编码的党组织", kind="其他")
     add("posts", "bad_date", "start", person="P002", org="CC2", role="委员", post_type="兼职",
