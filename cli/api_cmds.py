@@ -1,5 +1,196 @@
-"""Commands of this group (filled in by its issue)."""
+"""``cobuild serve`` and ``cobuild token create | list | revoke``: the HTTP API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from graph.errors import CobuildError, DatabaseUnavailable
+
+_RAW = argparse.RawDescriptionHelpFormatter
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# serve
+# ---------------------------------------------------------------------------
+
+SERVE_DESCRIPTION = """\
+启动 HTTP 查询接口(/api/v1,OpenAPI 文档在 /openapi.json)。
+Start the HTTP API (/api/v1; the OpenAPI document is at /openapi.json).
+
+数据源 Data source:
+  给出 --roster 时,读取该花名册文件(只读,不能通过接口导入);
+  否则使用 Neo4j:设置了 NEO4J_URI 时用它,否则用 `cobuild neo4j start` 启动的本地服务器。
+  With --roster: that roster file (read-only; imports over HTTP are refused).
+  Otherwise Neo4j: NEO4J_URI when set, else the local server of `cobuild neo4j start`.
+
+访问令牌 Tokens:除 /healthz 外每个接口都需要令牌,先运行
+  cobuild token create --role admin --name 管理员
+Every endpoint but /healthz needs a bearer token; make one first (see above).
+
+例 examples:
+  cobuild serve                                 # Neo4j, http://127.0.0.1:8000
+  cobuild serve --roster 花名册.xlsx --port 8080  # 花名册文件,只读 / a roster file, read-only
+  curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8000/api/v1/communities
+"""
+
+
+def _source(args: argparse.Namespace):
+    from api.source import Neo4jSource, RosterSource
+    from graph.settings import get_settings
+
+    if args.roster:
+        _say(f"读取花名册 reading the roster: {args.roster}")
+        src = RosterSource(args.roster)
+        _say(f"数据源 data source: 花名册文件(只读)roster file (read-only) {args.roster}")
+        return src
+    from graph.db import connect
+
+    settings = get_settings()
+    try:
+        db = connect(settings)
+    except DatabaseUnavailable as e:
+        if settings.neo4j_uri:
+            raise
+        raise CobuildError(
+            "没有可用的数据源:请运行 `cobuild neo4j start` 启动本地 Neo4j、设置 NEO4J_URI,"
+            "或用 --roster 指定花名册文件(只读)",
+            "no data source: start the local Neo4j (`cobuild neo4j start`), set NEO4J_URI, "
+            "or give a roster file with --roster (read-only)",
+        ) from e
+    _say(f"数据源 data source: Neo4j {db.uri}")
+    return Neo4jSource(db)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the API with uvicorn until interrupted."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.auth import TokenStore
+    from graph.settings import get_settings
+
+    settings = get_settings()
+    source = _source(args)
+    app = create_app(settings, source)
+    if not TokenStore(settings.home / "tokens.json").records():
+        _say("提示:还没有访问令牌,请运行 cobuild token create --role admin / "
+             "note: no tokens yet; run `cobuild token create --role admin`")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        _say(f"注意:在 {args.host} 上监听,令牌以明文 HTTP 传输,请置于 HTTPS 反向代理之后 / "
+             f"note: listening on {args.host}; tokens travel in clear over HTTP, put it "
+             "behind an HTTPS reverse proxy")
+    _say(f"接口地址 API at http://{args.host}:{args.port}/api/v1 (Ctrl+C 停止 to stop)")
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                    access_log=args.log_level in ("info", "debug"))
+    finally:
+        source.close()
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# token
+# ---------------------------------------------------------------------------
+
+TOKEN_DESCRIPTION = """\
+管理接口访问令牌。令牌保存在 $COBUILD_HOME/tokens.json(只存哈希),两种数据源通用。
+Manage the API's bearer tokens. They live in $COBUILD_HOME/tokens.json (hashes only) and
+work with either data source.
+
+角色 roles:
+  reader   只读,手机号打码(138****1234)/ read-only, phone numbers masked
+  planner  可见完整手机号(每次查看都记入审计)/ may see phone numbers (each view audited)
+  admin    另可导入花名册、查看审计记录 / may also import rosters and list the audit
+
+例 examples:
+  cobuild token create --role planner --street S1 --name 城关街道组织办
+  cobuild token list
+  cobuild token revoke t_1a2b3c4d
+"""
+
+
+def _store():
+    from api.auth import TokenStore
+    from graph.settings import get_settings
+
+    return TokenStore(get_settings().home / "tokens.json")
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    """Make a token; its secret is printed once, as the last line."""
+    rec, secret = _store().create(args.role, street=args.street, name=args.name)
+    where = f"街道 street {rec.street}" if rec.street else "全县 whole county"
+    print(f"已创建令牌 token created: {rec.id}  角色 role {rec.role}  {where}"
+          + (f"  名称 name {rec.name}" if rec.name else ""))
+    print("请立即保存,令牌只显示这一次 / save it now, it is shown only this once:")
+    print(secret)
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    """List tokens (never their secrets)."""
+    records = _store().records()
+    if not records:
+        print("没有令牌 / no tokens (cobuild token create --role admin)")
+        return 0
+    print(f"{'id':<12}{'角色 role':<12}{'街道 street':<14}{'创建 created':<28}名称 name")
+    for r in records:
+        print(f"{r.id:<12}{r.role:<12}{(r.street or '-'):<14}{r.created:<28}{r.name or ''}")
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    """Revoke a token by id; takes effect at once, also in a running server."""
+    if _store().revoke(args.id):
+        print(f"已吊销令牌 token revoked: {args.id}")
+        return 0
+    print(f"没有这个令牌 no such token: {args.id}(cobuild token list)", file=sys.stderr)
+    return 1
 
 
 def register(sub) -> None:
-    """Add this group's commands to the ``cobuild`` parser."""
+    """Add ``serve`` and ``token`` to the ``cobuild`` parser."""
+    from api.auth import ROLES
+
+    p = sub.add_parser("serve", help="启动 HTTP 查询接口 / start the HTTP API",
+                       description=SERVE_DESCRIPTION, formatter_class=_RAW)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="监听地址 address to listen on (默认 default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="端口 port (默认 default 8000)")
+    p.add_argument("--roster", metavar="FILE",
+                   help="花名册文件(.xlsx、CSV 文件夹或 .zip),只读 / a roster file, read-only")
+    p.add_argument("--log-level", default="info",
+                   choices=("critical", "error", "warning", "info", "debug"),
+                   help="日志级别 log level (默认 default info)")
+    p.set_defaults(func=cmd_serve)
+
+    t = sub.add_parser("token", help="管理访问令牌 / manage API tokens",
+                       description=TOKEN_DESCRIPTION, formatter_class=_RAW)
+    tsub = t.add_subparsers(dest="token_command", metavar="ACTION", title="操作 actions")
+    roles = ", ".join(f"{k}: {zh} / {en}" for k, (zh, en) in ROLES.items())
+    c = tsub.add_parser("create", help="创建令牌(只显示一次)/ make a token (shown once)",
+                        description="创建令牌,令牌本身打印在最后一行,只显示这一次。 / Make a "
+                                    "token; it is printed once, as the last line.\n" + roles,
+                        formatter_class=_RAW)
+    c.add_argument("--role", required=True, choices=tuple(ROLES),
+                   help="角色 role: reader | planner | admin")
+    c.add_argument("--street", metavar="CODE",
+                   help="只能查看该街道 limit the token to this street code")
+    c.add_argument("--name", help="备注名称,如使用单位 a name to recognise it by")
+    c.set_defaults(func=cmd_token_create)
+    ls = tsub.add_parser("list", help="列出令牌(不显示令牌本身)/ list tokens (no secrets)")
+    ls.set_defaults(func=cmd_token_list)
+    r = tsub.add_parser("revoke", help="吊销令牌 / revoke a token")
+    r.add_argument("id", help="令牌 id(见 token list)token id, from `token list`")
+    r.set_defaults(func=cmd_token_revoke)
+
+    def _token_help(args: argparse.Namespace) -> int:
+        t.print_help()
+        return 2
+
+    t.set_defaults(func=_token_help)

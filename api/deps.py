@@ -1,0 +1,155 @@
+"""The API's dependencies, in one place: the data source, the caller (bearer
+token), roles, paging, the as-of date, and the per-request :class:`Viewer`
+that masks phone numbers and writes the audit record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.audit import AuditLog
+from api.auth import Principal, TokenStore
+from api.errors import ApiError
+from api.source import DataSource, Snapshot
+from graph.lookup import PhoneView
+
+__all__ = [
+    "bearer",
+    "get_source",
+    "get_principal",
+    "require_admin",
+    "Viewer",
+    "get_viewer",
+    "Paging",
+    "AsOf",
+    "paginate",
+]
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    bearerFormat="cbt_…",
+    description="访问令牌:cobuild token create --role reader|planner|admin [--street S1] / "
+                "bearer token made with `cobuild token create`",
+)
+
+
+def get_source(request: Request) -> DataSource:
+    return request.app.state.source
+
+
+def _tokens(request: Request) -> TokenStore:
+    return request.app.state.tokens
+
+
+def _audit(request: Request) -> AuditLog:
+    return request.app.state.audit
+
+
+def get_principal(
+    request: Request,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The caller, from ``Authorization: Bearer <token>``; 401 otherwise."""
+    if creds is None or creds.scheme.lower() != "bearer":
+        raise ApiError(401, "unauthorized", "需要访问令牌(Authorization: Bearer <令牌>)",
+                       "a bearer token is required (Authorization: Bearer <token>)",
+                       headers={"WWW-Authenticate": "Bearer"})
+    rec = _tokens(request).verify(creds.credentials)
+    if rec is None:
+        raise ApiError(401, "unauthorized", "访问令牌无效或已吊销",
+                       "the bearer token is invalid or revoked",
+                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return Principal(rec.id, rec.name, rec.role, rec.street)
+
+
+def require_admin(who: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    """403 unless the token is an admin's."""
+    if not who.is_admin:
+        raise ApiError(403, "forbidden", f"需要管理员令牌(当前角色 {who.role})",
+                       f"an admin token is required (this token's role is {who.role})")
+    return who
+
+
+@dataclass
+class Viewer:
+    """One request's view of the data: who asks, their street limit, how
+    phone numbers show. :meth:`done` writes the audit record when unmasked
+    numbers are in the answer."""
+
+    who: Principal
+    source: DataSource
+    audit: AuditLog
+    request: Request
+    phones: PhoneView = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.phones = PhoneView(visible=self.who.may_see_phones)
+
+    @property
+    def within(self) -> str | None:
+        """The street the token is limited to, or ``None``."""
+        return self.who.street
+
+    def snapshot(self) -> Snapshot:
+        return self.source.snapshot()
+
+    def done(self, body):
+        """Record whose numbers were shown unmasked (if any); return
+        ``body`` unchanged."""
+        if self.phones.shown:
+            path = self.request.url.path
+            if self.request.url.query:
+                path += "?" + self.request.url.query
+            self.audit.write(self.who, self.request.method, path, self.phones.shown)
+        return body
+
+
+def get_viewer(
+    request: Request,
+    who: Annotated[Principal, Depends(get_principal)],
+    source: Annotated[DataSource, Depends(get_source)],
+) -> Viewer:
+    return Viewer(who, source, _audit(request), request)
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int
+
+
+def _paging(
+    limit: Annotated[int, Query(ge=1, le=1000, description="每页条数 page size")] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过条数 items to skip")] = 0,
+) -> Paging:
+    return Paging(limit, offset)
+
+
+def _as_of(
+    as_of: Annotated[
+        dt.date | None,
+        Query(description="截至日期 YYYY-MM-DD(默认今天) the as-of date (default today)"),
+    ] = None,
+) -> dt.date:
+    return as_of or dt.date.today()
+
+
+PagingDep = Annotated[Paging, Depends(_paging)]
+AsOf = Annotated[dt.date, Depends(_as_of)]
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+
+
+def paginate(items: list, paging: Paging, **extra) -> dict:
+    """``{"total", "limit", "offset", "items"}`` of one page."""
+    return {
+        "total": len(items),
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "items": items[paging.offset:paging.offset + paging.limit],
+        **extra,
+    }

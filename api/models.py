@@ -1,0 +1,394 @@
+"""Response models: what the API answers, as the OpenAPI document shows it.
+
+Value sets (unit kind, org kind, post type, node kind, severity) come from
+:mod:`graph.schema` and :mod:`graph.findings`, never written out here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth import ROLES
+from graph import schema
+from graph.analysis.rules import RULES
+from graph.findings import SEVERITIES
+
+NodeType = Literal[tuple(k.label for k in schema.NODE_KINDS)]  # type: ignore[valid-type]
+OrgKind = Literal[schema.ORG_KIND.codes]  # type: ignore[valid-type]
+UnitKind = Literal[schema.UNIT_KIND.codes]  # type: ignore[valid-type]
+PostType = Literal[schema.POST_TYPE.codes]  # type: ignore[valid-type]
+LiaisonKind = Literal[schema.LIAISON_KIND.codes]  # type: ignore[valid-type]
+Severity = Literal[tuple(SEVERITIES)]  # type: ignore[valid-type]
+Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """一页结果 One page of a list: ``total`` counts every match."""
+
+    total: int = Field(..., description="符合条件的总数 number of matches")
+    limit: int
+    offset: int
+    items: list[T]
+
+
+# -- references ---------------------------------------------------------------
+
+
+class Ref(BaseModel):
+    """任一节点的引用 A reference to any node."""
+
+    type: NodeType
+    code: str
+    name: str
+
+
+class OrgRef(BaseModel):
+    """党组织 A party organization."""
+
+    code: str
+    name: str
+    kind: OrgKind | None = None
+    kind_zh: str | None = None
+
+
+class UnitRef(BaseModel):
+    """驻区单位 A resident unit."""
+
+    code: str
+    name: str
+    kind: UnitKind | None = None
+    kind_zh: str | None = None
+
+
+class PersonRef(BaseModel):
+    """人员 A person. ``phone`` is masked (138****1234) for reader tokens."""
+
+    code: str
+    name: str
+    phone: str | None = Field(None, description="手机号(reader 令牌打码) phone, masked for readers")
+
+
+class Post(BaseModel):
+    """任职 A post in a party organization (a seat, not the person)."""
+
+    org: OrgRef
+    role: str | None = Field(None, description="职务代码或原文 role code, or free text")
+    role_zh: str | None = None
+    post_type: PostType | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    active: bool = Field(..., description="在 as_of 日期是否有效 counts on the as-of date")
+
+
+class Holder(Post):
+    """任职及其担任者 A post with the person who holds it."""
+
+    person: PersonRef
+
+
+# -- coverage and findings ----------------------------------------------------
+
+
+class Coverage(BaseModel):
+    """覆盖情况 Coverage summary of a community org or a street (from the
+    gap analysis)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    org: str | None = None
+    community: str | None = None
+    street: str | None = None
+    members: int | None = Field(None, description="纳入的单位党组织 member unit orgs")
+    u_to_c: int | None = None
+    c_to_u: int | None = None
+    two_way: int | None = None
+    part_time_members: int | None = None
+    two_way_share: float | None = None
+
+
+class FindingSubject(BaseModel):
+    type: NodeType
+    code: str
+    name: str
+
+
+class Finding(BaseModel):
+    """一处缺口 One coverage gap (the JSON contract of ``cobuild analyze``)."""
+
+    rule: str = Field(..., description="规则编号 rule id, e.g. G01")
+    severity: Severity
+    subject: FindingSubject
+    community: str | None = None
+    street: str | None = None
+    message_zh: str
+    message_en: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class GapPage(Page[Finding]):
+    as_of: dt.date
+    by_severity: dict[str, int] = Field(
+        default_factory=dict, description="各严重程度的数量 matches per severity")
+
+
+# -- communities ---------------------------------------------------------------
+
+
+class CommunityBrief(BaseModel):
+    code: str
+    name: str
+    street: Ref | None = None
+    party_orgs: list[OrgRef] = Field(default_factory=list)
+    units: int = Field(..., description="驻区单位数 resident units located here")
+    grids: int
+    compounds: int
+
+
+class Link(BaseModel):
+    """双向进入的一条连接 One person linking a unit org and a community org:
+    own post on one side, part-time post on the other."""
+
+    person: PersonRef
+    own_post: Post
+    part_time_post: Post
+
+
+class MemberOrg(BaseModel):
+    """纳入大党委的单位党组织 A unit org taken into the community org."""
+
+    org: OrgRef
+    units: list[UnitRef]
+    link: Literal["two_way", "u_to_c", "c_to_u", "none"] = Field(
+        ..., description="双向/单向/无 two-way, one way (which), or none")
+    u_to_c: list[Link] = Field(..., description="单位→社区 U → C")
+    c_to_u: list[Link] = Field(..., description="社区→单位 C → U")
+
+
+class PartTimeMember(Holder):
+    """兼职委员 Someone holding a part-time post in the community org."""
+
+    home_orgs: list[OrgRef] = Field(..., description="本职所在党组织 orgs of their own posts")
+    from_member_unit: bool = Field(..., description="本职在纳入的单位党组织 home is a member unit org")
+
+
+class CommunityOrg(OrgRef):
+    members: list[MemberOrg]
+    part_time_members: list[PartTimeMember]
+    posts: list[Holder] = Field(..., description="在 as_of 有效的任职 posts counting on the as-of date")
+    coverage: Coverage | None = None
+
+
+class UnitInCommunity(UnitRef):
+    orgs: list[OrgRef]
+
+
+class GridView(BaseModel):
+    code: str
+    name: str
+    orgs: list[OrgRef]
+    central_households: list[PersonRef]
+
+
+class CompoundView(BaseModel):
+    code: str
+    name: str
+    model: bool = Field(..., description="红色物业示范小区 model compound")
+    property_unit: UnitRef | None = None
+
+
+class Community(BaseModel):
+    """一个社区 One community, as other systems ask for it."""
+
+    code: str
+    name: str
+    street: Ref | None = None
+    as_of: dt.date
+    party_orgs: list[CommunityOrg]
+    units: list[UnitInCommunity]
+    grids: list[GridView]
+    compounds: list[CompoundView]
+    liaisons: list[PersonRef] = Field(..., description="联系社区的县级领导 county leaders in touch")
+
+
+# -- streets -----------------------------------------------------------------
+
+
+class StreetBrief(BaseModel):
+    code: str
+    name: str
+    communities: int
+
+
+class StreetOrg(OrgRef):
+    posts: list[Holder]
+
+
+class Street(BaseModel):
+    """一个街道 One street."""
+
+    code: str
+    name: str
+    as_of: dt.date
+    communities: list[CommunityBrief]
+    party_orgs: list[StreetOrg]
+    leaders_in_charge: list[PersonRef] = Field(..., description="包抓街道的县级领导")
+    coverage: Coverage | None = None
+
+
+# -- units, orgs, people -------------------------------------------------------
+
+
+class UnitOrg(OrgRef):
+    joint: bool = Field(..., description="联合党支部 joint branch of several units")
+    member_of: list[OrgRef]
+    posts: list[Holder]
+
+
+class Unit(UnitRef):
+    """一个驻区单位 One resident unit."""
+
+    credit_code: str | None = None
+    community: Ref | None = None
+    street: Ref | None = None
+    as_of: dt.date
+    orgs: list[UnitOrg]
+    compounds_managed: list[Ref]
+    resources: list[Ref]
+
+
+class PartyOrg(OrgRef):
+    """一个党组织 One party organization."""
+
+    as_of: dt.date
+    belongs_to: list[Ref]
+    parent: OrgRef | None = None
+    children: list[OrgRef]
+    member_of: list[OrgRef]
+    members: list[OrgRef]
+    communities: list[str]
+    streets: list[str]
+    posts: list[Holder]
+
+
+class Liaison(BaseModel):
+    kind: LiaisonKind
+    kind_zh: str
+    target: Ref
+
+
+class Registration(BaseModel):
+    community: Ref
+    date: dt.date | None = None
+
+
+class Person(PersonRef):
+    """一个人及其任职 One person and their posts."""
+
+    party_member: bool | None = None
+    as_of: dt.date
+    posts: list[Post]
+    home_orgs: list[OrgRef]
+    liaisons: list[Liaison]
+    central_household_in: list[Ref]
+    registrations: list[Registration]
+
+
+# -- search, network -----------------------------------------------------------
+
+
+class SearchHit(Ref):
+    communities: list[str]
+    streets: list[str]
+
+
+class Network(BaseModel):
+    """关系网络 The network for the explorer: nodes and edges."""
+
+    model_config = ConfigDict(extra="allow")
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+
+
+# -- imports, audit, health ----------------------------------------------------
+
+
+class Issue(BaseModel):
+    """花名册的一处问题 One roster issue (as ``cobuild check`` reports it)."""
+
+    table: str
+    line: int
+    column: str
+    value: Any = None
+    message_zh: str
+    message_en: str
+    severity: Literal["error", "warning"]
+    code: str = ""
+
+
+class ImportOutcome(BaseModel):
+    """导入结果 What an import did (or, with ``dry_run``, would do)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    dry_run: bool
+    file: str
+    sha256: str | None = None
+    jurisdiction: list[str] = Field(..., description="本次替换的街道 streets this roster replaces")
+    counts: dict[str, int] = Field(..., description="各表行数 rows per table")
+    warnings: list[Issue]
+    result: dict[str, Any] = Field(default_factory=dict, description="存储层的导入记录 the store's import record")
+
+
+class AuditRecord(BaseModel):
+    """一条审计记录 Who saw whose unmasked phone numbers, when."""
+
+    time: dt.datetime
+    token_id: str
+    token_name: str | None = None
+    role: Role
+    street: str | None = None
+    method: str
+    path: str
+    persons: list[str] = Field(..., description="显示了手机号的人员编码 codes of the people shown")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Ready(BaseModel):
+    status: Literal["ready"]
+    source: Literal["neo4j", "roster"]
+    read_only: bool
+    data_version: str | None = None
+
+
+# -- rules ---------------------------------------------------------------------
+
+RuleId = Literal[tuple(r.id for r in RULES)]  # type: ignore[valid-type]
+
+
+class RuleInfo(BaseModel):
+    """一条缺口规则 One gap rule of rules.md."""
+
+    id: RuleId
+    name_zh: str
+    name_en: str
+    subject_type: NodeType
+    default_severity: Severity
+    description_zh: str
+    description_en: str
+    params: list[dict[str, Any]]
+
+
+class ImportHistory(BaseModel):
+    """导入记录 Past imports, newest first (empty for the roster-file source)."""
+
+    source: Literal["neo4j", "roster"]
+    items: list[dict[str, Any]]

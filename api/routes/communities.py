@@ -1,0 +1,138 @@
+"""Communities: list, one community, its gaps, its network and explorer page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import HTMLResponse
+
+from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
+from api.errors import error_responses, not_found
+from api.models import Community, CommunityBrief, GapPage, Network, Page
+from api.routes.gaps import RuleFilter, SeverityFilter, gap_page
+
+router = APIRouter(prefix="/communities", tags=["社区 communities"],
+                   responses=error_responses(401, 422, 503))
+
+Code = Annotated[str, Path(max_length=100, description="社区编码 community code")]
+
+
+@router.get("", response_model=Page[CommunityBrief], summary="社区列表 List communities")
+def list_communities(
+    v: ViewerDep,
+    paging: PagingDep,
+    street: Annotated[str | None, Query(max_length=100, description="街道编码 street code")] = None,
+    q: Annotated[str | None, Query(max_length=100,
+                                   description="按名称或编码查找 name or code contains")] = None,
+) -> dict:
+    """社区列表(按编码排序),可按街道筛选、按名称或编码查找 / communities in
+    code order, filtered by street, searched by name or code (Chinese or
+    English, case-insensitive)."""
+    lk = v.snapshot().lookup
+    items = lk.communities(street=street, within=v.within)
+    if q is not None:
+        hits = {h["code"] for h in lk.search(q, kinds=("Community",), within=v.within)}
+        items = [c for c in items if c["code"] in hits]
+    return paginate(items, paging)
+
+
+def _community_node(v: Viewer, code: str) -> str:
+    n = v.snapshot().lookup.node("Community", code, v.within)
+    if n is None:
+        raise not_found("社区", "community", code)
+    return n
+
+
+@router.get("/{code}", response_model=Community, summary="一个社区 One community",
+            responses=error_responses(404))
+def get_community(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
+    """社区的党组织、纳入大党委的单位党组织及双向进入的人员和任职(单位→社区、
+    社区→单位)、兼职委员、网格、小区和覆盖情况 / the community's party
+    org(s), their member unit orgs with the people and posts linking them in
+    each direction (U → C, C → U), part-time members, units, grids,
+    compounds and coverage, on the as-of date."""
+    _community_node(v, code)
+    snap = v.snapshot()
+    view, analysis = snap.facts(as_of)
+    data = snap.lookup.community(code, view=view, phones=v.phones, within=v.within,
+                                 summary=analysis.summary)
+    return v.done(data)
+
+
+@router.get("/{code}/gaps", response_model=GapPage, summary="社区的缺口 A community's gaps",
+            responses=error_responses(404))
+def community_gaps(code: Code, v: ViewerDep, as_of: AsOf, paging: PagingDep,
+                   rule: RuleFilter = None, severity: SeverityFilter = None) -> dict:
+    """社区在 as_of 日期的缺口 / the community's findings on the as-of date."""
+    _community_node(v, code)
+    return gap_page(v, as_of, paging, community=code, rule=rule, severity=severity)
+
+
+def network_for(v: Viewer, as_of, *, community: str | None = None,
+                street: str | None = None) -> dict:
+    """The explorer's nodes and edges for one community or street, with the
+    findings of that scope; phone numbers follow the token's role."""
+    from graph import explorer, scope
+
+    snap = v.snapshot()
+    _, analysis = snap.facts(as_of)
+    sub = scope.subgraph(snap.graph, community=community, street=street)
+    findings = snap.lookup.findings(analysis.findings, community=community, street=street,
+                                    within=v.within)
+    data = explorer.network_json(sub, findings, show_phones=v.phones.visible, as_of=as_of,
+                                 scope="community" if community else "street")
+    _note_phones(v, sub, [n.get("id") for n in data.get("nodes", ())])
+    return data
+
+
+def _note_phones(v: Viewer, sub, drawn=None) -> None:
+    """Remember (for the audit) the people drawn with their phone shown."""
+    if not v.phones.visible:
+        return
+    for n in (sub.nodes if drawn is None else drawn):
+        a = sub.nodes[n] if n in sub else {}
+        if a.get("label") == "Person" and a.get("phone"):
+            v.phones.shown.add(a["code"])
+
+
+def explorer_for(v: Viewer, as_of, *, community: str | None = None,
+                 street: str | None = None) -> str:
+    """The explorer page (one self-contained HTML file) for one community
+    or street."""
+    from graph import explorer, scope
+
+    snap = v.snapshot()
+    _, analysis = snap.facts(as_of)
+    sub = scope.subgraph(snap.graph, community=community, street=street)
+    findings = snap.lookup.findings(analysis.findings, community=community, street=street,
+                                    within=v.within)
+    node = (snap.lookup.node("Community", community) if community
+            else snap.lookup.node("Street", street))
+    html = explorer.render_page(sub, findings, title=snap.lookup.name(node),
+                                show_phones=v.phones.visible, as_of=as_of,
+                                scope="community" if community else "street")
+    _note_phones(v, sub)
+    return html
+
+
+@router.get("/{code}/network", response_model=Network,
+            summary="社区关系网络 A community's network (JSON)",
+            responses=error_responses(404))
+def community_network(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
+    """探查页使用的节点和连线,带缺口标记 / nodes and edges for the explorer,
+    with the findings marked."""
+    _community_node(v, code)
+    return v.done(network_for(v, as_of, community=code))
+
+
+@router.get("/{code}/explorer", response_class=HTMLResponse,
+            summary="社区关系图页面 A community's explorer page (HTML)",
+            responses={**error_responses(404),
+                       200: {"content": {"text/html": {"schema": {"type": "string"}}},
+                             "description": "独立的 HTML 页面,离线可用 a self-contained HTML page"}})
+def community_explorer(code: Code, v: ViewerDep, as_of: AsOf) -> HTMLResponse:
+    """可交互的关系图(离线可用的单个 HTML)/ the interactive network page, one
+    self-contained HTML file that loads nothing from the network."""
+    _community_node(v, code)
+    return HTMLResponse(v.done(explorer_for(v, as_of, community=code)))

@@ -1,0 +1,61 @@
+"""Coverage gaps (findings of the rules of rules.md), and the rule list."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
+from api.errors import error_responses
+from api.models import GapPage, RuleId, RuleInfo, Severity
+from graph.analysis.rules import RULES
+
+router = APIRouter(tags=["缺口 gaps"], responses=error_responses(401, 422, 503))
+
+RuleFilter = Annotated[
+    list[RuleId] | None,
+    Query(description="规则编号,可多个 rule id(s), e.g. G01 (repeat for several)"),
+]
+SeverityFilter = Annotated[
+    list[Severity] | None,
+    Query(description="严重程度,可多个 severity (repeat for several)"),
+]
+
+
+def gap_page(v: Viewer, as_of, paging, *, community=None, street=None, rule=None,
+             severity=None) -> dict:
+    """One page of the findings on ``as_of`` that match, within the token's
+    street."""
+    snap = v.snapshot()
+    _, analysis = snap.facts(as_of)
+    found = snap.lookup.findings(analysis.findings, community=community, street=street,
+                                 rules=rule, severities=severity, within=v.within)
+    by_severity = Counter(f.severity for f in found)
+    return paginate([f.as_dict() for f in found], paging, as_of=as_of,
+                    by_severity=dict(sorted(by_severity.items())))
+
+
+@router.get("/gaps", response_model=GapPage, summary="全部缺口 All coverage gaps")
+def list_gaps(
+    v: ViewerDep,
+    as_of: AsOf,
+    paging: PagingDep,
+    rule: RuleFilter = None,
+    severity: SeverityFilter = None,
+    street: Annotated[str | None, Query(max_length=100, description="街道编码 street code")] = None,
+    community: Annotated[str | None, Query(max_length=100, description="社区编码 community code")] = None,
+) -> dict:
+    """在 as_of 日期的全部缺口,可按规则、严重程度、街道、社区筛选 / every
+    finding on the as-of date, filtered by rule, severity, street and
+    community; a street-limited token sees only its street's."""
+    return gap_page(v, as_of, paging, community=community, street=street, rule=rule,
+                    severity=severity)
+
+
+@router.get("/rules", response_model=list[RuleInfo], summary="缺口规则 The gap rules")
+def list_rules(v: ViewerDep) -> list[dict]:
+    """规则编号、名称、默认严重程度和阈值 / the rules' ids, names, default
+    severities and thresholds (rules.md)."""
+    return [r.as_dict() for r in RULES]

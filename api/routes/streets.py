@@ -1,0 +1,74 @@
+"""Streets: list, one street, its gaps, its network and explorer page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import HTMLResponse
+
+from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
+from api.errors import error_responses, not_found
+from api.models import GapPage, Network, Page, Street, StreetBrief
+from api.routes.communities import explorer_for, network_for
+from api.routes.gaps import RuleFilter, SeverityFilter, gap_page
+
+router = APIRouter(prefix="/streets", tags=["街道 streets"],
+                   responses=error_responses(401, 422, 503))
+
+Code = Annotated[str, Path(max_length=100, description="街道编码 street code")]
+
+
+def _street_node(v: Viewer, code: str) -> str:
+    n = v.snapshot().lookup.node("Street", code, v.within)
+    if n is None:
+        raise not_found("街道", "street", code)
+    return n
+
+
+@router.get("", response_model=Page[StreetBrief], summary="街道列表 List streets")
+def list_streets(v: ViewerDep, paging: PagingDep) -> dict:
+    """街道列表(按编码排序)/ streets in code order."""
+    return paginate(v.snapshot().lookup.streets(within=v.within), paging)
+
+
+@router.get("/{code}", response_model=Street, summary="一个街道 One street",
+            responses=error_responses(404))
+def get_street(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
+    """街道的社区、街道党工委及其任职、包抓的县级领导和覆盖情况 / the street's
+    communities, its party working committee(s) with their posts, the county
+    leaders in charge, and its coverage on the as-of date."""
+    _street_node(v, code)
+    snap = v.snapshot()
+    view, analysis = snap.facts(as_of)
+    data = snap.lookup.street(code, view=view, phones=v.phones, within=v.within,
+                              summary=analysis.summary)
+    return v.done(data)
+
+
+@router.get("/{code}/gaps", response_model=GapPage, summary="街道的缺口 A street's gaps",
+            responses=error_responses(404))
+def street_gaps(code: Code, v: ViewerDep, as_of: AsOf, paging: PagingDep,
+                rule: RuleFilter = None, severity: SeverityFilter = None) -> dict:
+    """街道在 as_of 日期的缺口 / the street's findings on the as-of date."""
+    _street_node(v, code)
+    return gap_page(v, as_of, paging, street=code, rule=rule, severity=severity)
+
+
+@router.get("/{code}/network", response_model=Network,
+            summary="街道关系网络 A street's network (JSON)", responses=error_responses(404))
+def street_network(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
+    """探查页使用的节点和连线 / nodes and edges for the explorer."""
+    _street_node(v, code)
+    return v.done(network_for(v, as_of, street=code))
+
+
+@router.get("/{code}/explorer", response_class=HTMLResponse,
+            summary="街道关系图页面 A street's explorer page (HTML)",
+            responses={**error_responses(404),
+                       200: {"content": {"text/html": {"schema": {"type": "string"}}},
+                             "description": "独立的 HTML 页面,离线可用 a self-contained HTML page"}})
+def street_explorer(code: Code, v: ViewerDep, as_of: AsOf) -> HTMLResponse:
+    """可交互的关系图(单个 HTML)/ the interactive network page."""
+    _street_node(v, code)
+    return HTMLResponse(v.done(explorer_for(v, as_of, street=code)))

@@ -1,0 +1,25 @@
+"""One resident unit."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from api.deps import AsOf, ViewerDep
+from api.errors import error_responses, not_found
+from api.models import Unit
+
+router = APIRouter(prefix="/units", tags=["驻区单位 units"],
+                   responses=error_responses(401, 404, 422, 503))
+
+
+@router.get("/{code}", response_model=Unit, summary="一个驻区单位 One resident unit")
+def get_unit(code: Annotated[str, Path(max_length=100, description="单位编码 unit code")],
+             v: ViewerDep, as_of: AsOf) -> dict:
+    """单位所在社区、单位党组织(单独建或联合建)、纳入的大党委及任职 / where
+    the unit lies, its party org(s) (own or joint), the committees they are
+    taken into and their posts."""
+    snap = v.snapshot()
+    if snap.lookup.node("Unit", code, v.within) is None:
+        raise not_found("驻区单位", "unit", code)
+    view, _ = snap.facts(as_of)
+    return v.done(snap.lookup.unit(code, view=view, phones=v.phones, within=v.within))

@@ -1,0 +1,230 @@
+"""Where the API's data comes from: the Neo4j store, or a roster file.
+
+Both sources hand out a :class:`Snapshot`: the graph of one data version,
+its :class:`graph.lookup.Lookup` indexes, and the gap analysis per as-of
+date (computed once, then cached). Every read endpoint works on a snapshot,
+so both sources answer it the same way.
+
+Design choice: the graph is small enough to hold in memory (the demo county
+is a few thousand nodes; a city is ~100k), and every lookup needs links in
+two directions, part-time members and coverage that the analysis computes
+on the whole graph anyway. So :class:`Neo4jSource` loads the graph once per
+data version and keeps it; per request it runs one tiny query
+(:func:`graph.store.data_version`, the id of the latest import) and reloads
+only when that changed. A community lookup is then a dictionary walk, not a
+round of Cypher queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import CobuildError, DatabaseUnavailable
+from graph.lookup import Lookup
+
+__all__ = ["Snapshot", "DataSource", "Neo4jSource", "RosterSource", "ReadOnlySource"]
+
+
+class ReadOnlySource(CobuildError):
+    """The roster-file source cannot import."""
+
+
+class Snapshot:
+    """One data version: the graph, its lookup indexes, the view and gap
+    analysis per as-of date (cached).
+
+    Parameters
+    ----------
+    version : str
+        Identifies the data (an import id, or the roster file's SHA-256).
+    G : networkx.MultiDiGraph
+        The co-building graph.
+    max_analyses : int
+        How many as-of dates keep their view and analysis cached.
+    """
+
+    def __init__(self, version: str, G: nx.MultiDiGraph, max_analyses: int = 16) -> None:
+        self.version = version
+        self.graph = G
+        self.lookup = Lookup(G)
+        self._facts: OrderedDict[dt.date, tuple[Any, Any]] = OrderedDict()
+        self._max = max_analyses
+        self._lock = threading.Lock()
+
+    def facts(self, as_of: dt.date):
+        """``(view, analysis)`` on ``as_of``: the analysis' indexed
+        :class:`graph.analysis.view.View` and :func:`graph.analysis.analyze`
+        (findings and coverage summary; no structural figures), computed
+        once per date."""
+        from graph.analysis import analyze
+        from graph.analysis.view import View
+
+        with self._lock:
+            hit = self._facts.get(as_of)
+            if hit is None:
+                hit = (View(self.graph, as_of), analyze(self.graph, as_of, with_structure=False))
+                self._facts[as_of] = hit
+                while len(self._facts) > self._max:
+                    self._facts.popitem(last=False)
+            else:
+                self._facts.move_to_end(as_of)
+            return hit
+
+
+class DataSource:
+    """What the API reads from. ``kind`` is ``"neo4j"`` or ``"roster"``."""
+
+    kind: str = ""
+    read_only: bool = True
+
+    def snapshot(self) -> Snapshot:  # pragma: no cover - interface
+        """The current data."""
+        raise NotImplementedError
+
+    def ready(self) -> str | None:  # pragma: no cover - interface
+        """Check the source answers; returns the data version. Raises
+        :class:`DatabaseUnavailable` when it does not."""
+        raise NotImplementedError
+
+    def require_writable(self) -> None:
+        """Raise :class:`ReadOnlySource` (409) when imports are not possible."""
+        if self.read_only:
+            raise ReadOnlySource(
+                "当前数据源是只读的花名册文件,不能导入;请连接 Neo4j 数据库后再导入",
+                "the data source is a read-only roster file; imports need the Neo4j database "
+                "(start the server without --roster)",
+            )
+
+    def import_roster(self, roster, dry_run: bool = False):  # pragma: no cover - interface
+        """Store a validated roster (replacing its jurisdiction)."""
+        raise NotImplementedError
+
+    def import_history(self, limit: int = 50) -> list[dict]:  # pragma: no cover - interface
+        """Past imports, newest first."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the source holds."""
+
+
+class RosterSource(DataSource):
+    """A roster file (.xlsx, a CSV folder, a .zip of CSVs), read once at
+    start, read-only.
+
+    Parameters
+    ----------
+    path : str or Path
+        The roster. It is validated as ``cobuild check`` does; a roster with
+        errors raises :class:`graph.errors.RosterError`.
+    """
+
+    kind = "roster"
+    read_only = True
+
+    def __init__(self, path: str | Path) -> None:
+        from graph.build import roster_to_graph
+        from loaders import load_roster
+
+        self.path = Path(path)
+        roster = load_roster(self.path)
+        self.roster = roster
+        version = "roster:" + (roster.sha256 or self.path.name)[:16]
+        self._snapshot = Snapshot(version, roster_to_graph(roster))
+
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def ready(self) -> str | None:
+        return self._snapshot.version
+
+    def import_roster(self, roster, dry_run: bool = False):
+        self.require_writable()
+
+    def import_history(self, limit: int = 50) -> list[dict]:
+        return []
+
+
+@contextmanager
+def _db_errors():
+    """Driver errors that mean "the database is not there" become
+    :class:`DatabaseUnavailable` (503), with a message a planner can act on."""
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+    try:
+        yield
+    except (ServiceUnavailable, SessionExpired, ConnectionError, OSError) as e:
+        raise DatabaseUnavailable(
+            "无法连接 Neo4j 数据库,请检查数据库是否已启动(cobuild neo4j start)",
+            f"cannot reach the Neo4j database ({type(e).__name__}); is it running? "
+            "(cobuild neo4j start)",
+        ) from e
+
+
+class Neo4jSource(DataSource):
+    """The Neo4j store. The graph is loaded once per data version (the id of
+    the latest import) and kept; each request checks the version with one
+    tiny query and reloads only when it changed.
+
+    Parameters
+    ----------
+    db : graph.db.Database
+        An open database (``graph.db.connect()``).
+    """
+
+    kind = "neo4j"
+    read_only = False
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self._snapshot: Snapshot | None = None
+        self._load_lock = threading.Lock()
+        self._import_lock = threading.Lock()
+
+    def _version(self) -> str:
+        from graph import store
+
+        with _db_errors():
+            v = store.data_version(self.db)
+        return "neo4j:" + (str(v) if v is not None else "empty")
+
+    def snapshot(self) -> Snapshot:
+        from graph import store
+
+        version = self._version()
+        snap = self._snapshot
+        if snap is not None and snap.version == version:
+            return snap
+        with self._load_lock:
+            snap = self._snapshot
+            if snap is not None and snap.version == version:
+                return snap
+            with _db_errors():
+                G = store.load_graph(self.db)
+            snap = Snapshot(version, G)
+            self._snapshot = snap
+            return snap
+
+    def ready(self) -> str | None:
+        return self._version()
+
+    def import_roster(self, roster, dry_run: bool = False):
+        from graph import store
+
+        with self._import_lock, _db_errors():
+            return store.import_roster(self.db, roster, dry_run=dry_run)
+
+    def import_history(self, limit: int = 50) -> list[dict]:
+        from graph import store
+
+        with _db_errors():
+            return list(store.import_history(self.db, limit))
+
+    def close(self) -> None:
+        self.db.close()
