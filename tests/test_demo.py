@@ -184,6 +184,27 @@ def test_same_inputs_same_roster(roster):
     assert _dump(other) != _dump(roster)
 
 
+def test_same_roster_in_another_process():
+    # no dependence on hash randomization (set order) or on process state
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = ("import datetime, hashlib; from loaders.demo import generate; "
+            "r = generate(seed=9, scale=0.5, as_of=datetime.date(2025, 6, 30)); "
+            "print(hashlib.sha256(repr([(x.table, x.line, sorted(x.values.items())) "
+            "for x in r]).encode()).hexdigest())")
+    digests = {
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONHASHSEED": h}).stdout.strip()
+        for h in ("1", "2")
+    }
+    here = generate(seed=9, scale=0.5, as_of=AS_OF)
+    expected = hashlib.sha256(repr(_dump(here)).encode()).hexdigest()
+    assert digests == {expected}
+
+
 def test_as_of_only_shifts_dates(roster):
     later = generate(seed=2024, scale=1.0, as_of=AS_OF + dt.timedelta(days=100))
     shift = dt.timedelta(days=100)
