@@ -161,6 +161,7 @@ class CountyBuilder:
     def __init__(self, seed: int, scale: float, as_of: dt.date,
                  progress: Callable[[str], None] | None = None) -> None:
         self.rng = random.Random(f"cobuild-demo|{seed}|{scale!r}")
+        self.seed = seed
         self.scale = scale
         self.as_of = as_of
         self.progress = progress or (lambda msg: None)
@@ -1026,7 +1027,8 @@ class CountyBuilder:
 
     # -- out ------------------------------------------------------------------
     def to_roster(self) -> Roster:
-        r = Roster(source=f"demo(seed, scale={self.scale}, as_of={self.as_of.isoformat()})")
+        r = Roster(source=f"demo(seed={self.seed}, scale={self.scale:g}, "
+                          f"as_of={self.as_of.isoformat()})")
 
         def add(table: str, values: dict) -> None:
             r.add(table, values, line=len(r.rows(table)) + 2)
