@@ -50,10 +50,13 @@ __all__ = [
     "status",
     "stop",
     "log_tail",
+    "entry_point",
 ]
 
 DEFAULT_VERSION = "5.26.30"
-ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"  # 5.x; read from the jar when listed
+#: JVM system property that marks our servers (found in the process's command line)
+MARKER = "-Dcobuild.neo4j.root="
 STATE_FILE = "server.json"
 DEFAULT_HEAP = "512m"
 DEFAULT_PAGECACHE = "64m"
@@ -116,6 +119,16 @@ class JavaRuntime:
 
     path: str
     major: int
+
+
+def _jvm_flags_for(major: int) -> list[str]:
+    """Flags that newer JDKs want for Neo4j's native and off-heap access."""
+    flags = []
+    if major >= 21:
+        flags.append("--enable-native-access=ALL-UNNAMED")
+    if major >= 24:
+        flags.append("--sun-misc-unsafe-memory-access=allow")
+    return flags
 
 
 def _progress(msg: str) -> None:
@@ -350,8 +363,28 @@ def fetch(
 # --------------------------------------------------------------------------- processes
 
 
+def entry_point(jars: list[str], version: str) -> str:
+    """The server's main class, as the ``neo4j`` jar lists it.
+
+    5.26 names ``org.neo4j.server.CommunityEntryPoint``, 2026.x
+    ``org.neo4j.server.Neo4jCommunity``; the jar's
+    ``META-INF/services/org.neo4j.server.startup.EntryPoint`` says which.
+    """
+    import zipfile
+
+    for jar in jars:
+        if Path(jar).name == f"neo4j-{version}.jar":
+            with contextlib.suppress(OSError, KeyError, zipfile.BadZipFile):
+                with zipfile.ZipFile(jar) as z:
+                    text = z.read("META-INF/services/org.neo4j.server.startup.EntryPoint")
+                for line in text.decode().splitlines():
+                    if line.strip() and not line.startswith("#"):
+                        return line.strip()
+    return ENTRY_POINT
+
+
 def _pid_alive(pid: int) -> bool:
-    """True when ``pid`` runs and is a Neo4j server (not a zombie, not reused)."""
+    """True when ``pid`` runs and is a cobuild Neo4j server (not a zombie, not reused)."""
     with contextlib.suppress(ChildProcessError, OSError):
         if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child that exited
             return False
@@ -366,11 +399,11 @@ def _pid_alive(pid: int) -> bool:
         with contextlib.suppress(OSError):
             if ") Z" in (proc / "stat").read_text():
                 return False
-            return ENTRY_POINT.encode() in (proc / "cmdline").read_bytes()
+            return MARKER.encode() in (proc / "cmdline").read_bytes()
         return False
     out = subprocess.run(["ps", "-o", "stat=,command=", "-p", str(pid)],
                          capture_output=True, text=True)
-    return out.returncode == 0 and ENTRY_POINT in out.stdout and not out.stdout.startswith("Z")
+    return out.returncode == 0 and MARKER in out.stdout and not out.stdout.startswith("Z")
 
 
 def _port_open(port: int, host: str = "127.0.0.1") -> bool:
@@ -580,8 +613,10 @@ def start(
         _write_conf(root, port, pagecache)
         for d in ("data", "logs", "run", "import", "plugins"):
             (root / d).mkdir(exist_ok=True)
-        cmd = [java.path, f"-Xmx{heap}", *JVM_FLAGS, "-cp", os.pathsep.join(jars),
-               ENTRY_POINT, f"--home-dir={root}", f"--config-dir={root / 'conf'}"]
+        cmd = [java.path, f"-Xmx{heap}", *JVM_FLAGS, *_jvm_flags_for(java.major),
+               f"{MARKER}{root}",
+               "-cp", os.pathsep.join(jars), entry_point(jars, version),
+               f"--home-dir={root}", f"--config-dir={root / 'conf'}"]
         progress(f"正在启动 Neo4j {version}(Java {java.major})… / starting Neo4j {version} "
                  f"(Java {java.major})…")
         with open(root / "logs" / "console.log", "ab") as console:

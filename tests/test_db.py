@@ -49,11 +49,13 @@ def test_run_passes_parameters(neo4j_db: Database) -> None:
     assert [r["y"] for r in rows] == [10, 20, 30]
 
 
-def test_connect_uses_the_state_file_server(neo4j_server) -> None:
-    # with no NEO4J_URI, connect() finds the server recorded under COBUILD_HOME
-    if not neo4j_server.private:
-        pytest.skip("NEO4J_URI points at an external server")
-    with connect(Settings(cobuild_home=neo4j_server.home)) as db:
+def test_connect_finds_the_configured_server(neo4j_server) -> None:
+    if neo4j_server.private:
+        # no NEO4J_URI: connect() finds the server recorded under COBUILD_HOME
+        settings = Settings(cobuild_home=neo4j_server.home, neo4j_uri=None)
+    else:
+        settings = neo4j_server.settings
+    with connect(settings) as db:
         assert db.uri == neo4j_server.uri
         assert db.server_version().startswith("Neo4j/")
 
@@ -71,7 +73,7 @@ def test_connect_closed_port_is_bilingual_unavailable() -> None:
 
 def test_connect_without_any_server_says_how_to_get_one(tmp_path) -> None:
     with pytest.raises(DatabaseUnavailable) as err:
-        connect(Settings(cobuild_home=tmp_path))
+        connect(Settings(cobuild_home=tmp_path, neo4j_uri=None))
     assert "cobuild neo4j start" in err.value.message_zh
     assert "NEO4J_URI" in err.value.message_en
 
