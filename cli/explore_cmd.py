@@ -1,5 +1,175 @@
-"""Commands of this group (filled in by its issue)."""
+"""``cobuild explore``: write the network explorer page of a community, a
+street or the whole county.
+
+The page is one HTML file that loads nothing from the network (it opens on
+an intranet with no internet). The analysis always sees the whole graph; the
+page shows the part asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from graph.errors import CobuildError, RosterError
+
+__all__ = ["register", "cmd_explore"]
+
+_EPILOG = """\
+示例 Examples:
+  cobuild explore 花名册.xlsx --community C01 --out 东关社区.html
+  cobuild explore 花名册/ --street S01 --as-of 2024-12-31 --out 城关街道.html
+  cobuild explore 花名册.xlsx --county --out 全县.html
+  cobuild explore --db --community C01 --role planner --out 东关社区.html
+
+页面说明 Reading the page:
+  形状和颜色表示类型(左侧图例)/ shape and colour: the kind (legend on the left);
+  绿色粗线 = 双向进入,橙色箭头 = 单向进入,红色虚线 = 缺失的联系 /
+  thick green = two-way link, orange arrow = one-way link, dashed red = missing link;
+  红/橙/黄边框 = 高/中/低风险的发现 / red, orange, yellow border: high, medium, low findings;
+  搜索框按名称或编码查找;勾选框按类型、风险筛选;点击节点突出其相邻节点。
+  search by name or code; tick boxes filter by kind and severity; click a node to
+  highlight its neighbourhood.
+  --role reader(默认)的页面中手机号打码 / a reader's page (the default) masks phone numbers.
+
+全县视图:图中节点超过 2000 个时,每个社区的驻区单位合为一个“单位组”节点。
+County view: with more than 2,000 nodes, each community's units are drawn as one group node.
+
+退出码 Exit codes: 0 完成 done; 1 花名册有错误 roster invalid; 2 其他错误 other errors.
+"""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期应为 YYYY-MM-DD,而不是 {text!r} / a date must be YYYY-MM-DD, not {text!r}") from None
 
 
 def register(sub) -> None:
-    """Add this group's commands to the ``cobuild`` parser."""
+    """Add ``explore`` to the ``cobuild`` parser."""
+    p = sub.add_parser(
+        "explore",
+        help="生成可交互的关系网络图(离线 HTML)/ write the interactive network page (offline HTML)",
+        description="把一个社区、街道或全县的共驻共建关系画成一个可交互的网页(单个 HTML 文件,不联网也能打开),"
+                    "缺口用颜色标出。\n"
+                    "Draw the co-building network of a community, a street or the whole county as one "
+                    "interactive web page (a single HTML file that needs no internet), gaps in colour.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("roster", nargs="?", metavar="ROSTER",
+                   help="花名册:.xlsx 工作簿或 CSV 文件夹(用 --db 时不填)/ roster: .xlsx workbook or "
+                        "folder of CSV files (leave out with --db)")
+    p.add_argument("--db", action="store_true",
+                   help="从 Neo4j 数据库读取已导入的图 / read the graph stored in Neo4j")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--community", metavar="C", help="画这个社区(编码)/ draw this community (code)")
+    where.add_argument("--street", metavar="S", help="画这个街道(编码)/ draw this street (code)")
+    where.add_argument("--county", action="store_true", help="画全县 / draw the whole county")
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                   help="分析日期,默认今天;只计入当日有效的任职 / as-of date (default today); only posts "
+                        "that count on it count")
+    p.add_argument("--role", choices=("reader", "planner"), default="reader",
+                   help="页面给谁看:reader(默认,手机号打码)或 planner(显示完整手机号)/ who the page is "
+                        "for: reader (default, phone numbers masked) or planner (whole numbers)")
+    p.add_argument("--policy", metavar="FILE",
+                   help="策略文件(TOML),同 cobuild analyze / policy file (TOML), as for cobuild analyze")
+    p.add_argument("--title", help="页面标题,默认按范围生成 / page title (default: from the scope)")
+    p.add_argument("--out", metavar="FILE", required=True,
+                   help="写入的 HTML 文件,例如 东关社区.html / the HTML file to write, e.g. east.html")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
+    p.set_defaults(func=cmd_explore)
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        print(f"[{time.perf_counter() - t0:6.2f}s] {msg}", file=sys.stderr, flush=True)
+    return say
+
+
+def _whole_graph(args, say):
+    if args.db:
+        from graph import db as gdb
+        from graph import store
+
+        if args.roster:
+            raise CobuildError("使用 --db 时不要再给花名册", "with --db give no roster")
+        if say:
+            say("读取 Neo4j / reading the graph from Neo4j")
+        database = gdb.connect()
+        try:
+            return store.load_graph(database)
+        finally:
+            database.close()
+    import loaders
+    from graph.build import roster_to_graph
+
+    if not args.roster:
+        raise CobuildError("请给出花名册文件或文件夹,或使用 --db", "give a roster file or folder, or use --db")
+    if not Path(args.roster).exists():
+        raise CobuildError(f"找不到花名册 {args.roster}", f"roster {args.roster} not found")
+    roster = loaders.load_roster(args.roster, progress=say)
+    if say:
+        say("建图 / building the graph")
+    return roster_to_graph(roster)
+
+
+def _title(G, args) -> str:
+    if args.title:
+        return args.title
+    if args.county:
+        return "全县共驻共建关系网络 / Co-building network of the county"
+    label, code = ("Community", args.community) if args.community else ("Street", args.street)
+    name = G.nodes[f"{label}:{code}"].get("name", code) if f"{label}:{code}" in G else code
+    return f"{name} 共驻共建关系网络 / Co-building network of {name}"
+
+
+def cmd_explore(args) -> int:
+    """Run ``cobuild explore``."""
+    from graph.analysis import analyze
+    from graph.analysis.policy import Policy, load_policy
+    from graph.explorer import render_page
+    from graph.scope import subgraph
+
+    say = _progress(args.quiet)
+    policy = load_policy(args.policy) if args.policy else Policy()
+    out = Path(args.out)
+    if out.is_dir():
+        raise CobuildError(f"{out} 是文件夹,请给出 .html 文件名", f"{out} is a folder: give an .html file name")
+    try:
+        G = _whole_graph(args, say)
+    except RosterError as e:
+        print(f"花名册未通过检查 / the roster is invalid: {e.message_zh} / {e.message_en}", file=sys.stderr)
+        for issue in [i for i in e.issues if i.severity == "error"][:200]:
+            print(f"  {issue}", file=sys.stderr)
+        return 1
+    as_of = args.as_of or date.today()
+    scope = "county" if args.county else "community" if args.community else "street"
+    view = subgraph(G, community=args.community, street=args.street) if not args.county else G
+    result = analyze(G, as_of, policy, say, street=args.street, community=args.community,
+                     with_structure=False)
+    if say:
+        say(f"绘制网络图 / drawing the page ({view.number_of_nodes()} 个节点 nodes)")
+    html = render_page(view, result.findings, title=_title(G, args),
+                       show_phones=args.role == "planner", as_of=as_of, scope=scope)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise CobuildError(f"无法写入 {out}:{e.strerror or e}", f"cannot write {out}: {e}") from None
+    if say:
+        say(f"已写入 wrote {out} ({len(html.encode('utf-8')) // 1024} KB)")
+    return 0

@@ -1,0 +1,305 @@
+/* cobuild explorer: search, filters, legend and neighbourhood highlight on
+ * top of vis-network (written for cobuild).
+ *
+ * Data comes from the <script type="application/json"> blocks of the page.
+ * Every text from a roster is put into the page with textContent or given to
+ * vis-network as a string title (shown with innerText): never as HTML.
+ * window.cobuild exposes the network and its DataSets, and `ready` once the
+ * picture is stable (used by the browser tests and the benchmark).
+ */
+(function () {
+  "use strict";
+
+  var t0 = performance.now();
+  function readJson(id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  }
+  var nodeItems = readJson("cobuild-nodes");
+  var edgeItems = readJson("cobuild-edges");
+  var options = readJson("cobuild-options");
+  var legend = readJson("cobuild-legend");
+  var meta = readJson("cobuild-meta");
+
+  var nodes = new vis.DataSet(nodeItems);
+  var edges = new vis.DataSet(edgeItems);
+  var container = document.getElementById("mynetwork");
+  var statusEl = document.getElementById("status");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+
+  var api = {
+    network: network, nodes: nodes, edges: edges, meta: meta,
+    ready: false, highlighted: null,
+    timings: { script: t0 }
+  };
+  window.cobuild = api;
+
+  function markReady() {
+    if (api.ready) { return; }
+    api.ready = true;
+    api.timings.ready = performance.now();
+    document.body.setAttribute("data-ready", "true");
+    statusEl.classList.add("done");
+  }
+  if (meta.physics) {
+    network.on("stabilizationProgress", function (p) {
+      statusEl.textContent = "正在布局 laying out… " + Math.round(100 * p.iterations / p.total) + "%";
+    });
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      markReady();
+    });
+  } else {
+    network.once("afterDrawing", markReady);
+  }
+
+  // ---- look-ups ----------------------------------------------------------
+  var byId = {};
+  var fontColor = {};
+  var DEFAULT_FONT = (options.nodes && options.nodes.font && options.nodes.font.color) || "#222222";
+  nodeItems.forEach(function (n) {
+    byId[n.id] = n;
+    fontColor[n.id] = (n.font && n.font.color) || DEFAULT_FONT;
+  });
+  var edgeColor = {};
+  edgeItems.forEach(function (e) { edgeColor[e.id] = e.color; });
+  var kindWords = {};
+  legend.forEach(function (l) { if (l.group === "node") { kindWords[l.key] = l.zh + " " + l.en; } });
+
+  var SHAPE_SYMBOL = {
+    star: "★", hexagon: "⬢", triangle: "▲", triangleDown: "▼", square: "■",
+    box: "▬", diamond: "◆", dot: "●", ellipse: "⬬", circle: "●", database: "⛁"
+  };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+
+  // ---- filters: kind and severity ----------------------------------------
+  var kindOn = {};
+  var sevOn = {};
+  var boxes = { kind: {}, severity: {} };
+
+  function severityOf(n) { return n.severity || "none"; }
+
+  function applyFilters() {
+    var updates = [];
+    nodeItems.forEach(function (n) {
+      var hide = !kindOn[n.kind] || !sevOn[severityOf(n)];
+      if (!!n.hidden !== hide) {
+        n.hidden = hide;
+        updates.push({ id: n.id, hidden: hide });
+      }
+    });
+    if (updates.length) { nodes.update(updates); }
+  }
+
+  function legendRow(entry, target, kind) {
+    var row = el("label", "legend-row");
+    var swatch;
+    if (kind === "edge") {
+      swatch = el("span", "swatch line" + (entry.dashes ? " dashed" : ""));
+      swatch.style.borderTopColor = entry.color;
+      swatch.style.borderTopWidth = Math.max(entry.width, 1) + "px";
+    } else if (kind === "severity") {
+      swatch = el("span", "swatch sev");
+      swatch.style.borderColor = entry.key === "none" ? "#bbb" : entry.color;
+    } else {
+      swatch = el("span", "swatch", SHAPE_SYMBOL[entry.shape] || "●");
+      swatch.style.color = entry.color;
+      swatch.style.textShadow = "0 0 1px " + entry.border;
+    }
+    if (kind !== "edge") {
+      var cb = el("input");
+      cb.type = "checkbox";
+      cb.checked = true;
+      cb.setAttribute("data-filter", kind);
+      cb.setAttribute("data-key", entry.key);
+      var state = kind === "node" ? kindOn : sevOn;
+      state[entry.key] = true;
+      boxes[kind === "node" ? "kind" : "severity"][entry.key] = cb;
+      cb.addEventListener("change", function () {
+        state[entry.key] = cb.checked;
+        applyFilters();
+      });
+      row.appendChild(cb);
+    }
+    row.appendChild(swatch);
+    row.appendChild(el("span", "words", entry.zh + " " + entry.en));
+    if (entry.count !== undefined && kind !== "edge") {
+      row.appendChild(el("span", "count", String(entry.count)));
+    }
+    target.appendChild(row);
+  }
+
+  var targets = {
+    node: document.getElementById("legend-kinds"),
+    severity: document.getElementById("legend-severity"),
+    edge: document.getElementById("legend-edges")
+  };
+  legend.forEach(function (entry) { legendRow(entry, targets[entry.group], entry.group); });
+
+  // ---- neighbourhood highlight ---------------------------------------------
+  var DIM = 0.15;
+
+  function highlight(id) {
+    var keep = {};
+    keep[id] = true;
+    network.getConnectedNodes(id).forEach(function (m) { keep[m] = true; });
+    var keepEdges = {};
+    network.getConnectedEdges(id).forEach(function (e) { keepEdges[e] = true; });
+    var nu = [];
+    nodeItems.forEach(function (n) {
+      var o = keep[n.id] ? 1 : DIM;
+      if ((n.opacity === undefined ? 1 : n.opacity) !== o) {
+        n.opacity = o;
+        nu.push({ id: n.id, opacity: o, font: { color: o === 1 ? fontColor[n.id] : "rgba(34,34,34,0.2)" } });
+      }
+    });
+    var eu = [];
+    edgeItems.forEach(function (e) {
+      var o = keepEdges[e.id] ? 1 : 0.08;
+      if ((e.dim === undefined ? 1 : e.dim) !== o) {
+        e.dim = o;
+        var c = edgeColor[e.id];
+        eu.push({ id: e.id, color: { color: c.color, highlight: c.highlight, hover: c.hover, opacity: o } });
+      }
+    });
+    nodes.update(nu);
+    edges.update(eu);
+    api.highlighted = id;
+  }
+
+  function clearHighlight() {
+    if (api.highlighted === null) { return; }
+    var nu = [];
+    nodeItems.forEach(function (n) {
+      if (n.opacity !== undefined && n.opacity !== 1) {
+        n.opacity = 1;
+        nu.push({ id: n.id, opacity: 1, font: { color: fontColor[n.id] } });
+      }
+    });
+    var eu = [];
+    edgeItems.forEach(function (e) {
+      if (e.dim !== undefined && e.dim !== 1) {
+        e.dim = 1;
+        var c = edgeColor[e.id];
+        eu.push({ id: e.id, color: { color: c.color, highlight: c.highlight, hover: c.hover, opacity: 1 } });
+      }
+    });
+    nodes.update(nu);
+    edges.update(eu);
+    api.highlighted = null;
+  }
+
+  var details = document.getElementById("details");
+  function showDetails(id) {
+    var n = byId[id];
+    details.textContent = n ? n.title : "";
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      highlight(params.nodes[0]);
+      showDetails(params.nodes[0]);
+    } else {
+      clearHighlight();
+      details.textContent = "";
+    }
+  });
+
+  // ---- search ------------------------------------------------------------
+  var searchInput = document.getElementById("search");
+  var resultsEl = document.getElementById("search-results");
+  var MAX_RESULTS = 12;
+
+  function score(text, q) {
+    if (!text) { return 0; }
+    var t = String(text).toLowerCase();
+    if (t === q) { return 3; }
+    if (t.indexOf(q) === 0) { return 2; }
+    return t.indexOf(q) >= 0 ? 1 : 0;
+  }
+
+  function search(query) {
+    var q = query.trim().toLowerCase();
+    if (!q) { return []; }
+    var hits = [];
+    nodeItems.forEach(function (n) {
+      var s = Math.max(score(n.name, q), score(n.code, q));
+      var via = null;
+      if (!s && n.members) {
+        for (var i = 0; i < n.members.length; i++) {
+          var m = n.members[i];
+          var ms = Math.max(score(m.name, q), score(m.code, q));
+          if (ms) { s = ms - 0.5; via = m; break; }
+        }
+      }
+      if (s) { hits.push({ node: n, score: s, via: via }); }
+    });
+    hits.sort(function (a, b) {
+      return b.score - a.score || String(a.node.name).localeCompare(String(b.node.name), "zh");
+    });
+    return hits;
+  }
+
+  function pick(id) {
+    var n = byId[id];
+    if (!n) { return; }
+    if (n.hidden) { // show what was looked for, with its kind and severity
+      kindOn[n.kind] = true;
+      sevOn[severityOf(n)] = true;
+      if (boxes.kind[n.kind]) { boxes.kind[n.kind].checked = true; }
+      if (boxes.severity[severityOf(n)]) { boxes.severity[severityOf(n)].checked = true; }
+      applyFilters();
+    }
+    network.selectNodes([id]);
+    highlight(id);
+    showDetails(id);
+    network.focus(id, { scale: 1.1, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+  }
+
+  function showResults(hits) {
+    while (resultsEl.firstChild) { resultsEl.removeChild(resultsEl.firstChild); }
+    if (!searchInput.value.trim()) { return; }
+    if (!hits.length) {
+      resultsEl.appendChild(el("li", "empty", "未找到 nothing found"));
+      return;
+    }
+    hits.slice(0, MAX_RESULTS).forEach(function (h) {
+      var li = el("li");
+      var text = h.node.name + " · " + (kindWords[h.node.kind] || h.node.kind) + " · " + h.node.code;
+      if (h.via) { text = h.via.name + " (" + h.via.code + ") → " + h.node.name; }
+      var b = el("button", null, text);
+      b.type = "button";
+      b.setAttribute("data-node", h.node.id);
+      b.addEventListener("click", function () { pick(h.node.id); });
+      li.appendChild(b);
+      resultsEl.appendChild(li);
+    });
+    if (hits.length > MAX_RESULTS) {
+      resultsEl.appendChild(el("li", "empty", "…共 " + hits.length + " 个 " + hits.length + " in all"));
+    }
+  }
+
+  var lastHits = [];
+  searchInput.addEventListener("input", function () {
+    lastHits = search(searchInput.value);
+    showResults(lastHits);
+  });
+  searchInput.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      lastHits = search(searchInput.value);
+      showResults(lastHits);
+      if (lastHits.length) { pick(lastHits[0].node.id); }
+    }
+  });
+
+  api.search = search;
+  api.pick = pick;
+  api.highlight = highlight;
+  api.clearHighlight = clearHighlight;
+  api.timings.built = performance.now();
+})();

@@ -1,0 +1,308 @@
+"""The explorer's network JSON and page, without a browser (the browser
+tests are in test_explorer_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from explorer_kit import AS_OF, PHONE, XSS_NAME, synthetic_street, tiny_findings, tiny_graph, tiny_roster
+from graph import schema
+from graph.build import roster_to_graph
+from graph.explorer import GROUP_NODE_LIMIT, PHYSICS_NODE_LIMIT, network_json, render_page
+from graph.explorer.page import script_json, vendor_assets
+from graph.explorer.style import LINK_STYLES, SEVERITY_LOOK, VIEW_KINDS_BY_KEY
+
+
+def links(data) -> dict[tuple[str, str], list[dict]]:
+    out: dict[tuple[str, str], list[dict]] = {}
+    for e in data["edges"]:
+        if e["type"] == "link":
+            out.setdefault((e["from"], e["to"]), []).append(e)
+    return out
+
+
+def node(data, nid) -> dict:
+    return next(n for n in data["nodes"] if n["id"] == nid)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return network_json(tiny_graph(), tiny_findings(), as_of=AS_OF, scope="community")
+
+
+# ---------------------------------------------------------------- links
+
+
+def test_two_way_link_is_one_thick_green_edge_with_both_arrows(data):
+    (e,) = links(data)[("PartyOrg:UO1", "PartyOrg:CO1")]
+    assert e["link"] == "two_way"
+    assert e["arrows"] == "to,from"
+    assert e["color"]["color"] == LINK_STYLES["two_way"]["color"]
+    assert e["width"] > LINK_STYLES["missing"]["width"] and not e["dashes"]
+    assert ("PartyOrg:CO1", "PartyOrg:UO1") not in links(data)
+    assert "李税务" in e["title"] and "张社区" in e["title"]
+
+
+def test_one_way_link_has_its_direction_and_a_dashed_red_missing_one(data):
+    ls = links(data)
+    (present,) = ls[("PartyOrg:UO2", "PartyOrg:CO1")]
+    (missing,) = ls[("PartyOrg:CO1", "PartyOrg:UO2")]
+    assert present["link"] == "one_way" and present["arrows"] == "to" and not present["dashes"]
+    assert present["color"]["color"] == LINK_STYLES["one_way"]["color"]
+    assert missing["link"] == "missing" and missing["arrows"] == "to" and missing["dashes"]
+    assert missing["color"]["color"] == LINK_STYLES["missing"]["color"]
+    assert "赵医生" in present["title"]
+
+
+def test_member_without_link_is_one_dashed_red_edge(data):
+    ls = links(data)
+    for u, c in (("UO3", "CO1"), ("UO5", "CO2")):
+        (e,) = ls[(f"PartyOrg:{u}", f"PartyOrg:{c}")]
+        assert e["link"] == "none" and e["dashes"] and e["arrows"] == ""
+        assert (f"PartyOrg:{c}", f"PartyOrg:{u}") not in ls
+
+
+def test_member_of_edges_become_links_not_grey_lines(data):
+    member_of = [e for e in data["edges"] if e["type"] == "MEMBER_OF"]
+    assert member_of == []  # every MEMBER_OF here joins a unit org to a community org
+    other = [e for e in data["edges"] if e["type"] in ("IN", "BELONGS_TO", "UNDER")]
+    assert other and all(e["style"] == "structure" and e["width"] == 1 for e in other)
+
+
+def test_as_of_decides_which_posts_count():
+    G = tiny_graph()
+    before = links(network_json(G, [], as_of=date(2023, 6, 30)))
+    after = links(network_json(G, [], as_of=AS_OF))
+    assert [e["link"] for e in before[("PartyOrg:UO4", "PartyOrg:CO1")]] == ["one_way"]
+    assert [e["link"] for e in after[("PartyOrg:UO4", "PartyOrg:CO1")]] == ["none"]
+    posts = [e for e in network_json(G, [], as_of=AS_OF)["edges"]
+             if e["type"] == "HOLDS" and e["from"] == "Person:P5" and e["to"] == "PartyOrg:CO1"]
+    assert [e["style"] for e in posts] == ["post_inactive"] and posts[0]["dashes"]
+    assert "已结束 ended" in posts[0]["title"]
+
+
+# ---------------------------------------------------------------- nodes and legend
+
+
+def test_nodes_look_as_the_schema_says(data):
+    for n in data["nodes"]:
+        kind = schema.node_kind(n["type"])
+        assert n["shape"] == kind.shape
+        if n["type"] != "PartyOrg":
+            assert n["color"]["background"] == kind.color
+    assert node(data, "PartyOrg:CO1")["kind"] == "PartyOrg:community"
+    assert node(data, "PartyOrg:UO1")["kind"] == "PartyOrg:unit"
+    assert node(data, "PartyOrg:SO1")["kind"] == "PartyOrg:other"
+    assert node(data, "PartyOrg:CO1")["size"] > node(data, "PartyOrg:UO1")["size"]
+    assert node(data, "Community:C1")["label"] == "东关社区"
+
+
+def test_legend_is_derived_from_the_schema_and_counts(data):
+    kinds = {e["key"]: e for e in data["legend"] if e["group"] == "node"}
+    assert kinds["Unit"]["zh"] == schema.node_kind("Unit").zh
+    assert kinds["Unit"]["en"] == schema.node_kind("Unit").en
+    assert kinds["Unit"]["count"] == 5 and kinds["Person"]["count"] == 6
+    assert "Need" not in kinds  # only kinds in the picture
+    edges = {e["key"] for e in data["legend"] if e["group"] == "edge"}
+    assert {"two_way", "one_way", "missing"} <= edges
+    sev = {e["key"]: e["count"] for e in data["legend"] if e["group"] == "severity"}
+    assert sev == {"high": 1, "medium": 1, "low": 2, "none": len(data["nodes"]) - 4}
+
+
+def test_subjects_of_findings_are_marked_by_severity(data):
+    co1 = node(data, "PartyOrg:CO1")
+    assert co1["severity"] == "high"
+    assert co1["color"]["border"] == SEVERITY_LOOK["high"]["color"]
+    assert co1["borderWidth"] == SEVERITY_LOOK["high"]["width"]
+    assert co1["font"]["color"] == SEVERITY_LOOK["high"]["label"]
+    assert "G01" in co1["title"] and "东关社区党委的兼职委员不足" in co1["title"]
+    assert "CO1 has too few part-time members" in co1["title"]
+    assert node(data, "PartyOrg:UO2")["color"]["border"] == SEVERITY_LOOK["medium"]["color"]
+    plain = node(data, "PartyOrg:UO1")
+    assert plain["severity"] is None and plain["borderWidth"] == 1 and "shadow" not in plain
+    assert data["meta"]["findings"] == {"high": 1, "medium": 1, "low": 2}  # NOPE is not drawn
+
+
+def test_tooltip_tells_kind_posts_and_standing(data):
+    p5 = node(data, "Person:P5")["title"]
+    assert "钱老板" in p5 and "人员 person" in p5
+    assert "东关社区党委 — 兼职委员 part-time committee member" in p5 and "已结束 ended" in p5
+    co1 = node(data, "PartyOrg:CO1")["title"]
+    assert "社区党委 community party committee" in co1
+    assert "纳入单位党组织 member unit orgs: 4; 双向 two-way 1, 单向 one-way 1, 无 none 2" in co1
+
+
+def test_phones_are_masked_unless_shown():
+    G = tiny_graph()
+    reader = json.dumps(network_json(G, [], as_of=AS_OF), ensure_ascii=False)
+    assert PHONE not in reader and "138****5678" in reader
+    planner = json.dumps(network_json(G, [], as_of=AS_OF, show_phones=True), ensure_ascii=False)
+    assert PHONE in planner
+    assert PHONE not in render_page(G, [], title="t", as_of=AS_OF)
+
+
+def test_empty_graph_and_bad_scope():
+    import networkx as nx
+
+    d = network_json(nx.MultiDiGraph(), [], as_of=AS_OF)
+    assert d["nodes"] == [] and d["edges"] == []
+    with pytest.raises(ValueError):
+        network_json(tiny_graph(), [], scope="province")
+
+
+def test_positions_are_given_distinct_and_stable(data):
+    again = network_json(tiny_graph(), tiny_findings(), as_of=AS_OF, scope="community")
+    pos = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert pos == {n["id"]: (n["x"], n["y"]) for n in again["nodes"]}
+    assert len(set(pos.values())) == len(pos)
+
+
+# ---------------------------------------------------------------- size
+
+
+@pytest.fixture(scope="module")
+def big_graph():
+    G = roster_to_graph(synthetic_street(10, 40, 4))  # ~2,500 nodes
+    assert G.number_of_nodes() > max(PHYSICS_NODE_LIMIT, GROUP_NODE_LIMIT)
+    return G
+
+
+def test_physics_off_above_the_limit_with_positions(big_graph, data):
+    d = network_json(big_graph, [], as_of=AS_OF, scope="street")
+    assert d["meta"]["physics"] is False and d["meta"]["grouped"] is False
+    assert len(d["nodes"]) == big_graph.number_of_nodes()
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in d["nodes"])
+    assert data["meta"]["physics"] is True
+
+
+def test_county_view_of_a_large_graph_groups_units_per_community(big_graph):
+    d = network_json(big_graph, [], as_of=AS_OF, scope="county")
+    assert d["meta"]["grouped"] is True
+    groups = [n for n in d["nodes"] if n["kind"] == "UnitGroup"]
+    assert len(groups) == 10
+    assert not any(n["type"] == "Unit" for n in d["nodes"])
+    g0 = next(n for n in groups if n["id"] == "UnitGroup:S1C0")
+    assert sum(m["type"] == "Unit" for m in g0["members"]) == 40
+    assert "第0社区单位7" in {m["name"] for m in g0["members"]}
+    assert len(d["nodes"]) < big_graph.number_of_nodes() / 4
+    assert d["meta"]["physics"] is True
+
+
+def test_grouping_keeps_the_people_who_link_and_merges_edges():
+    d = network_json(tiny_graph(), tiny_findings(), as_of=AS_OF, group_units=True)
+    ids = {n["id"] for n in d["nodes"]}
+    assert "UnitGroup:C1" in ids and "PartyOrg:UO1" not in ids and "Unit:U1" not in ids
+    assert "Person:P2" in ids  # part-time in CO1: a link, stays drawn
+    assert "Person:P6" not in ids  # only an own post in UO3: folded in
+    g = node(d, "UnitGroup:C1")
+    assert g["severity"] == "medium"  # worst of UO2 (medium), UO3/UO4 (low)
+    assert "双向 two-way 1" in g["title"] and "无交叉任职 none 2" in g["title"]
+    merged = {e["style"]: e for e in d["edges"]
+              if e["from"] == "UnitGroup:C1" and e["to"] == "PartyOrg:CO1" and e["type"] == "merged"}
+    assert {"two_way", "one_way", "missing"} <= set(merged)
+    assert merged["missing"]["count"] == 2
+    assert all(e["from"] in ids and e["to"] in ids for e in d["edges"])
+
+
+def test_street_view_is_never_grouped(big_graph):
+    assert network_json(big_graph, [], as_of=AS_OF, scope="street")["meta"]["grouped"] is False
+
+
+# ---------------------------------------------------------------- the page
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_page(tiny_graph(), tiny_findings(), title="东关社区 <script>x</script>", as_of=AS_OF)
+
+
+def test_page_loads_nothing_from_anywhere(page):
+    assert not re.search(r"<(script|img|iframe|link)\b[^>]*\b(src|href)\s*=", page, re.I)
+    assert "@import" not in page
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", page, re.I)
+    assert "default-src 'none'" in page  # the browser refuses any fetch as well
+    for host in ("cdnjs.cloudflare.com", "jsdelivr", "unpkg", "bootstrap", "tom-select"):
+        assert host not in page.lower()  # pyvis's own template would name these
+
+
+def test_page_inlines_vis_network_from_the_installed_pyvis_with_its_licence(page):
+    import pyvis
+
+    vis = Path(pyvis.__file__).parent / "lib" / f"vis-{vendor_assets()['version']}"
+    js = (vis / "vis-network.min.js").read_text(encoding="utf-8")
+    assert js in page
+    assert "dual licensed" in js[:1000] and "Apache-2.0 OR MIT" in page
+    assert "Inlined from the installed pyvis" in page
+
+
+def test_page_escapes_names_and_title(page):
+    assert XSS_NAME not in page
+    assert "<script>x</script>" not in page
+    assert "东关社区 &lt;script&gt;x&lt;/script&gt;" in page
+    blocks = dict(re.findall(r'<script type="application/json" id="cobuild-(\w+)">(.*?)</script>',
+                             page, re.S))
+    nodes = json.loads(blocks["nodes"])
+    assert XSS_NAME in {n["name"] for n in nodes}  # the literal name survives as data
+
+
+def test_script_json_cannot_close_a_script():
+    s = str(script_json({"a": "</script><!-- & \u2028"}))
+    assert "<" not in s and ">" not in s and "&" not in s and "\u2028" not in s
+    assert json.loads(s) == {"a": "</script><!-- & \u2028"}
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _write_tiny(tmp_path: Path) -> Path:
+    from loaders.writer import write_roster
+
+    return write_roster(tiny_roster(), tmp_path / "tiny.xlsx")
+
+
+def test_cli_writes_a_page_for_a_community(tmp_path, capsys):
+    from cli.main import main
+
+    roster = _write_tiny(tmp_path)
+    out = tmp_path / "c1.html"
+    assert main(["explore", str(roster), "--community", "C1", "--as-of", "2024-06-30",
+                 "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "东关社区 共驻共建关系网络" in html
+    blocks = dict(re.findall(r'<script type="application/json" id="cobuild-(\w+)">(.*?)</script>',
+                             html, re.S))
+    ids = {n["id"] for n in json.loads(blocks["nodes"])}
+    assert "Community:C1" in ids and "Community:C2" not in ids
+    assert PHONE not in html and "138****5678" in html
+    assert "drawing the page" in capsys.readouterr().err  # progress on stderr
+
+
+def test_cli_planner_sees_phones_and_errors_are_bilingual(tmp_path, capsys):
+    from cli.main import main
+
+    roster = _write_tiny(tmp_path)
+    out = tmp_path / "s1.html"
+    assert main(["explore", str(roster), "--street", "S1", "--role", "planner", "-q",
+                 "--as-of", "2024-06-30", "--out", str(out)]) == 0
+    assert PHONE in out.read_text(encoding="utf-8")
+    assert main(["explore", str(roster), "--community", "C9", "-q", "--out",
+                 str(tmp_path / "x.html")]) == 2
+    err = capsys.readouterr().err
+    assert "C9" in err and "错误 error" in err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_cli_help_is_bilingual(capsys):
+    from cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(["explore", "--help"])
+    text = capsys.readouterr().out
+    for words in ("--community", "--county", "--role", "手机号打码", "phone numbers masked",
+                  "双向进入", "two-way link"):
+        assert words in text

@@ -1,0 +1,216 @@
+"""The explorer page in a real headless Chromium, with the network blocked.
+
+Uses Debian's Chromium (``/usr/bin/chromium``, or ``COBUILD_CHROMIUM``);
+never downloads a browser. Without Chromium the tests are skipped on a
+developer machine and fail under CI (``CI=true``). A screenshot is kept in
+``test-artifacts/explorer.png``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from explorer_kit import AS_OF, XSS_NAME, tiny_findings, tiny_graph
+from graph.explorer import network_json, render_page
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _unavailable(why: str):
+    if _in_ci():
+        pytest.fail(f"CI: {why}; install it (.ci/run does)")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = os.environ.get("COBUILD_CHROMIUM", "/usr/bin/chromium")
+    if not Path(exe).exists():
+        _unavailable(f"Chromium not found at {exe}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the python playwright package is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("explorer") / "东关社区.html"
+    path.write_text(render_page(tiny_graph(), tiny_findings(), title="东关社区 共驻共建关系网络",
+                                as_of=AS_OF), encoding="utf-8")
+    return path
+
+
+class Opened:
+    """A page opened from a file:// URL with every other request aborted,
+    and what happened while it was open."""
+
+    def __init__(self, browser, path: Path):
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = page = self.context.new_page()
+
+        def route(r):
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("request", lambda req: self.requests.append(req.url))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def dialog(d):
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
+        page.goto(path.as_uri())
+        # (a CSS selector: the page's CSP forbids the eval behind wait_for_function)
+        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+
+    def js(self, expr: str, arg=None):
+        return self.page.evaluate(expr, arg)
+
+    def node_point(self, nid: str) -> tuple[float, float]:
+        """Where node ``nid`` is on the screen."""
+        p = self.js("""id => {
+            const n = window.cobuild.network;
+            const d = n.canvasToDOM(n.getPosition(id));
+            const r = document.getElementById('mynetwork').getBoundingClientRect();
+            return [r.left + d.x, r.top + d.y];
+        }""", nid)
+        return p[0], p[1]
+
+
+@pytest.fixture
+def opened(browser, page_file):
+    o = Opened(browser, page_file)
+    yield o
+    o.context.close()
+
+
+def test_page_renders_offline(opened):
+    expected = network_json(tiny_graph(), tiny_findings(), as_of=AS_OF)
+    assert opened.js("() => window.cobuild.network.body.data.nodes.length") == len(expected["nodes"])
+    assert opened.js("() => window.cobuild.network.body.data.edges.length") == len(expected["edges"])
+    positions = opened.js("() => window.cobuild.network.getPositions()")
+    assert set(positions) == {n["id"] for n in expected["nodes"]}
+    # the canvas holds a drawing: many pixels that are not background
+    painted = opened.js("""() => {
+        const c = document.querySelector('#mynetwork canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4 * 7) if (d[i] > 0) n++;
+        return n;
+    }""")
+    assert painted > 1000
+    assert opened.errors == []
+    assert opened.blocked == []
+    assert all(u.startswith("file:") for u in opened.requests), opened.requests
+    legend = opened.page.locator("#legend-kinds").inner_text()
+    assert "社区党组织 community party organization" in legend
+    ARTIFACTS.mkdir(exist_ok=True)
+    opened.page.screenshot(path=str(ARTIFACTS / "explorer.png"))
+
+
+def test_search_finds_a_node_by_name_and_by_code(opened):
+    page = opened.page
+    page.fill("#search", "县医院")
+    assert page.locator("#search-results button").first.get_attribute("data-node") == "Unit:U2"
+    page.press("#search", "Enter")
+    assert opened.js("() => window.cobuild.network.getSelectedNodes()") == ["Unit:U2"]
+    assert "县医院" in page.locator("#details").inner_text()
+
+    page.fill("#search", "uo1")
+    page.locator("#search-results button").first.click()
+    assert opened.js("() => window.cobuild.network.getSelectedNodes()") == ["PartyOrg:UO1"]
+
+    page.fill("#search", "没有这个单位")
+    assert "未找到 nothing found" in page.locator("#search-results").inner_text()
+    assert opened.errors == []
+
+
+def test_kind_filter_hides_exactly_that_kind(opened):
+    hidden_by_type = """() => {
+        const out = {};
+        window.cobuild.nodes.get().forEach(n => {
+            out[n.type] = out[n.type] || [];
+            out[n.type].push(!!n.hidden);
+        });
+        return out;
+    }"""
+    opened.page.click("input[data-filter=node][data-key=Person]")
+    state = opened.js(hidden_by_type)
+    assert state["Person"] and all(state["Person"])
+    assert not any(h for t, hs in state.items() if t != "Person" for h in hs)
+
+    opened.page.click("input[data-filter=node][data-key=Person]")
+    assert not any(h for hs in opened.js(hidden_by_type).values() for h in hs)
+
+
+def test_severity_filter_leaves_only_subjects_of_findings(opened):
+    opened.page.click("input[data-filter=severity][data-key=none]")
+    visible = opened.js("() => window.cobuild.nodes.get({filter: n => !n.hidden}).map(n => n.id)")
+    assert sorted(visible) == ["PartyOrg:CO1", "PartyOrg:UO2", "PartyOrg:UO3", "PartyOrg:UO4"]
+    # searching a hidden node shows it again
+    opened.page.fill("#search", "王书记")
+    opened.page.press("#search", "Enter")
+    assert opened.js("() => window.cobuild.nodes.get('Person:P1').hidden") is False
+    assert opened.js("() => window.cobuild.network.getSelectedNodes()") == ["Person:P1"]
+
+
+def test_click_highlights_the_neighbourhood(opened):
+    x, y = opened.node_point("PartyOrg:UO2")
+    opened.page.mouse.click(x, y)
+    assert opened.js("() => window.cobuild.highlighted") == "PartyOrg:UO2"
+    opacity = opened.js("() => Object.fromEntries(window.cobuild.nodes.get().map(n => [n.id, n.opacity]))")
+    for near in ("PartyOrg:UO2", "PartyOrg:CO1", "Unit:U2", "Person:P4"):
+        assert opacity.get(near) in (None, 1), near  # never dimmed
+    for far in ("Community:C2", "Person:P6", "Unit:U1"):
+        assert opacity[far] < 0.5, far
+    assert "县医院党支部" in opened.page.locator("#details").inner_text()
+    # a click on empty canvas restores everything
+    box = opened.page.locator("#mynetwork").bounding_box()
+    opened.page.mouse.click(box["x"] + 5, box["y"] + box["height"] - 5)
+    assert opened.js("() => window.cobuild.highlighted") is None
+    assert opened.js("() => window.cobuild.nodes.get().every(n => n.opacity === undefined || n.opacity === 1)")
+
+
+def test_a_name_made_of_html_stays_text(opened):
+    assert opened.js("() => window.cobuild.nodes.get('Unit:U4').label") == XSS_NAME
+    # hover: vis-network's tooltip shows the text as text
+    x, y = opened.node_point("Unit:U4")
+    opened.page.mouse.move(x - 30, y - 30)
+    opened.page.mouse.move(x, y, steps=5)
+    tip = opened.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert XSS_NAME in tip.inner_text()
+    # search and details panel
+    opened.page.fill("#search", "U4")
+    opened.page.press("#search", "Enter")
+    assert XSS_NAME in opened.page.locator("#details").inner_text()
+    assert XSS_NAME in opened.page.locator("#search-results").inner_text()
+    assert opened.js("() => document.querySelectorAll('img').length") == 0
+    assert opened.dialogs == []
+    assert opened.errors == []
