@@ -34,6 +34,9 @@ __all__ = [
 LIST_SEPARATORS = ";；,，、"
 #: How the writer joins a list cell.
 LIST_JOINER = "；"
+# Control characters (pasted from word processors) that Excel files cannot
+# hold; tab and line breaks stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _LIST_SPLIT = re.compile("[" + re.escape(LIST_SEPARATORS) + "]")
 
 YES, NO = "是", "否"
@@ -92,7 +95,7 @@ def normalize_text(value: Any) -> str:
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return _CONTROL.sub("", unicodedata.normalize("NFKC", str(value))).strip()
 
 
 def normalize_header(value: Any) -> str:
@@ -285,5 +288,5 @@ def format_cell(column: schema.Column, value: Any, for_csv: bool = False) -> Any
     if t == "enum":
         return column.value_set.zh_of(value)
     if t == "refs":
-        return LIST_JOINER.join(str(v) for v in value)
-    return str(value)
+        return _CONTROL.sub("", LIST_JOINER.join(str(v) for v in value))
+    return _CONTROL.sub("", str(value))
