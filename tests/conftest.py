@@ -32,6 +32,8 @@ from graph import queries, server
 from graph.db import Database, connect
 from graph.settings import Settings, get_settings
 
+pytest_plugins = ("pytester",)  # tests/test_ci_rules.py runs inner sessions
+
 TEST_ROOT = Path(tempfile.gettempdir()) / "cobuild-pytest"
 SESSION_DIR = TEST_ROOT / f"session-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 DIST_CACHE = TEST_ROOT / "dist"  # class path files, shared by sessions
