@@ -343,7 +343,7 @@ def fetch(
     assert proc.stdout is not None
     for line in proc.stdout:
         tail.append(line.rstrip())
-        if line.startswith("Downloaded from"):
+        if "Downloaded from" in line:  # "[INFO] Downloaded from central: …"
             count += 1
             if time.monotonic() - last > 2:
                 last = time.monotonic()
