@@ -290,3 +290,18 @@ def test_what_if_unknown_person():
     with pytest.raises(NotFound) as e:
         what_if_leaves(perfect().graph(), "NOBODY", AS_OF)
     assert "NOBODY" in e.value.message_zh and "NOBODY" in e.value.message_en
+
+
+# --- the demo county ----------------------------------------------------------------
+
+def test_every_rule_fires_on_the_demo_county():
+    import datetime
+    from loaders.demo import ARTICLE, generate
+
+    as_of = datetime.date(2025, 6, 30)
+    a = analyze(roster_to_graph(generate(seed=2024, scale=1, as_of=as_of)), as_of)
+    fired = a.summary["county"]["findings_by_rule"]
+    assert set(fired) == {r.id for r in RULES}, fired
+    # the article's 40 part-time members from member units, counted the way G01 counts them
+    assert a.summary["county"]["part_time_members"] == ARTICLE["part_time_members"]
+    assert a.summary["county"]["units"] == ARTICLE["units"]

@@ -144,3 +144,16 @@ def test_analysis_from_neo4j_equals_analysis_from_the_roster_file(capsys, monkey
     monkeypatch.setattr(settings, "get_settings", lambda: neo4j_server.settings)
     code, out, _ = run(capsys, "analyze", "--db", "--as-of", "2024-06-30", "--format", "json", "-q")
     assert code == 0 and json.loads(out) == json.loads(json.dumps(from_file, ensure_ascii=False))
+
+
+def test_demo_writes_everything_into_one_folder(capsys, tmp_path):
+    out_dir = tmp_path / "演示"
+    code, out, err = run(capsys, "demo", "--out", out_dir, "--as-of", "2025-06-30", "--seed", "7")
+    assert code == 0, err
+    for name in ("roster.xlsx", "report.txt", "report.json", "report.xlsx", "report.html"):
+        assert (out_dir / name).exists() and str((out_dir / name).resolve()) in out
+    d = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+    assert d["as_of"] == "2025-06-30"
+    total = d["summary"]["county"]["findings"]["total"]
+    assert total == len(d["findings"]) > 0 and f"findings: {total}" in out
+    assert "generating" in err  # progress on stderr

@@ -51,7 +51,9 @@ def _betweenness(B: nx.Graph, comps: list[set], settings) -> tuple[dict, dict]:
     bc: dict[str, float] = {}
     exact = sampled = 0
     for comp in comps:
-        if len(comp) < 3:
+        # a person's betweenness is 0 unless they hold posts in two orgs: a
+        # component where nobody does (an org and its own staff) is skipped
+        if len(comp) < 3 or not any(n.startswith("Person:") and B.degree(n) > 1 for n in comp):
             continue
         H = B.subgraph(comp).copy()
         if len(comp) <= exact_max or k >= len(comp):
@@ -98,6 +100,9 @@ def _articulation(view) -> list[dict]:
             L.add_node(f"PartyOrg:{o}")
             for p in view.posts_in_org.get(o, ()):
                 L.add_edge(f"Person:{p.person}", f"PartyOrg:{o}")
+        # people with a single post are leaves: never on a path between C
+        # and a member, so they cannot cut one off
+        L.remove_nodes_from([n for n, d in list(L.degree()) if d == 1 and n.startswith("Person:")])
         reach = nx.node_connected_component(L, corg)
         linked = [u for u in members if f"PartyOrg:{u}" in reach]
         if not linked:

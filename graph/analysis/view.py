@@ -265,8 +265,6 @@ class View:
             if p.post_type != "part_time":
                 continue
             for h in self.home.get(p.person, ()):
-                if h == p.org:
-                    continue
                 if p.org in self._is_comm and h in self._is_unit_org:
                     self.u_to_c[(h, p.org)].append(p)
                 elif p.org in self._is_unit_org and h in self._is_comm:
