@@ -185,23 +185,31 @@ def test_county_view_of_a_large_graph_groups_units_per_community(big_graph):
     assert d["meta"]["grouped"] is True
     groups = [n for n in d["nodes"] if n["kind"] == "UnitGroup"]
     assert len(groups) == 10
-    assert not any(n["type"] == "Unit" for n in d["nodes"])
+    assert not any(n["type"] in ("Unit", "Grid", "Person") for n in d["nodes"])
     g0 = next(n for n in groups if n["id"] == "UnitGroup:S1C0")
     assert sum(m["type"] == "Unit" for m in g0["members"]) == 40
     assert "第0社区单位7" in {m["name"] for m in g0["members"]}
-    assert len(d["nodes"]) < big_graph.number_of_nodes() / 4
+    assert len(d["nodes"]) < 60  # street, communities, their orgs, two groups each
     assert d["meta"]["physics"] is True
 
 
-def test_grouping_keeps_the_people_who_link_and_merges_edges():
-    d = network_json(tiny_graph(), tiny_findings(), as_of=AS_OF, group_units=True)
+def test_grouping_folds_units_and_detail_and_keeps_leaders_and_links():
+    r = tiny_roster()
+    r.add("people", {"code": "P9", "name": "县领导"})
+    r.add("liaisons", {"person": "P9", "kind": "community_liaison", "target": "C1"})
+    d = network_json(roster_to_graph(r), tiny_findings(), as_of=AS_OF, group_units=True)
     ids = {n["id"] for n in d["nodes"]}
-    assert "UnitGroup:C1" in ids and "PartyOrg:UO1" not in ids and "Unit:U1" not in ids
-    assert "Person:P2" in ids  # part-time in CO1: a link, stays drawn
-    assert "Person:P6" not in ids  # only an own post in UO3: folded in
-    g = node(d, "UnitGroup:C1")
-    assert g["severity"] == "medium"  # worst of UO2 (medium), UO3/UO4 (low)
-    assert "双向 two-way 1" in g["title"] and "无交叉任职 none 2" in g["title"]
+    assert ids == {"Street:S1", "PartyOrg:SO1", "Community:C1", "Community:C2", "PartyOrg:CO1",
+                   "PartyOrg:CO2", "UnitGroup:C1", "UnitGroup:C2", "DetailGroup:C1", "Person:P9"}
+    unit_group = node(d, "UnitGroup:C1")
+    assert {m["id"] for m in unit_group["members"]} == {
+        "Unit:U1", "Unit:U2", "Unit:U3", "Unit:U4", "PartyOrg:UO1", "PartyOrg:UO2", "PartyOrg:UO3",
+        "PartyOrg:UO4", "Person:P2", "Person:P4", "Person:P5", "Person:P6"}  # homes in unit orgs
+    assert {m["id"] for m in node(d, "DetailGroup:C1")["members"]} == {"Grid:G1", "Person:P1",
+                                                                      "Person:P3"}
+    assert unit_group["severity"] == "medium"  # worst of UO2 (medium), UO3/UO4 (low)
+    assert unit_group["label"] == "东关社区·驻区单位 ×4"
+    assert "双向 two-way 1" in unit_group["title"] and "无交叉任职 none 2" in unit_group["title"]
     merged = {e["style"]: e for e in d["edges"]
               if e["from"] == "UnitGroup:C1" and e["to"] == "PartyOrg:CO1" and e["type"] == "merged"}
     assert {"two_way", "one_way", "missing"} <= set(merged)

@@ -24,6 +24,7 @@ from graph.explorer.style import (
     EDGE_STYLES,
     LINK_STYLES,
     SEVERITY_LOOK,
+    DETAIL_GROUP,
     UNIT_GROUP,
     VIEW_KINDS_BY_KEY,
     legend,
@@ -47,7 +48,7 @@ LABEL_MAX = 32
 #: How central a kind is in a cluster's radial layout (lower: nearer the hub).
 _RANK = {
     "Street": 0, "Community": 1, "PartyOrg:community": 2, "PartyOrg:other": 3, "Grid": 4,
-    "Compound": 5, UNIT_GROUP: 5, "Unit": 6, "PartyOrg:unit": 7, "Need": 8, "Resource": 8,
+    "Compound": 5, UNIT_GROUP: 5, DETAIL_GROUP: 5, "Unit": 6, "PartyOrg:unit": 7, "Need": 8, "Resource": 8,
     "Project": 9, "Person": 10,
 }
 _SEV_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
@@ -101,36 +102,44 @@ def _finding_dict(f: Finding) -> dict:
 
 
 def _collapse(G, view: View, places: dict[str, str | None]) -> dict[str, str]:
-    """Node id -> unit group id, for the nodes a grouped county view folds
-    into one node per community: units, unit orgs, resources offered by those
-    units, and people whose posts are all in one group's orgs (a person with
-    any other post, a liaison or a central household stays drawn)."""
+    """Node id -> group id, for what a grouped county view folds per
+    community.
+
+    Kept: streets, communities, community orgs, orgs above communities, and
+    county leaders (people in charge of a street or keeping in touch with a
+    community). Folded into the community's unit group: its units, unit
+    orgs, the resources they offer, and the people whose own posts are all in
+    those unit orgs. Folded into its detail group: everything else placed in
+    the community (grids and their orgs, compounds, needs, projects, other
+    people).
+    """
     out: dict[str, str] = {}
+    people: list[str] = []
     for nid in G.nodes:
         label, code = schema.split_node_id(nid)
         place = places.get(nid)
-        if place is None:
+        if place is None or label == "Community":
             continue
-        if label == "Unit" or (label == "PartyOrg" and view.is_unit_org(code)):
-            out[nid] = f"{UNIT_GROUP}:{schema.split_node_id(place)[1]}"
-    for nid in G.nodes:
-        label = schema.split_node_id(nid)[0]
-        if label == "Resource":
-            targets = {out.get(v) for _, v, d in G.out_edges(nid, data=True)
-                       if d.get("type") == "OFFERED_BY"}
-            if len(targets) == 1 and None not in targets:
-                out[nid] = targets.pop()
-        elif label == "Person" and not G.in_degree(nid):
-            groups, ok = set(), True
-            for _, v, d in G.out_edges(nid, data=True):
-                t = d.get("type")
-                if t == "HOLDS" and v in out:
-                    groups.add(out[v])
-                elif t != "REGISTERED_WITH":
-                    ok = False
-                    break
-            if ok and len(groups) == 1:
-                out[nid] = groups.pop()
+        c = schema.split_node_id(place)[1]
+        if label in ("Unit", "Resource") or (label == "PartyOrg" and view.is_unit_org(code)):
+            out[nid] = f"{UNIT_GROUP}:{c}"
+        elif label == "PartyOrg" and view.is_community_org(code):
+            continue
+        elif label == "Person":
+            people.append(nid)
+        else:
+            out[nid] = f"{DETAIL_GROUP}:{c}"
+    for nid in people:
+        out_types = {d.get("type") for _, _, d in G.out_edges(nid, data=True)}
+        if out_types & {"IN_CHARGE_OF", "LIAISES_WITH"}:
+            continue
+        homes = {out.get(v) for _, v, d in G.out_edges(nid, data=True)
+                 if d.get("type") == "HOLDS" and d.get("post_type") == "own"}
+        home = homes.pop() if len(homes) == 1 else None
+        if home and home.startswith(UNIT_GROUP + ":"):
+            out[nid] = home
+        else:
+            out[nid] = f"{DETAIL_GROUP}:{schema.split_node_id(places[nid])[1]}"
     return out
 
 
@@ -363,33 +372,36 @@ def _draw_relations(G, view: View, collapsed: dict[str, str], edges: _Edges, as_
 
 
 def _group_nodes(G, collapsed, by_node, link_counts, rule_names, kind_of) -> list[dict]:
-    """One node per community for what :func:`_collapse` folded."""
+    """One node per community and group kind for what :func:`_collapse`
+    folded, sized by how many units (or nodes) it stands for."""
     members: dict[str, list[str]] = defaultdict(list)
     for nid, g in collapsed.items():
         members[g].append(nid)
-    vk = VIEW_KINDS_BY_KEY[UNIT_GROUP]
     out = []
     for g in sorted(members):
+        group_kind, code = schema.split_node_id(g)
+        vk = VIEW_KINDS_BY_KEY[group_kind]
         ids = sorted(members[g])
-        community = f"Community:{schema.split_node_id(g)[1]}"
-        cname = _node_name(G, community) if G.has_node(community) else schema.split_node_id(g)[1]
+        community = f"Community:{code}"
+        cname = _node_name(G, community) if G.has_node(community) else code
         names: dict[str, list[str]] = defaultdict(list)
         for nid in ids:
             names[schema.split_node_id(nid)[0]].append(_node_name(G, nid))
         fs = [f for nid in ids for f in by_node.get(nid, [])]
         sev = _worst(f.severity for f in fs)
-        n_units = len(names.get("Unit", []))
-        node = {"id": g, "label": f"{cname}·{vk.zh} ×{n_units}", "type": UNIT_GROUP,
-                "code": schema.split_node_id(g)[1], "name": f"{cname} {vk.zh}",
-                "kind": vk.key, "community": community if G.has_node(community) else None,
+        counted = len(names.get("Unit", [])) if group_kind == UNIT_GROUP else len(ids)
+        short = schema.node_kind("Unit").zh if group_kind == UNIT_GROUP else "其他"
+        node = {"id": g, "label": f"{cname}·{short} ×{counted}", "type": group_kind, "code": code,
+                "name": f"{cname} {vk.zh}", "kind": vk.key,
+                "community": community if G.has_node(community) else None,
                 "severity": sev, "count": len(ids),
                 "findings": [_finding_dict(f) for f in fs[:50]],
                 "members": [{"id": nid, "type": schema.split_node_id(nid)[0],
                              "code": schema.split_node_id(nid)[1], "name": _node_name(G, nid)}
                             for nid in ids],
-                "title": tooltips.group_title(cname, dict(names), link_counts.get(g, Counter()),
+                "title": tooltips.group_title(cname, vk, dict(names), link_counts.get(g, Counter()),
                                               fs, rule_names)}
-        node.update(_look(vk, sev, size=int(min(12 + 3 * max(n_units, 1) ** 0.5, 60))))
+        node.update(_look(vk, sev, size=int(min(12 + 3 * max(counted, 1) ** 0.5, 60))))
         out.append(node)
         kind_of[g] = vk.key
     return out

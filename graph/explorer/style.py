@@ -20,6 +20,8 @@ __all__ = [
     "VIEW_KINDS",
     "VIEW_KINDS_BY_KEY",
     "UNIT_GROUP",
+    "DETAIL_GROUP",
+    "GROUP_KINDS",
     "view_kind_of",
     "SEVERITY_LOOK",
     "LINK_STYLES",
@@ -52,8 +54,8 @@ class ViewKind:
     """A kind of node as the explorer shows it (a legend line, a filter).
 
     ``key`` is the schema label, or ``"PartyOrg:<group>"`` for the three
-    party-organization groups, or :data:`UNIT_GROUP` for the per-community
-    aggregate of units in a grouped county view.
+    party-organization groups, or one of :data:`GROUP_KINDS` for the
+    per-community aggregates of a grouped county view.
     """
 
     key: str
@@ -81,8 +83,12 @@ class ViewKind:
         }
 
 
-#: Key of the aggregate "units of one community" node (grouped county view).
+#: Keys of the aggregate nodes of a grouped county view: one community's
+#: resident units (with their orgs and staff), and the rest of its detail
+#: (grids, compounds, people, the three lists).
 UNIT_GROUP = "UnitGroup"
+DETAIL_GROUP = "DetailGroup"
+GROUP_KINDS = (UNIT_GROUP, DETAIL_GROUP)
 
 
 def _view_kinds() -> tuple[ViewKind, ...]:
@@ -100,9 +106,12 @@ def _view_kinds() -> tuple[ViewKind, ...]:
         else:
             size = {"Street": 34, "Community": 28}.get(k.label, 16)
             out.append(ViewKind(k.label, k.label, k.zh, k.en, k.shape, k.color, size))
-    unit = schema.node_kind("Unit")
-    out.append(ViewKind(UNIT_GROUP, "Unit", f"{unit.zh}组", f"{unit.en} group (per community)",
-                        "dot", _tint(unit.color, 0.2)))
+    unit, community = schema.node_kind("Unit"), schema.node_kind("Community")
+    out.append(ViewKind(UNIT_GROUP, "Unit", f"{unit.zh}组(按社区)",
+                        f"{unit.en}s of a community, as one node", "dot", _tint(unit.color, 0.1)))
+    out.append(ViewKind(DETAIL_GROUP, "Community", "网格、小区、人员等(按社区)",
+                        "grids, compounds, people of a community, as one node", "dot",
+                        _tint(community.color, 0.55)))
     return tuple(out)
 
 

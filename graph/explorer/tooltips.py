@@ -133,13 +133,12 @@ def node_title(G, nid: str, view_kind, *, as_of: date, findings: list[Finding],
     return "\n".join(lines)
 
 
-def group_title(community_name: str, members: dict[str, list[str]], link_counts: Counter,
-                findings: list[Finding], rule_names: dict[str, str]) -> str:
-    """The hover text of a per-community unit group: what it stands for."""
-    lines = [f"{community_name} — 单位组 unit group",
-             "本社区的驻区单位及其党组织、仅在其中任职的人员合为一个点",
-             "this community's resident units, their party organizations and the people "
-             "holding posts only there, drawn as one node"]
+def group_title(community_name: str, view_kind, members: dict[str, list[str]],
+                link_counts: Counter, findings: list[Finding], rule_names: dict[str, str]) -> str:
+    """The hover text of a per-community group node: what it stands for."""
+    lines = [f"{community_name} — {view_kind.zh} {view_kind.en}",
+             "全县视图中合为一个点;打开该社区或街道可看到每个节点",
+             "drawn as one node in the county view; open the community or street to see each"]
     for label, names in members.items():
         k = schema.node_kind(label)
         lines.append(f"{k.zh} {k.en}: {len(names)}")
