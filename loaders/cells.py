@@ -25,6 +25,7 @@ __all__ = [
     "format_cell",
     "LIST_SEPARATORS",
     "LIST_JOINER",
+    "EXCEL_ERRORS",
     "BOOL_WORDS",
     "YES",
     "NO",
@@ -38,6 +39,9 @@ LIST_JOINER = "；"
 # hold; tab and line breaks stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _LIST_SPLIT = re.compile("[" + re.escape(LIST_SEPARATORS) + "]")
+
+#: What Excel shows for a formula that failed (``=VLOOKUP(...)`` -> ``#N/A``).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 
 YES, NO = "是", "否"
 #: yes/no words a cell may hold (compared case-insensitively).
@@ -95,7 +99,10 @@ def normalize_text(value: Any) -> str:
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return _CONTROL.sub("", unicodedata.normalize("NFKC", str(value))).strip()
+    s = str(value)
+    if not s.isascii():  # NFKC leaves ASCII alone; skip it for speed
+        s = unicodedata.normalize("NFKC", s)
+    return _CONTROL.sub("", s).strip()
 
 
 def normalize_header(value: Any) -> str:
@@ -238,8 +245,16 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
     """
     if value is None:
         return None
-    if isinstance(value, str) and not normalize_text(value):
-        return None
+    if isinstance(value, str):
+        if not normalize_text(value):
+            return None
+        if value.strip() in EXCEL_ERRORS:
+            raise CellError(
+                "formula_error",
+                f"单元格是 Excel 公式错误 {value.strip()}(常见于查找公式找不到值);请填入实际的值",
+                f"the cell holds the Excel formula error {value.strip()} (a lookup formula found "
+                "nothing?); enter the actual value",
+            )
     t = column.type
     if t == "date":
         return parse_date(value, epoch_1904)

@@ -261,6 +261,22 @@ def test_codes_are_text_and_keep_leading_zeros(tmp_path):
         ("1001", "13812341234"), ("1002", "013812341234"), ("0007", None)]
 
 
+def test_excel_formula_errors_are_issues(tmp_path):
+    rows = [header("units"), ["U1", "a", "机关", "#N/A"], ["U2", "b", "机关", "C01"]]
+    path = tmp_path / "r.xlsx"
+    sheets = base_sheets()
+    sheets["单位"] = rows
+    write_xlsx(path, sheets)
+    wb = load_workbook(path)
+    wb["单位"]["D3"] = "=1/0"  # a formula never calculated: no cached value
+    wb.save(path)
+    got, issues = read_roster(path)
+    assert codes_of(issues) == [("单位 units", 2, "所在社区", "formula_error")]
+    assert "#N/A" in issues[0].message_zh
+    assert "community" not in got.rows("units")[0].values
+    assert "community" not in got.rows("units")[1].values  # uncalculated formula: empty
+
+
 # --------------------------------------------------------------- CSV
 
 
