@@ -53,9 +53,10 @@ def rss_mb() -> float:
 
 
 def timed(label: str, fn):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     out = fn()
-    print(f"{label:<36} {time.perf_counter() - t:7.2f} s   (peak RSS {rss_mb():.0f} MB)")
+    print(f"{label:<36} {time.perf_counter() - t:7.2f} s wall {time.process_time() - c:7.2f} s CPU"
+          f"   (peak RSS {rss_mb():.0f} MB)")
     return out
 
 
@@ -64,6 +65,7 @@ def main() -> int:
     ap.add_argument("--people", type=int, default=100_000)
     args = ap.parse_args()
     roster = timed("build roster in memory", lambda: build(args.people))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times stretch under load)")
     rows = sum(roster.counts().values())
     print(f"rows: {rows}  ({roster.counts()})")
     with tempfile.TemporaryDirectory() as d:
