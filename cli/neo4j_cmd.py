@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 from graph import server
 
@@ -37,6 +38,17 @@ def _describe(info: server.ServerInfo) -> str:
     )
 
 
+def _note_override() -> None:
+    """Say so when NEO4J_URI makes the product use another server."""
+    from graph.settings import get_settings
+
+    uri = get_settings().neo4j_uri
+    if uri:
+        print(f"注意:已设置 NEO4J_URI={uri},cobuild 的其他命令使用该服务器而非本地服务器\n"
+              f"note: NEO4J_URI={uri} is set; cobuild's other commands use that server, "
+              f"not the local one", file=sys.stderr)
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     """Start the server (or report the running one); print its Bolt URI."""
     info, started = server.start(port=args.port, timeout=args.timeout)
@@ -46,6 +58,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         print("Neo4j 已在运行,未重复启动 / Neo4j is already running; not started again")
     print(_describe(info))
     print(info.bolt_uri)
+    _note_override()
     return 0
 
 
@@ -70,6 +83,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print("Neo4j 正在运行 / Neo4j is running")
     print(_describe(info))
     print(info.bolt_uri)
+    _note_override()
     return 0
 
 
