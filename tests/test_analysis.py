@@ -305,3 +305,26 @@ def test_every_rule_fires_on_the_demo_county():
     # the article's 40 part-time members from member units, counted the way G01 counts them
     assert a.summary["county"]["part_time_members"] == ARTICLE["part_time_members"]
     assert a.summary["county"]["units"] == ARTICLE["units"]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nx.path_graph(5),
+    lambda: nx.star_graph(6),
+    lambda: nx.cycle_graph(7),
+    lambda: nx.balanced_tree(2, 3),
+    lambda: nx.barbell_graph(4, 2),
+    lambda: nx.complete_bipartite_graph(2, 5),
+    lambda: nx.complete_graph(3),
+    lambda: nx.random_labeled_tree(40, seed=3),
+    lambda: nx.connected_watts_strogatz_graph(60, 2, 0.3, seed=1),
+    lambda: nx.lollipop_graph(5, 8),
+])
+def test_exact_betweenness_matches_networkx(make):
+    from graph.analysis.structure import exact_betweenness
+
+    G = make()
+    ours = exact_betweenness(G)
+    theirs = nx.betweenness_centrality(G, normalized=False)
+    assert ours.keys() == theirs.keys()
+    for v in G:
+        assert ours[v] == pytest.approx(theirs[v], abs=1e-9), v

@@ -21,11 +21,11 @@ date.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 
 import networkx as nx
 
-__all__ = ["person_org_graph", "compute_structure"]
+__all__ = ["person_org_graph", "compute_structure", "exact_betweenness"]
 
 
 def person_org_graph(view) -> nx.Graph:
@@ -46,6 +46,66 @@ def _split(nid: str) -> tuple[str, str]:
     return label, code
 
 
+def exact_betweenness(H: nx.Graph) -> dict:
+    """Unnormalized betweenness of a connected undirected graph.
+
+    The same values as ``nx.betweenness_centrality(H, normalized=False)``,
+    computed faster for the person–org graph, where most people hold one
+    post: a breadth-first search is run only from nodes of degree 2 or
+    more. A leaf ``l`` hanging on ``o`` depends on every node other than
+    ``l`` and ``o`` exactly as ``o`` does, and ``o`` lies on the paths from
+    ``l`` to all ``n - 2`` other nodes, so each leaf adds one more copy of
+    ``o``'s dependencies, plus ``n - 2`` to ``o`` (Brandes' algorithm,
+    otherwise unchanged).
+
+    Examples
+    --------
+    >>> exact_betweenness(nx.path_graph(4)) == nx.betweenness_centrality(nx.path_graph(4), normalized=False)
+    True
+    """
+    nodes = list(H)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    adj = [[index[u] for u in H[v]] for v in nodes]
+    leaves = [0] * n
+    for a in adj:
+        if len(a) == 1:
+            leaves[a[0]] += 1
+    bc = [0.0] * n
+    for s in range(n):
+        if len(adj[s]) <= 1 and n > 2:
+            continue  # a leaf: counted through its neighbour
+        weight = 1 + leaves[s]
+        order = []
+        preds: list[list[int]] = [[] for _ in range(n)]
+        sigma = [0] * n
+        dist = [-1] * n
+        sigma[s], dist[s] = 1, 0
+        queue = deque([s])
+        while queue:
+            v = queue.popleft()
+            order.append(v)
+            dv, sv = dist[v] + 1, sigma[v]
+            for u in adj[v]:
+                if dist[u] < 0:
+                    dist[u] = dv
+                    queue.append(u)
+                if dist[u] == dv:
+                    sigma[u] += sv
+                    preds[u].append(v)
+        delta = [0.0] * n
+        while order:
+            u = order.pop()
+            coeff = (1.0 + delta[u]) / sigma[u]
+            for v in preds[u]:
+                delta[v] += sigma[v] * coeff
+            if u != s:
+                bc[u] += weight * delta[u]
+        if n > 2:
+            bc[s] += leaves[s] * (n - 2)
+    return {v: bc[i] / 2 for i, v in enumerate(nodes)}
+
+
 def _betweenness(B: nx.Graph, comps: list[set], settings) -> tuple[dict, dict]:
     exact_max, k, seed = settings.betweenness_exact_max_nodes, settings.betweenness_sample_k, settings.seed
     bc: dict[str, float] = {}
@@ -57,7 +117,7 @@ def _betweenness(B: nx.Graph, comps: list[set], settings) -> tuple[dict, dict]:
             continue
         H = B.subgraph(comp).copy()
         if len(comp) <= exact_max or k >= len(comp):
-            bc.update(nx.betweenness_centrality(H, normalized=False))
+            bc.update(exact_betweenness(H))
             exact += 1
         else:
             bc.update(nx.betweenness_centrality(H, k=k, normalized=False, seed=seed))

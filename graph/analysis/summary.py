@@ -11,7 +11,7 @@ distinct people (someone serving two community orgs counts once).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from graph.findings import SEVERITIES, Finding
 
@@ -90,17 +90,23 @@ def summarize(view, findings: list[Finding], street: str | None = None,
     streets = sorted(s for s in view.nodes.get("Street", {})
                      if (street is None or s == street)
                      and (community is None or view.street_of(community) == s))
+    orgs_of: dict[str, list[str]] = defaultdict(list)
+    for r in org_rows:
+        orgs_of[r["street"]].append(r["org"])
+    comms_of = Counter(view.street_of(x) for x in communities)
+    findings_of: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        findings_of[f.street].append(f)
     street_rows = []
     for s in streets:
-        orgs = [r["org"] for r in org_rows if r["street"] == s]
-        comms = [x for x in communities if view.street_of(x) == s]
+        orgs = orgs_of.get(s, [])
         street_rows.append({
             "street": s,
             "name": view.name("Street", s),
-            "communities": len(comms),
+            "communities": comms_of.get(s, 0),
             "community_orgs": len(orgs),
             **_totals(view, orgs),
-            "findings": _severity_counts([f for f in findings if f.street == s]),
+            "findings": _severity_counts(findings_of.get(s, [])),
         })
 
     all_orgs = [r["org"] for r in org_rows]
