@@ -102,14 +102,11 @@ READ_NODES: dict[str, str] = {
     for label in LABELS
 }
 
-#: Stored nodes kept for any of the ``$streets`` (label scan: imports only).
-READ_NODES_OF_STREETS: dict[str, str] = {
-    label: (
-        f"MATCH (n:{label}) WHERE any(s IN n._streets WHERE s IN $streets) "
-        "RETURN n.code AS code, properties(n) AS props"
-    )
-    for label in LABELS
-}
+#: Stored nodes kept for any of the ``$streets`` (a scan; imports only).
+READ_NODES_OF_STREETS = (
+    "MATCH (n) WHERE any(s IN n._streets WHERE s IN $streets) "
+    "RETURN n.code AS code, labels(n) AS labels, properties(n) AS props"
+)
 
 #: Every node of a label.
 ALL_NODES: dict[str, str] = {
@@ -123,35 +120,29 @@ NODE_EXISTS: dict[str, str] = {
     for label in LABELS
 }
 
-COUNT_LABEL: dict[str, str] = {
-    label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in LABELS
-}
-
 # ---------------------------------------------------------------------------
 # Relationships
 # ---------------------------------------------------------------------------
 
-_REL_COLUMNS = (
-    "a.code AS source, labels(a) AS source_labels, type(r) AS type, "
-    "b.code AS target, labels(b) AS target_labels, "
-    "properties(r) AS props, elementId(r) AS rid"
-)
-
-#: Relationships leaving the nodes with these ``$codes``.
-READ_RELS_OUT: dict[str, str] = {
-    label: f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})-[r]->(b) RETURN {_REL_COLUMNS}"
-    for label in LABELS
-}
-
-#: Relationships arriving at the nodes with these ``$codes``.
-READ_RELS_IN: dict[str, str] = {
-    label: f"UNWIND $codes AS code MATCH (b:{label} {{code: code}})<-[r]-(a) RETURN {_REL_COLUMNS}"
+#: Relationships touching the nodes with these ``$codes``, either way
+#: (``outgoing``: the node is the start).
+READ_RELS: dict[str, str] = {
+    label: (
+        f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})-[r]-(b) "
+        "RETURN a.code AS code, startNode(r) = a AS outgoing, type(r) AS type, "
+        "b.code AS other, labels(b) AS other_labels, properties(r) AS props, "
+        "elementId(r) AS rid"
+    )
     for label in LABELS
 }
 
 #: Every relationship of a type.
 ALL_RELS: dict[str, str] = {
-    type_: f"MATCH (a)-[r:{type_}]->(b) RETURN {_REL_COLUMNS}" for type_ in TYPES
+    type_: (
+        f"MATCH (a)-[r:{type_}]->(b) RETURN a.code AS source, labels(a) AS source_labels, "
+        "b.code AS target, labels(b) AS target_labels, properties(r) AS props"
+    )
+    for type_ in TYPES
 }
 
 #: Create or replace relationships of one type between two labels, merged on
@@ -176,9 +167,12 @@ SET_RELS_BY_ID = (
 #: Delete relationships read in the same transaction: ``$rids``.
 DELETE_RELS_BY_ID = "UNWIND $rids AS rid MATCH ()-[r]->() WHERE elementId(r) = rid DELETE r"
 
-COUNT_TYPE: dict[str, str] = {
-    type_: f"MATCH ()-[r:{type_}]->() RETURN count(r) AS n" for type_ in TYPES
-}
+#: Stored nodes per label and relationships per type, in one row (columns
+#: named after the labels and types).
+COUNTS = "RETURN " + ", ".join(
+    [f"COUNT {{ MATCH (:{label}) }} AS `{label}`" for label in LABELS]
+    + [f"COUNT {{ MATCH ()-[:{type_}]->() }} AS `{type_}`" for type_ in TYPES]
+)
 
 # ---------------------------------------------------------------------------
 # Scope walk (graph.scope): one step along one relationship type

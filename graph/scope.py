@@ -1,0 +1,224 @@
+"""The part of the graph that belongs to one community or one street.
+
+A scope is a set of nodes; the scoped graph is the subgraph those nodes
+induce (every relationship whose two ends are both in scope, with its key and
+properties). The same walk runs over a NetworkX graph (:func:`subgraph`) and
+over Neo4j (:func:`graph.store.load_graph`, one query per step from
+:mod:`graph.queries`), so both give the same graph for the same data.
+
+Scope of a set of communities ``C`` (one community, or a street's)
+----------------------------------------------------------------------
+1. places: ``C``; the streets ``C`` is ``IN``; the grids, compounds and
+   units ``IN`` ``C``;
+2. local orgs: the party orgs ``BELONGS_TO`` ``C``, its grids or its units
+   (a joint branch of one of its units counts); the community orgs among them
+   (kind in ``COMMUNITY_ORG_KINDS``) are ``C``'s committees;
+3. property orgs: the party orgs ``BELONGS_TO`` the property units the
+   compounds are ``MANAGED_BY`` (and those units);
+4. the circle of the local and property orgs plus the orgs that are
+   ``MEMBER_OF`` a committee (even when their unit is elsewhere): those orgs,
+   the units they ``BELONGS_TO``, every person who ``HOLDS`` a post in one of
+   them, and *all* posts of those people with the orgs of those posts (so
+   the analysis can tell each person's home org);
+5. county leaders who are ``LIAISES_WITH`` ``C`` or ``IN_CHARGE_OF`` its
+   streets; central households (``CENTRAL_HOUSEHOLD_IN``) of its grids;
+   subjects (people, orgs) ``REGISTERED_WITH`` ``C``;
+6. lists: the needs ``RAISED_BY`` ``C``, the resources ``OFFERED_BY`` its
+   units, the projects that ``MEETS`` one of those needs or ``USES`` one of
+   those resources, and every need and resource of those projects.
+
+Scope of a street ``S``: ``S``; the scope of the communities ``IN`` ``S``;
+the circle (step 4) of the orgs ``BELONGS_TO`` ``S`` with the street
+committees among them (``STREET_ORG_KINDS``) as committees; the county
+leaders ``IN_CHARGE_OF`` ``S``.
+
+Every step is a union of per-node steps, so the scope of a set of
+communities is the union of their scopes, and a street's scope holds each of
+its communities' scopes whole. Because a community's scope holds its units,
+orgs, member orgs, every post of the people in them, its grids, compounds
+with their property units' orgs, leaders and households, the gap analysis of
+the scoped graph finds for that community what it finds in the whole graph.
+Nodes of other communities that enter a scope (a member org's unit located
+elsewhere, the home org of a cross-appointed person) come without their own
+surroundings: what is found about them there is not about this community.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Protocol
+
+import networkx as nx
+
+from graph import schema
+from graph.errors import NotFound
+
+__all__ = ["GraphWalk", "NxWalk", "scope_nodes", "subgraph"]
+
+OUT, IN = "out", "in"
+
+
+class GraphWalk(Protocol):
+    """What the scope walk needs from a graph (NetworkX or Neo4j)."""
+
+    def has(self, node_id: str) -> bool:
+        """Whether the node exists."""
+
+    def step(self, ids: Iterable[str], type_: str, direction: str) -> dict[str, str | None]:
+        """The nodes joined to ``ids`` by ``type_`` relationships leaving
+        (``"out"``) or reaching (``"in"``) them, with their ``kind``."""
+
+
+class NxWalk:
+    """:class:`GraphWalk` over a NetworkX graph of the graph contract."""
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.G = G
+
+    def has(self, node_id: str) -> bool:
+        return node_id in self.G
+
+    def step(self, ids: Iterable[str], type_: str, direction: str) -> dict[str, str | None]:
+        G = self.G
+        found: dict[str, str | None] = {}
+        for n in ids:
+            if n not in G:
+                continue
+            if direction == OUT:
+                pairs = ((v, t) for _, v, t in G.out_edges(n, data="type"))
+            else:
+                pairs = ((u, t) for u, _, t in G.in_edges(n, data="type"))
+            for m, t in pairs:
+                if t == type_:
+                    found[m] = G.nodes[m].get("kind")
+        return found
+
+
+def _of(ids: Iterable[str], *labels: str) -> set[str]:
+    return {n for n in ids if schema.split_node_id(n)[0] in labels}
+
+
+def _circle(walk: GraphWalk, orgs: set[str], committees: set[str]) -> set[str]:
+    """Step 4: orgs plus committee members, their units, the people posted in
+    them and all those people's posts' orgs."""
+    orgs = orgs | set(walk.step(committees, "MEMBER_OF", IN))
+    units = _of(walk.step(orgs, "BELONGS_TO", OUT), "Unit")
+    people = set(walk.step(orgs, "HOLDS", IN))
+    post_orgs = set(walk.step(people, "HOLDS", OUT))
+    return orgs | units | people | post_orgs
+
+
+def _communities_scope(walk: GraphWalk, communities: set[str]) -> set[str]:
+    streets = _of(walk.step(communities, "IN", OUT), "Street")
+    places = set(walk.step(communities, "IN", IN))
+    grids = _of(places, "Grid")
+    compounds = _of(places, "Compound")
+    units = _of(places, "Unit")
+
+    local = walk.step(communities | grids | units, "BELONGS_TO", IN)
+    committees = {o for o, kind in local.items() if kind in schema.COMMUNITY_ORG_KINDS}
+    property_units = _of(walk.step(compounds, "MANAGED_BY", OUT), "Unit")
+    property_orgs = set(walk.step(property_units, "BELONGS_TO", IN))
+    circle = _circle(walk, set(local) | property_orgs, committees)
+
+    leaders = set(walk.step(communities, "LIAISES_WITH", IN)) | set(
+        walk.step(streets, "IN_CHARGE_OF", IN)
+    )
+    households = set(walk.step(grids, "CENTRAL_HOUSEHOLD_IN", IN))
+    registrants = set(walk.step(communities, "REGISTERED_WITH", IN))
+
+    needs = set(walk.step(communities, "RAISED_BY", IN))
+    resources = set(walk.step(units, "OFFERED_BY", IN))
+    projects = set(walk.step(needs, "MEETS", IN)) | set(walk.step(resources, "USES", IN))
+    needs |= set(walk.step(projects, "MEETS", OUT))
+    resources |= set(walk.step(projects, "USES", OUT))
+
+    return (
+        communities | streets | places | property_units | circle | leaders | households
+        | registrants | needs | resources | projects
+    )
+
+
+def scope_nodes(walk: GraphWalk | nx.MultiDiGraph, *, community: str | None = None,
+                street: str | None = None) -> set[str]:
+    """The node ids in the scope of one community or one street.
+
+    Parameters
+    ----------
+    walk : GraphWalk or networkx.MultiDiGraph
+        The graph to walk.
+    community, street : str
+        The code of the community or the street (exactly one).
+
+    Returns
+    -------
+    set of str
+        Node ids (``"Unit:U1"`` ...), the community or street included.
+
+    Raises
+    ------
+    NotFound
+        When the community or street is not in the graph.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("Community:C1", "Street:S1", key="IN", type="IN")
+    >>> G.add_edge("Unit:U1", "Community:C1", key="IN", type="IN")
+    >>> sorted(scope_nodes(G, community="C1"))
+    ['Community:C1', 'Street:S1', 'Unit:U1']
+    """
+    if isinstance(walk, nx.MultiDiGraph):
+        walk = NxWalk(walk)
+    if (community is None) == (street is None):
+        raise ValueError("give exactly one of community= or street=")
+    if community is not None:
+        cid = schema.node_id("Community", community)
+        if not walk.has(cid):
+            raise NotFound(f"没有社区 {community}", f"no community {community!r}")
+        return _communities_scope(walk, {cid})
+    sid = schema.node_id("Street", street)
+    if not walk.has(sid):
+        raise NotFound(f"没有街道 {street}", f"no street {street!r}")
+    communities = _of(walk.step({sid}, "IN", IN), "Community")
+    nodes = {sid} | _communities_scope(walk, communities)
+    own = walk.step({sid}, "BELONGS_TO", IN)
+    committees = {o for o, kind in own.items() if kind in schema.STREET_ORG_KINDS}
+    nodes |= _circle(walk, set(own), committees)
+    nodes |= set(walk.step({sid}, "IN_CHARGE_OF", IN))
+    return nodes
+
+
+def subgraph(G: nx.MultiDiGraph, *, community: str | None = None,
+             street: str | None = None) -> nx.MultiDiGraph:
+    """The graph of one community or street (a copy); the whole graph (a
+    copy) when neither is given.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph of the graph contract (:mod:`graph.schema`).
+    community, street : str, optional
+        The code of the community or of the street (at most one).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The subgraph induced by :func:`scope_nodes`, attributes and edge
+        keys kept.
+
+    Raises
+    ------
+    NotFound
+        When the community or street is not in ``G``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("Community:C1", "Street:S1", key="IN", type="IN")
+    >>> G.add_edge("Community:C2", "Street:S1", key="IN", type="IN")
+    >>> sorted(subgraph(G, community="C1"))
+    ['Community:C1', 'Street:S1']
+    """
+    if community is None and street is None:
+        return G.copy()
+    return G.subgraph(scope_nodes(G, community=community, street=street)).copy()

@@ -1,0 +1,338 @@
+"""graph.store against the real Neo4j of the test session."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import socket
+
+import networkx as nx
+import pytest
+from neo4j import GraphDatabase
+
+from graph import queries as Q
+from graph import schema, store
+from graph.build import roster_to_graph
+from graph.db import Database
+from graph.errors import DatabaseUnavailable, NotFound
+from graph.roster import Roster
+from graph.scope import subgraph
+from rich_roster import rich_roster
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def assert_same_graph(A: nx.MultiDiGraph, B: nx.MultiDiGraph) -> None:
+    assert set(A) == set(B)
+    for n in A:
+        assert A.nodes[n] == B.nodes[n], n
+    assert set(A.edges(keys=True)) == set(B.edges(keys=True))
+    for u, v, k, d in A.edges(keys=True, data=True):
+        assert B.edges[u, v, k] == d, (u, v, k)
+
+
+def raw_dump(db: Database) -> tuple[dict, dict]:
+    """Every stored property, internal ones included."""
+    nodes = {
+        (label, r["code"]): r["props"] for label in Q.LABELS for r in db.run(Q.ALL_NODES[label])
+    }
+    rels = {
+        (r["source"], t, r["props"]["key"], r["target"]): r["props"]
+        for t in Q.TYPES
+        for r in db.run(Q.ALL_RELS[t])
+    }
+    return nodes, rels
+
+
+def graph_counts(G: nx.MultiDiGraph) -> dict[str, int]:
+    out = {k: 0 for k in (*Q.LABELS, *Q.TYPES)}
+    for _, label in G.nodes(data="label"):
+        out[label] += 1
+    for *_, t in G.edges(data="type"):
+        out[t] += 1
+    return out
+
+
+def without(roster: Roster, table: str, **match) -> Roster:
+    """A copy of ``roster`` without the rows of ``table`` matching ``match``."""
+    r = copy.deepcopy(roster)
+    r.tables[table] = [
+        row for row in r.rows(table) if any(row.get(k) != v for k, v in match.items())
+    ]
+    return r
+
+
+def edit(roster: Roster, table: str, code: str, **values) -> Roster:
+    r = copy.deepcopy(roster)
+    for row in r.rows(table):
+        if row.get("code") == code:
+            for k, v in values.items():
+                if v is None:
+                    row.values.pop(k, None)
+                else:
+                    row.values[k] = v
+    return r
+
+
+def other_jurisdiction() -> Roster:
+    """Street S3 with one community; county leader P10 (also in the rich
+    roster) is in charge of S3 too."""
+    r = Roster(source="s3.csv")
+    r.add("streets", {"code": "S3", "name": "南城街道"})
+    r.add("communities", {"code": "C9", "name": "南苑社区", "street": "S3"})
+    r.add("units", {"code": "U9", "name": "南城医院", "kind": "institution", "community": "C9"})
+    r.add("party_orgs", {"code": "PO9", "name": "南苑社区党委", "kind": "community_committee",
+                         "community": "C9"})
+    r.add("people", {"code": "P10", "name": "人员10", "party_member": True})
+    r.add("people", {"code": "P90", "name": "赵九", "phone": "13900000090"})
+    r.add("posts", {"person": "P90", "org": "PO9", "role": "secretary", "post_type": "own"})
+    r.add("liaisons", {"person": "P10", "kind": "street_charge", "target": "S3"})
+    return r
+
+
+# ------------------------------------------------------------------- import
+
+
+def test_import_stores_the_roster_graph(neo4j_db):
+    roster = rich_roster()
+    G = roster_to_graph(roster)
+    result = store.import_roster(neo4j_db, roster)
+    assert not result.dry_run and result.record_id
+    assert result.created == G.number_of_nodes() + G.number_of_edges()
+    assert (result.changed, result.deleted) == (0, 0)
+    assert result.plan.nodes["Person"].created == 16
+    assert result.plan.rels["HOLDS"].created == 19
+    assert result.counts == graph_counts(G)
+    assert store.counts(neo4j_db) == graph_counts(G)
+
+
+def test_constraints_one_per_label(neo4j_db):
+    store.ensure_schema(neo4j_db)
+    store.ensure_schema(neo4j_db)  # IF NOT EXISTS: a second run is fine
+    names = {r["name"] for r in neo4j_db.run(Q.LIST_CONSTRAINTS)}
+    for label in Q.LABELS:
+        assert f"cobuild_{label.lower()}_code" in names
+
+
+def test_load_graph_whole_equals_roster_graph(neo4j_db):
+    roster = rich_roster()
+    store.import_roster(neo4j_db, roster)
+    H = store.load_graph(neo4j_db)
+    assert_same_graph(H, roster_to_graph(roster))
+    # dates come back as datetime.date, internal properties stay inside
+    post = H.edges["Person:P2", "PartyOrg:PC1", "HOLDS|part_time_member|part_time|2023-03-01"]
+    assert type(post["end"]) is dt.date and post["end"] == dt.date(2026, 3, 1)
+    assert all(not k.startswith("_") for _, d in H.nodes(data=True) for k in d)
+    assert all("key" not in d for *_, d in H.edges(keys=True, data=True))
+
+
+@pytest.mark.parametrize(
+    "scope", [{"street": "S1"}, {"street": "S2"}, {"community": "C1"}, {"community": "C2"},
+              {"community": "C3"}],
+    ids=lambda s: "-".join(f"{k}={v}" for k, v in s.items()),
+)
+def test_load_graph_scope_equals_networkx_scope(neo4j_db, scope):
+    roster = rich_roster()
+    store.import_roster(neo4j_db, roster)
+    expected = subgraph(roster_to_graph(roster), **scope)
+    got = store.load_graph(neo4j_db, **scope)
+    assert_same_graph(got, expected)
+    assert 0 < got.number_of_nodes() < roster_to_graph(roster).number_of_nodes()
+
+
+def test_load_graph_unknown_scope_is_not_found(neo4j_db):
+    store.import_roster(neo4j_db, rich_roster())
+    with pytest.raises(NotFound):
+        store.load_graph(neo4j_db, community="C404")
+    with pytest.raises(NotFound):
+        store.load_graph(neo4j_db, street="S404")
+
+
+def test_reimport_changes_nothing(neo4j_db):
+    roster = rich_roster()
+    store.import_roster(neo4j_db, roster)
+    before = raw_dump(neo4j_db)
+    counts = store.counts(neo4j_db)
+    again = store.import_roster(neo4j_db, rich_roster())
+    assert (again.created, again.changed, again.deleted) == (0, 0, 0)
+    assert again.plan.is_empty
+    assert store.counts(neo4j_db) == counts
+    assert raw_dump(neo4j_db) == before
+
+
+# -------------------------------------------------------------- jurisdiction
+
+
+def test_import_replaces_its_jurisdiction_only(neo4j_db):
+    a, b = rich_roster(), other_jurisdiction()
+    store.import_roster(neo4j_db, a)
+    store.import_roster(neo4j_db, b)
+    c9_before = store.load_graph(neo4j_db, community="C9")
+
+    # the next roster of S1+S2: a unit, a need and the county leader P10 gone,
+    # U1 renamed with its credit code cleared, P2's post ends at another date
+    a2 = without(a, "units", code="U6")
+    a2 = without(a2, "needs", code="N3")
+    a2 = without(a2, "people", code="P10")
+    a2 = without(a2, "liaisons", person="P10")
+    a2 = edit(a2, "units", "U1", name="县财政局(新)", credit_code=None)
+    for row in a2.rows("posts"):
+        if row["person"] == "P2" and row["org"] == "PC1":
+            row.values["end"] = dt.date(2027, 1, 1)
+
+    plan = store.plan_import(neo4j_db, a2)
+    assert raw_dump(neo4j_db) and store.counts(neo4j_db)["Unit"] == 7  # plan wrote nothing
+    result = store.import_roster(neo4j_db, a2)
+    for p in (plan, result.plan):
+        assert p.nodes["Unit"].deleted == 1 and p.nodes["Need"].deleted == 1
+        assert p.nodes["Person"].deleted == 0  # P10 is still in S3's roster
+        assert p.nodes["Unit"].changed == 1 and p.rels["HOLDS"].changed == 1
+        assert p.rels["IN_CHARGE_OF"].deleted == 1 and p.rels["LIAISES_WITH"].deleted == 1
+        assert p.created == 0
+    assert plan.changes() == result.plan.changes()
+
+    H = store.load_graph(neo4j_db)
+    # the stored graph is exactly both rosters together
+    assert_same_graph(H, nx.compose(roster_to_graph(a2), roster_to_graph(b)))
+    assert "Unit:U6" not in H and "Need:N3" not in H
+    assert H.nodes["Unit:U1"]["name"] == "县财政局(新)" and "credit_code" not in H.nodes["Unit:U1"]
+    assert set(H.successors("Person:P10")) == {"Street:S3"}
+    assert_same_graph(store.load_graph(neo4j_db, community="C9"), c9_before)
+
+    # S3's next roster drops P10 as well: now nobody holds P10, it goes
+    b2 = without(without(b, "people", code="P10"), "liaisons", person="P10")
+    result = store.import_roster(neo4j_db, b2)
+    assert result.plan.nodes["Person"].deleted == 1
+    assert "Person:P10" not in store.load_graph(neo4j_db)
+
+
+def test_shared_node_keeps_the_other_rosters_relationships(neo4j_db):
+    a, b = rich_roster(), other_jurisdiction()
+    store.import_roster(neo4j_db, b)
+    store.import_roster(neo4j_db, a)
+    # re-importing S3's roster unchanged touches none of S1/S2's relationships of P10
+    again = store.import_roster(neo4j_db, b)
+    assert again.plan.is_empty
+    assert set(store.load_graph(neo4j_db).successors("Person:P10")) == {
+        "Street:S1", "Community:C1", "Street:S3"}
+
+
+# ------------------------------------------------------------ import records
+
+
+def test_import_records_and_history(neo4j_db):
+    assert store.data_version(neo4j_db) is None
+    assert store.import_history(neo4j_db) == []
+    roster = rich_roster()
+    first = store.import_roster(neo4j_db, roster)
+    second = store.import_roster(neo4j_db, other_jurisdiction())
+    history = store.import_history(neo4j_db)
+    assert [h["id"] for h in history] == [second.record_id, first.record_id]
+    assert store.data_version(neo4j_db) == second.record_id
+    rec = history[1]
+    assert rec["file"] == "rich.xlsx" and rec["sha256"] == "0" * 64
+    assert rec["streets"] == ["S1", "S2"]
+    assert isinstance(rec["at"], dt.datetime) and rec["at"] <= history[0]["at"]
+    G = roster_to_graph(roster)
+    assert rec["counts"] == {k: v for k, v in graph_counts(G).items() if v}
+    assert rec["created"] == G.number_of_nodes() + G.number_of_edges()
+    assert (rec["changed"], rec["deleted"]) == (0, 0)
+    assert rec["changes"]["Unit"] == {"created": 6, "changed": 0, "deleted": 0}
+    assert history[0]["file"] == "s3.csv" and history[0]["sha256"] is None
+    assert len(store.import_history(neo4j_db, limit=1)) == 1
+
+
+def test_dry_run_writes_nothing(neo4j_db):
+    result = store.import_roster(neo4j_db, rich_roster(), dry_run=True)
+    G = roster_to_graph(rich_roster())
+    assert result.dry_run and result.record_id is None
+    assert result.plan.created == G.number_of_nodes() + G.number_of_edges()
+    assert all(v == 0 for v in store.counts(neo4j_db).values())
+    assert store.data_version(neo4j_db) is None
+
+
+# ------------------------------------------------------------ all or nothing
+
+
+def test_failure_midway_writes_nothing(neo4j_db):
+    a = rich_roster()
+    store.import_roster(neo4j_db, a)
+    before, history = raw_dump(neo4j_db), store.import_history(neo4j_db)
+    a2 = without(a, "units", code="U6")
+    a2 = edit(a2, "units", "U1", name="改名")
+    a2.add("people", {"code": "P99", "name": "新人"})
+    seen = []
+
+    def fail_after_first_batch(stage, done, total):
+        seen.append(done)
+        if len(seen) == 2:
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.import_roster(neo4j_db, a2, progress=fail_after_first_batch)
+    assert len(seen) == 2  # one batch had been sent when it failed
+    assert raw_dump(neo4j_db) == before
+    assert store.import_history(neo4j_db) == history
+
+
+def test_server_refusing_midway_is_unavailable_and_rolled_back(neo4j_db):
+    a = rich_roster()
+    store.import_roster(neo4j_db, a)
+    before, history = raw_dump(neo4j_db), store.import_history(neo4j_db)
+    a2 = without(a, "units", code="U6")
+    a2 = edit(a2, "units", "U1", name="改名")
+    # a value Neo4j cannot store (a list of mixed types; validation would never
+    # let it through): the server refuses the Person batch, after the batches
+    # of streets, communities, units ... have been sent in the same transaction
+    a2.add("people", {"code": "P99", "name": ["新人", 1]})
+    sent = []
+    with pytest.raises(DatabaseUnavailable) as err:
+        store.import_roster(neo4j_db, a2, progress=lambda stage, done, total: sent.append(done))
+    assert sent, "the failure came after some batches were written"
+    assert "未写入任何数据" in err.value.message_zh and "nothing was written" in err.value.message_en
+    assert raw_dump(neo4j_db) == before
+    assert store.import_history(neo4j_db) == history
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_server_down_is_unavailable_everywhere():
+    uri = f"bolt://127.0.0.1:{_closed_port()}"
+    # connect() would already refuse a dead server; build the Database directly
+    # (and let the driver give up retrying after a second)
+    db = Database(GraphDatabase.driver(uri, max_transaction_retry_time=1), None, uri)
+    try:
+        calls = [
+            lambda: store.import_roster(db, rich_roster()),
+            lambda: store.plan_import(db, rich_roster()),
+            lambda: store.load_graph(db),
+            lambda: store.load_graph(db, community="C1"),
+            lambda: store.counts(db),
+            lambda: store.data_version(db),
+            lambda: store.import_history(db),
+            lambda: store.ensure_schema(db),
+        ]
+        for call in calls:
+            with pytest.raises(DatabaseUnavailable) as err:
+                call()
+            assert "无法连接" in err.value.message_zh and "cannot reach" in err.value.message_en
+    finally:
+        db.close()
+
+
+# ------------------------------------------------------------- large batches
+
+
+def test_batches_larger_than_one_unwind(neo4j_db, monkeypatch):
+    monkeypatch.setattr(store, "BATCH_SIZE", 7)
+    roster = rich_roster()
+    store.import_roster(neo4j_db, roster)
+    assert_same_graph(store.load_graph(neo4j_db), roster_to_graph(roster))
+    assert_same_graph(store.load_graph(neo4j_db, community="C1"),
+                      subgraph(roster_to_graph(roster), community="C1"))
+    assert store.import_roster(neo4j_db, roster).plan.is_empty
