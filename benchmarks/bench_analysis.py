@@ -116,6 +116,15 @@ def main() -> None:
                 targets.insert(0, ("xlsx", write_roster(roster, Path(tmp) / f"s{scale}.xlsx")))
             del roster
             for kind, path in targets:
+                if scale <= 10:  # the whole command, interpreter start included
+                    exe = Path(sys.executable).with_name("cobuild")
+                    t0 = time.perf_counter()
+                    cp = subprocess.run([str(exe), "analyze", str(path), "--as-of", AS_OF.isoformat(),
+                                         "--format", "json", "-q"], capture_output=True)
+                    wall = time.perf_counter() - t0
+                    state = "" if cp.returncode == 0 else f" (exit {cp.returncode})"
+                    print(f"{scale:>6g} {'':>8} {'':>8} {'cobuild analyze (' + kind + ')':<28} "
+                          f"{wall:>8.2f} {'':>8}  whole command, wall clock{state}")
                 r = _run_child("e2e", str(path))
                 if "error" in r:
                     print(f"{scale:>6g} {'':>8} {'':>8} {'end to end (' + kind + ')':<28} error: {r['error']}")

@@ -86,10 +86,12 @@ class Policy:
     source: str | None = None
 
     def rule(self, rule_id: str) -> RuleConfig:
+        """The settings of rule ``rule_id`` (``"G01"``)."""
         return self.rules[rule_id]
 
     @property
     def enabled(self) -> list[str]:
+        """Ids of the rules switched on."""
         return [r for r, c in self.rules.items() if c.enabled]
 
     def as_dict(self) -> dict:

@@ -281,9 +281,11 @@ class View:
         return str(attrs.get(key) or code)
 
     def attr(self, label: str, code: str, key: str, default=None):
+        """A node property (``view.attr("Compound", "K1", "model")``)."""
         return self.nodes.get(label, {}).get(code, {}).get(key, default)
 
     def street_of(self, community: str | None) -> str | None:
+        """The street a community lies in."""
         return self.community_street.get(community) if community else None
 
     def org_place(self, org: str) -> tuple[str | None, str | None]:

@@ -10,6 +10,7 @@ from itertools import groupby
 
 from graph.analysis.rules import RULES
 from graph.findings import SEVERITIES
+from graph.report.text import ARTICULATION_LINES
 from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
                                 street_label, subject_label)
 
@@ -101,7 +102,10 @@ def _structure(a) -> str:
     out.append("<h3>关键节点 / Articulation points (whose loss cuts a community off from members)</h3>")
     out.append(_t(["节点 node", "编码 code", "社区党组织 community org", "社区 community", "切断 cuts off"],
                   [[x["name"], x["code"], x["community_org"], x["community"] or "", ", ".join(x["cuts_off"])]
-                   for x in s["articulation"]]))
+                   for x in s["articulation"][:ARTICULATION_LINES]]))
+    if len(s["articulation"]) > ARTICULATION_LINES:
+        more = len(s["articulation"]) - ARTICULATION_LINES
+        out.append(f"<p>……另有 {more} 个(见 xlsx/json 报告)/ {more} more (see the xlsx/json report)</p>")
     out.append(f"<h3>与主网络脱节 / Cut off from the main network</h3><p>{comps['cut_off']} 个部分 components, "
                f"含 {comps['cut_off_orgs']} 个党组织 orgs (其中 {comps['isolated_orgs']} 个无人任职 with nobody "
                f"holding a post)</p>")

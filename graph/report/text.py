@@ -15,7 +15,10 @@ from graph.findings import SEVERITIES
 from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
                                 street_label, subject_label)
 
-__all__ = ["render_text"]
+__all__ = ["render_text", "ARTICULATION_LINES"]
+
+#: at most this many articulation points are listed
+ARTICULATION_LINES = 50
 
 
 def _width(s: str) -> int:
@@ -127,9 +130,12 @@ def render_text(analysis) -> str:
         L.append("  关键节点:一旦离开,社区与成员单位失去联系 / Articulation points: whose loss cuts "
                  "a community off from member units")
         if s["articulation"]:
-            for r in s["articulation"]:
+            for r in s["articulation"][:ARTICULATION_LINES]:
                 L.append(f"    {r['name']} ({r['code']}) — {community_label(analysis, r['community'])}: "
                          f"切断 cuts off {', '.join(r['cuts_off'])}")
+            more = len(s["articulation"]) - ARTICULATION_LINES
+            if more > 0:
+                L.append(f"    ……另有 {more} 个(见 xlsx/json 报告)/ {more} more (see the xlsx/json report)")
         else:
             L.append("    (无 none)")
         comps = s["components"]
