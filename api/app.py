@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api.audit import AuditLog
 from api.auth import TokenStore
+from api.deps import reject_unknown_query
 from api.errors import error_body, install_error_handlers
 from api.routes import ROUTERS
 from api.routes.imports import MAX_UPLOAD_BYTES
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None, source: DataSource | None = Non
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query)],
     )
     app.state.settings = settings
     app.state.source = source
@@ -156,4 +158,25 @@ def create_app(settings: Settings | None = None, source: DataSource | None = Non
     for router, versioned in ROUTERS:
         app.include_router(router, prefix=API_PREFIX if versioned else "")
     app.add_middleware(_Guard, max_body=MAX_UPLOAD_BYTES + (1 << 20))
+    _errors_as_json_in_openapi(app)
     return app
+
+
+def _errors_as_json_in_openapi(app: FastAPI) -> None:
+    """Error responses are JSON everywhere, also on routes whose success is
+    HTML (FastAPI documents a route's every response in its own media type)."""
+    make = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            doc = make()
+            for item in doc.get("paths", {}).values():
+                for op in item.values():
+                    for status, resp in op.get("responses", {}).items():
+                        content = resp.get("content") or {}
+                        if status[0] in "45" and "application/json" not in content and content:
+                            resp["content"] = {"application/json": next(iter(content.values()))}
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi

@@ -5,11 +5,13 @@ that masks phone numbers and writes the audit record."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 
 from api.audit import AuditLog
 from api.auth import Principal, TokenStore
@@ -130,9 +132,23 @@ def _paging(
     return Paging(limit, offset)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(v):
+    """Only ``YYYY-MM-DD`` is a date here (pydantic would also take ``0``
+    as 1970-01-01)."""
+    if isinstance(v, str) and not _ISO_DATE.fullmatch(v):
+        raise ValueError("expected a YYYY-MM-DD date")
+    return v
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
+
+
 def _as_of(
     as_of: Annotated[
-        dt.date | None,
+        IsoDate | None,
         Query(description="截至日期 YYYY-MM-DD(默认今天) the as-of date (default today)"),
     ] = None,
 ) -> dt.date:
@@ -153,3 +169,38 @@ def paginate(items: list, paging: Paging, **extra) -> dict:
         "items": items[paging.offset:paging.offset + paging.limit],
         **extra,
     }
+
+
+_ALLOWED_QUERY: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant) -> set[str]:
+    """Query parameter names of a route, its dependencies included."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def reject_unknown_query(request: Request) -> None:
+    """422 for a query parameter the route does not know: a typo such as
+    ``?severty=high`` would otherwise silently return everything."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    allowed = _ALLOWED_QUERY.get(id(route))
+    if allowed is None:
+        allowed = frozenset(_query_names(dependant))
+        _ALLOWED_QUERY[id(route)] = allowed
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        names = ", ".join(sorted(allowed)) or "-"
+        raise ApiError(
+            422, "invalid_request", "请求参数无效", "invalid request parameters",
+            [{"loc": ["query", name],
+              "message_zh": f"未知参数 {name};可用参数:{names}",
+              "message_en": f"unknown query parameter {name!r}; allowed: {names}",
+              "code": "unknown_parameter"} for name in unknown])

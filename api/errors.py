@@ -177,6 +177,19 @@ def _validation_details(exc: RequestValidationError) -> list[dict]:
     return out
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (Starlette names only the
+    first route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Give every error the one shape."""
 
@@ -195,9 +208,11 @@ def install_error_handlers(app: FastAPI) -> None:
         code, zh, en = ERROR_STATUSES.get(exc.status_code, ("error", "错误", "error"))
         if exc.status_code == 404:
             zh, en = "没有这个地址", f"no such path: {request.url.path}"
-        elif exc.status_code == 405:
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
             zh, en = "该地址不支持此方法", f"method {request.method} not allowed here"
-        return _response(exc.status_code, code, zh, en, headers=getattr(exc, "headers", None))
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+        return _response(exc.status_code, code, zh, en, headers=headers)
 
     @app.exception_handler(DatabaseUnavailable)
     async def _db_down(request: Request, exc: DatabaseUnavailable):
