@@ -63,6 +63,9 @@ def test_g01_exactly_at_threshold_is_no_finding_and_policy_raises_it():
     assert of(run(perfect()), "G01") == []
     [f] = of(run(perfect(), policy(G01={"min_part_time_members": 4})), "G01")
     assert "仅有3名" in f.message_zh
+    assert "纳入更多" in f.message_zh and "take in more" in f.message_en  # 3 members cannot give 4
+    [f] = of(run(perfect().drop("posts", person="P3", org="OC1")), "G01")
+    assert "纳入更多" not in f.message_zh
 
 
 def test_g01_high_when_nobody():

@@ -33,18 +33,17 @@ def check(view, cfg):
                   f"resident unit's party organization (at least {need} expected): first take the resident "
                   f"units' party organizations into the big party committee, then appoint their heads as "
                   f"part-time members.")
-        elif n == 0:
-            zh = (f"{name}还没有来自成员单位的兼职委员(至少应有{need}名):"
-                  f"建议从已纳入的{len(cov.members)}个成员单位党组织负责人中选任{need}名兼职委员。")
-            en = (f"{name} has no part-time committee member from its member units (at least {need} "
-                  f"expected): appoint {need} from the heads of its {len(cov.members)} member unit "
-                  f"party organization(s).")
         else:
-            zh = (f"{name}仅有{n}名来自成员单位的兼职委员(至少应有{need}名):"
-                  f"建议从已纳入的{len(cov.members)}个成员单位党组织负责人中增补{need - n}名兼职委员。")
-            en = (f"{name} has only {n} part-time committee member(s) from its member units (at least "
-                  f"{need} expected): appoint {need - n} more from the heads of its "
-                  f"{len(cov.members)} member unit party organization(s).")
+            m = len(cov.members)
+            more_zh = "" if m >= need else f",并纳入更多驻区单位党组织(目前仅{m}个成员单位)"
+            more_en = "" if m >= need else f", and take in more resident units' organizations (only {m} now)"
+            have_zh = "还没有" if n == 0 else f"仅有{n}名"
+            have_en = "has no" if n == 0 else f"has only {n}"
+            zh = (f"{name}{have_zh}来自成员单位的兼职委员(至少应有{need}名):"
+                  f"建议从成员单位党组织负责人中增补{need - n}名兼职委员{more_zh}。")
+            en = (f"{name} {have_en} part-time committee member(s) from its member units (at least {need} "
+                  f"expected): appoint {need - n} more from the heads of member unit party "
+                  f"organizations{more_en}.")
         evidence = [f"PartyOrg:{c}"] + [f"Person:{p}" for p in people]
         evidence += [post.id for p in people for post in cov.part_time_people[p]]
         yield make_finding(
