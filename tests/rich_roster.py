@@ -31,7 +31,7 @@ def rich_roster() -> Roster:
     for code, community in (("G1", "C1"), ("G2", "C1"), ("G3", "C2"), ("G4", "C3")):
         a("grids", {"code": code, "name": f"第{code[1]}网格", "community": community})
     units = (
-        ("U1", "县财政局", "agency", "C1", "11620000MB1234567X"),
+        ("U1", "县财政局", "agency", "C1", "11620000MB12345679"),
         ("U2", "星火商贸有限公司", "private", "C1", None),
         ("U3", "安居物业公司", "property", "C1", None),
         ("U4", "县第二中学", "institution", "C2", None),
@@ -66,7 +66,7 @@ def rich_roster() -> Roster:
     for i in range(1, 17):
         a("people", {"code": f"P{i}", "name": f"人员{i}",
                      "phone": f"1380000{i:04d}" if i % 2 else None,
-                     "party_member": i != 13})
+                     "party_member": i != 16})
     posts = (
         ("P1", "PC1", "secretary", "own", D(2021, 1, 1), None),
         ("P2", "UO1", "secretary", "own", D(2020, 5, 1), None),
