@@ -36,8 +36,11 @@ _EPILOG = """\
   highlight its neighbourhood.
   --role reader(默认)的页面中手机号打码 / a reader's page (the default) masks phone numbers.
 
-全县视图:图中节点超过 2000 个时,每个社区的驻区单位合为一个“单位组”节点。
-County view: with more than 2,000 nodes, each community's units are drawn as one group node.
+全县视图:图中节点超过 2000 个时,每个社区的驻区单位(连同其党组织和人员)合为一个点,
+网格、小区、其他人员等合为另一个点;打开社区或街道可看到每个节点。
+County view: with more than 2,000 nodes, each community's units (with their orgs and staff)
+are drawn as one node, and its grids, compounds and other people as another; open the
+community or street to see every node.
 
 退出码 Exit codes: 0 完成 done; 1 花名册有错误 roster invalid; 2 其他错误 other errors.
 """

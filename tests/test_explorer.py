@@ -155,6 +155,16 @@ def test_empty_graph_and_bad_scope():
         network_json(tiny_graph(), [], scope="province")
 
 
+def test_every_node_has_a_position_even_without_a_place():
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    G.add_node("Person:X", label="Person", code="X", name="无处可放")  # no community, no street
+    G.add_node("Street:S", label="Street", code="S", name="街道")
+    d = network_json(G, [], as_of=AS_OF)
+    assert all("x" in n and "y" in n for n in d["nodes"]) and len(d["nodes"]) == 2
+
+
 def test_positions_are_given_distinct_and_stable(data):
     again = network_json(tiny_graph(), tiny_findings(), as_of=AS_OF, scope="community")
     pos = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
@@ -190,7 +200,7 @@ def test_county_view_of_a_large_graph_groups_units_per_community(big_graph):
     assert sum(m["type"] == "Unit" for m in g0["members"]) == 40
     assert "第0社区单位7" in {m["name"] for m in g0["members"]}
     assert len(d["nodes"]) < 60  # street, communities, their orgs, two groups each
-    assert d["meta"]["physics"] is True
+    assert d["meta"]["physics"] is False  # a map: Python's positions stay
 
 
 def test_grouping_folds_units_and_detail_and_keeps_leaders_and_links():
@@ -314,3 +324,27 @@ def test_cli_help_is_bilingual(capsys):
     for words in ("--community", "--county", "--role", "手机号打码", "phone numbers masked",
                   "双向进入", "two-way link"):
         assert words in text
+
+
+# ---------------------------------------------------------------- with the real analysis
+
+
+def test_demo_county_with_its_analysis_is_json_and_marks_every_subject():
+    from graph.analysis import analyze
+    from graph.findings import SEVERITIES
+    from loaders.demo import generate
+
+    G = roster_to_graph(generate(seed=7, scale=1, as_of=AS_OF))
+    findings = analyze(G, AS_OF, with_structure=False).findings
+    d = json.loads(json.dumps(network_json(G, findings, as_of=AS_OF, scope="county")))
+    order = list(SEVERITIES)
+    worst: dict[str, str] = {}
+    for f in findings:
+        nid = f.subject.node_id
+        if nid in G and (nid not in worst or order.index(f.severity) < order.index(worst[nid])):
+            worst[nid] = f.severity
+    assert worst  # the demo county has gaps of every kind
+    marked = {n["id"]: n["severity"] for n in d["nodes"] if n["severity"]}
+    assert marked == worst
+    ids = {n["id"] for n in d["nodes"]}
+    assert all(e["from"] in ids and e["to"] in ids for e in d["edges"])

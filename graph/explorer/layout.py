@@ -7,8 +7,9 @@ shape instead: every community is a cluster, and within it a tree from the
 community outwards (community → its orgs, units, grids → unit orgs → people).
 So each cluster gets a *radial tree* layout (rings by distance from the
 cluster's hub, each subtree in its own angular sector, ring radii grown so
-that neighbours on a ring keep their distance), and the clusters are packed
-in rows. Linear in nodes and edges.
+that neighbours on a ring keep their distance); a street's communities sit on
+a ring around the street's own cluster, and the streets are packed in rows.
+Linear in nodes and edges.
 """
 
 from __future__ import annotations
@@ -101,21 +102,41 @@ def _radial(nodes: list[str], adj: dict[str, set[str]], rank: dict[str, int]
     return pos, radius[max(per_ring)]
 
 
+def _ring(hub_r: float, radii: list[float]) -> tuple[float, list[tuple[float, float]]]:
+    """Centres for clusters of ``radii`` on a ring around a hub of radius
+    ``hub_r``; returns the outer radius and the centres."""
+    if not radii:
+        return hub_r, []
+    widths = [2 * r + _CLUSTER_GAP for r in radii]
+    ring = max(hub_r + max(radii) + _CLUSTER_GAP, sum(widths) / (2 * math.pi))
+    if len(radii) == 1 and hub_r == 0:
+        return radii[0], [(0.0, 0.0)]
+    centres, a = [], -math.pi / 2
+    total = sum(widths)
+    for w in widths:
+        half = math.pi * w / total
+        a += half
+        centres.append((ring * math.cos(a), ring * math.sin(a)))
+        a += half
+    return ring + max(radii), centres
+
+
 def cluster_layout(nodes: list[str], edges: list[tuple[str, str]],
                    cluster_of: dict[str, str | None], rank: dict[str, int],
-                   cluster_order: list[str | None] | None = None
+                   group_of: dict[str | None, str | None] | None = None
                    ) -> dict[str, tuple[float, float]]:
-    """Positions for every node: one radial tree per cluster, clusters packed
-    in rows.
+    """Positions for every node: a radial tree per cluster; the clusters of
+    a group on a ring around the group's own cluster; groups packed in rows.
 
     Parameters
     ----------
     nodes, edges : the drawn network (node ids, (from, to) pairs)
-    cluster_of : node id -> cluster key (a community node id, or ``None``
-        for the nodes above communities)
+    cluster_of : node id -> cluster key (a community node id; a street's
+        node id for what lies on the street itself; ``None``: the rest)
     rank : node id -> how central its kind is (lower: nearer the hub)
-    cluster_order : the order clusters are packed in (default: ``None``
-        first, then sorted)
+    group_of : cluster key -> group key (a community's street); a cluster
+        whose key is a group key is that group's hub. Default: every
+        cluster its own group.
 
     Examples
     --------
@@ -129,25 +150,41 @@ def cluster_layout(nodes: list[str], edges: list[tuple[str, str]],
         if u != v:
             adj[u].add(v)
             adj[v].add(u)
-    groups: dict[str | None, list[str]] = defaultdict(list)
+    clusters: dict[str | None, list[str]] = defaultdict(list)
     for n in nodes:
-        groups[cluster_of.get(n)].append(n)
-    order = cluster_order or sorted(groups, key=lambda k: (k is not None, k or ""))
-    order = [k for k in order if k in groups] + [k for k in groups if k not in order]
+        clusters[cluster_of.get(n)].append(n)
+    laid = {k: _radial(ns, adj, rank) for k, ns in clusters.items()}
+    group_of = group_of or {}
+    groups: dict[str | None, list[str | None]] = defaultdict(list)
+    for k in clusters:
+        groups[group_of.get(k, k)].append(k)
 
-    placed = [(k, *_radial(groups[k], adj, rank)) for k in order]
-    area = sum((2 * r + _CLUSTER_GAP) ** 2 for _, _, r in placed)
-    row_width = max(math.sqrt(area) * 1.15, max((2 * r for _, _, r in placed), default=0))
+    def skey(k):
+        return (k is not None, k or "")
 
+    placed = []  # (group radius, [(cluster key, dx, dy)])
+    for g in sorted(groups, key=skey):
+        members = sorted(groups[g], key=skey)
+        hub = g if g is not None and g in members else None
+        ring = [k for k in members if hub is None or k != hub]
+        hub_r = laid[hub][1] if hub is not None else 0.0
+        outer, centres = _ring(hub_r, [laid[k][1] for k in ring])
+        items = ([(hub, 0.0, 0.0)] if hub is not None else []) + [
+            (k, cx, cy) for k, (cx, cy) in zip(ring, centres)]
+        placed.append((max(outer, hub_r), items))
+
+    area = sum((2 * r + _CLUSTER_GAP) ** 2 for r, _ in placed)
+    row_width = max(math.sqrt(area) * 1.15, max((2 * r for r, _ in placed), default=0))
     out: dict[str, tuple[float, float]] = {}
     x = y = row_h = 0.0
-    for _, pos, r in placed:
+    for r, items in placed:
         d = 2 * r + _CLUSTER_GAP
         if x > 0 and x + d > row_width:
             x, y, row_h = 0.0, y + row_h, 0.0
-        cx, cy = x + d / 2, y + d / 2
-        for n, (px, py) in pos.items():
-            out[n] = (round(cx + px, 1), round(cy + py, 1))
+        gx, gy = x + d / 2, y + d / 2
+        for k, cx, cy in items:
+            for n, (px, py) in laid[k][0].items():
+                out[n] = (round(gx + cx + px, 1), round(gy + cy + py, 1))
         x += d
         row_h = max(row_h, d)
     return out

@@ -19,7 +19,7 @@ from graph import schema
 from graph.analysis.view import View, post_counts
 from graph.explorer import tooltips
 from graph.explorer.layout import cluster_layout
-from graph.explorer.places import community_of
+from graph.explorer.places import community_of, street_of
 from graph.explorer.style import (
     EDGE_STYLES,
     LINK_STYLES,
@@ -34,8 +34,8 @@ from graph.findings import SEVERITIES, Finding
 
 __all__ = ["network_json", "PHYSICS_NODE_LIMIT", "GROUP_NODE_LIMIT", "SCOPES", "LABEL_MAX"]
 
-#: Above this many drawn nodes the page runs no physics: positions come from
-#: :mod:`graph.explorer.layout` and stay put.
+#: Above this many drawn nodes (and in a grouped county view) the page runs
+#: no physics: positions come from :mod:`graph.explorer.layout` and stay put.
 PHYSICS_NODE_LIMIT = 2000
 #: A county view of a graph with more nodes than this draws one node per
 #: community for its units, their orgs and the people who only serve there.
@@ -261,15 +261,18 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
         nodes += _group_nodes(G, collapsed, by_node, link_counts, rule_names, kind_of)
 
     # positions: always computed (a cheap start for physics; final without)
-    cluster_of = {n["id"]: n["community"] for n in nodes}
-    order = [None] + sorted(
-        (f"Community:{c}" for c in view.nodes.get("Community", {})),
-        key=lambda cid: (view.community_street.get(schema.split_node_id(cid)[1], ""), cid))
+    streets = street_of(G, view, places)
+    cluster_of = {n["id"]: n["community"] or streets.get(n["id"]) for n in nodes}
+    group_of: dict[str | None, str | None] = {
+        f"Community:{c}": f"Street:{s}" for c, s in view.community_street.items()}
     pos = cluster_layout([n["id"] for n in nodes], [(e["from"], e["to"]) for e in edges.items],
-                         cluster_of, {nid: _RANK.get(k, 99) for nid, k in kind_of.items()}, order)
+                         cluster_of, {nid: _RANK.get(k, 99) for nid, k in kind_of.items()},
+                         group_of)
     for n in nodes:
         n["x"], n["y"] = pos[n["id"]]
-    physics = len(nodes) <= PHYSICS_NODE_LIMIT
+    # a grouped view is a map: its laid-out places are the point, and physics
+    # would pull the merged cross-community edges into a knot
+    physics = len(nodes) <= PHYSICS_NODE_LIMIT and not grouped
 
     kind_counts = Counter(n["kind"] for n in nodes)
     sev_counts = Counter(n["severity"] or "none" for n in nodes)

@@ -14,7 +14,7 @@ from collections import Counter
 
 from graph import schema
 
-__all__ = ["community_of"]
+__all__ = ["community_of", "street_of"]
 
 
 def community_of(G, view) -> dict[str, str | None]:
@@ -79,4 +79,29 @@ def community_of(G, view) -> dict[str, str | None]:
             else:
                 still.append(nid)
         unplaced = still
+    return out
+
+
+def street_of(G, view, places: dict[str, str | None]) -> dict[str, str | None]:
+    """Map the nodes without a community to the node id of their street
+    (the street itself, its working committee and its staff, a county leader
+    in charge of it), or ``None`` (a leader of several streets, say)."""
+    out: dict[str, str | None] = {}
+    for nid, place in places.items():
+        if place is not None:
+            continue
+        label, code = schema.split_node_id(nid)
+        street = None
+        if label == "Street":
+            street = code
+        elif label == "PartyOrg":
+            street = view.org_place(code)[1]
+        elif label == "Person":  # street staff; a leader in charge of one street
+            street = view.person_place(code)[1]
+            streets = sorted(schema.split_node_id(v)[1] for _, v, d in G.out_edges(nid, data=True)
+                             if d.get("type") == "IN_CHARGE_OF")
+            if street is None and len(streets) == 1:
+                street = streets[0]
+        sid = f"Street:{street}" if street else None
+        out[nid] = sid if sid and G.has_node(sid) else None
     return out
