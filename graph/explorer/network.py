@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from functools import partial
 
 import networkx as nx
 
@@ -329,10 +330,7 @@ def _draw_links(G, view: View, collapsed: dict[str, str], edges: _Edges) -> dict
                 edges.merge(g, collapsed.get(C, C), "missing" if state == "none" else state,
                             tooltips.LINK_WORDS[state])
                 continue
-
-            def title(drawn: str) -> str:
-                return tooltips.link_title(G, U, C, up, down, drawn)  # noqa: B023 (used at once)
-
+            title = partial(tooltips.link_title, G, U, C, up, down)
             if state == "two_way":
                 edges.add(U, C, "two_way", title("two_way"), type_="link", link="two_way",
                           arrows="to,from")
