@@ -25,22 +25,29 @@ Scope of a set of communities ``C`` (one community, or a street's)
    subjects (people, orgs) ``REGISTERED_WITH`` ``C``;
 6. lists: the needs ``RAISED_BY`` ``C``, the resources ``OFFERED_BY`` its
    units, the projects that ``MEETS`` one of those needs or ``USES`` one of
-   those resources, and every need and resource of those projects.
+   those resources, and every need and resource of those projects;
+7. placement, for everything gathered so far: the committees each org is
+   ``MEMBER_OF``, the places each org ``BELONGS_TO``, and up the ``IN``
+   chain (unit, grid, compound -> community -> street). Those places come
+   alone, without their own grids, units or orgs: they only say where a
+   node sits (whose a cross-appointed person's home org is, that a unit org
+   is taken in elsewhere).
 
 Scope of a street ``S``: ``S``; the scope of the communities ``IN`` ``S``;
 the circle (step 4) of the orgs ``BELONGS_TO`` ``S`` with the street
 committees among them (``STREET_ORG_KINDS``) as committees; the county
-leaders ``IN_CHARGE_OF`` ``S``.
+leaders ``IN_CHARGE_OF`` ``S``; and the placement (step 7) of all that.
 
 Every step is a union of per-node steps, so the scope of a set of
 communities is the union of their scopes, and a street's scope holds each of
 its communities' scopes whole. Because a community's scope holds its units,
 orgs, member orgs, every post of the people in them, its grids, compounds
-with their property units' orgs, leaders and households, the gap analysis of
-the scoped graph finds for that community what it finds in the whole graph.
-Nodes of other communities that enter a scope (a member org's unit located
-elsewhere, the home org of a cross-appointed person) come without their own
-surroundings: what is found about them there is not about this community.
+with their property units' orgs, leaders, households, and where all of
+those sit, the gap analysis (:func:`graph.analysis.analyze`) of the scoped
+graph gives the same findings for that community (street) as the analysis
+of the whole graph -- ``tests/test_scope.py`` checks it on demo counties.
+What the analysis finds there about other communities is not to be read:
+they are present only as places.
 """
 
 from __future__ import annotations
@@ -105,6 +112,18 @@ def _circle(walk: GraphWalk, orgs: set[str], committees: set[str]) -> set[str]:
     people = set(walk.step(orgs, "HOLDS", IN))
     post_orgs = set(walk.step(people, "HOLDS", OUT))
     return orgs | units | people | post_orgs
+
+
+def _placement(walk: GraphWalk, nodes: set[str]) -> set[str]:
+    """Step 7: where the nodes sit -- the committees the orgs are taken into
+    (``MEMBER_OF``), the places the orgs ``BELONGS_TO``, and up the ``IN``
+    chain to the communities and streets."""
+    orgs = _of(nodes, "PartyOrg")
+    orgs |= set(walk.step(orgs, "MEMBER_OF", OUT))
+    placed = nodes | orgs | set(walk.step(orgs, "BELONGS_TO", OUT))
+    placed |= set(walk.step(_of(placed, "Unit", "Grid", "Compound"), "IN", OUT))
+    placed |= set(walk.step(_of(placed, "Community"), "IN", OUT))
+    return placed
 
 
 def _communities_scope(walk: GraphWalk, communities: set[str]) -> set[str]:
@@ -175,7 +194,7 @@ def scope_nodes(walk: GraphWalk | nx.MultiDiGraph, *, community: str | None = No
         cid = schema.node_id("Community", community)
         if not walk.has(cid):
             raise NotFound(f"没有社区 {community}", f"no community {community!r}")
-        return _communities_scope(walk, {cid})
+        return _placement(walk, _communities_scope(walk, {cid}))
     sid = schema.node_id("Street", street)
     if not walk.has(sid):
         raise NotFound(f"没有街道 {street}", f"no street {street!r}")
@@ -185,7 +204,7 @@ def scope_nodes(walk: GraphWalk | nx.MultiDiGraph, *, community: str | None = No
     committees = {o for o, kind in own.items() if kind in schema.STREET_ORG_KINDS}
     nodes |= _circle(walk, set(own), committees)
     nodes |= set(walk.step({sid}, "IN_CHARGE_OF", IN))
-    return nodes
+    return _placement(walk, nodes)
 
 
 def subgraph(G: nx.MultiDiGraph, *, community: str | None = None,

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import networkx as nx
 import pytest
+
+from graph.analysis import analyze
+from loaders.demo import generate
 
 from graph.build import roster_to_graph
 from graph.errors import NotFound
@@ -38,15 +43,19 @@ def test_community_scope_follows_the_definition(G):
         "Person:P10", "Person:P12",
         # lists: N1 raised by C1, R1 offered by U1; projects PR1 (N1), PR2 (R1) and theirs
         "Need:N1", "Need:N2", "Resource:R1", "Resource:R2", "Project:PR1", "Project:PR2",
+        # placement: UO1 is also taken into SW1; U4 sits in C2, U5 and PC3 in C3 (of S2)
+        "PartyOrg:SW1", "Community:C2", "Community:C3", "Street:S2",
     )
     assert scope_nodes(G, community="C1") == expected
 
 
-def test_community_scope_leaves_out_other_communities(G):
+def test_community_scope_leaves_out_other_communities_surroundings(G):
     nodes = scope_nodes(G, community="C1")
-    for other in ("Community:C2", "Community:C3", "Street:S2", "Grid:G3", "Unit:U6",
-                  "Compound:K2", "PartyOrg:GG3", "PartyOrg:SW1", "Person:P6", "Person:P11",
-                  "Person:P16", "Need:N3"):
+    # C2 and C3 are there as places only: none of their grids, units, compounds,
+    # own people or needs; nor the street committee's own people
+    for other in ("Grid:G3", "Grid:G4", "Unit:U6", "Compound:K2", "Compound:K3",
+                  "PartyOrg:GG3", "PartyOrg:SW2", "Person:P6", "Person:P7", "Person:P11",
+                  "Person:P13", "Person:P14", "Person:P16", "Need:N3"):
         assert other not in nodes
 
 
@@ -55,7 +64,7 @@ def test_street_scope_is_its_communities_plus_its_own_orgs_and_leaders(G):
     c1, c2 = scope_nodes(G, community="C1"), scope_nodes(G, community="C2")
     # SW1 and its secretary P7 are the street's own; UO1 (member of SW1) is in C1 already
     assert s1 == c1 | c2 | ids("PartyOrg:SW1", "Person:P7")
-    assert "Community:C3" not in s1
+    assert "Grid:G4" not in s1 and "Person:P6" not in s1
 
 
 def test_subgraph_is_induced_and_keeps_keys_and_attributes(G):
@@ -70,9 +79,10 @@ def test_subgraph_is_induced_and_keeps_keys_and_attributes(G):
         assert H.nodes[n] == G.nodes[n]
     # P8's two terms in PC1 are two edges with their own keys
     assert H.number_of_edges("Person:P8", "PartyOrg:PC1") == 2
-    # P5's post in PC3 is there, PC3's own place (C3) is not
+    # P5's post in PC3 is there, and where PC3 sits; C3's own grid is not
     assert H.has_edge("Person:P5", "PartyOrg:PC3")
-    assert not H.has_node("Community:C3")
+    assert H.has_edge("PartyOrg:PC3", "Community:C3", "BELONGS_TO")
+    assert not H.has_node("Grid:G4")
 
 
 def test_subgraph_is_a_copy(G):
@@ -107,3 +117,32 @@ def test_empty_street_scope_is_the_street_alone():
     r = Roster()
     r.add("streets", {"code": "S1", "name": "空街道"})
     assert scope_nodes(roster_to_graph(r), street="S1") == {"Street:S1"}
+
+
+# ------------------------------------------------- same findings as the whole graph
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+@pytest.mark.parametrize("seed,scale", [(1, 1.0), (7, 0.5)])
+def test_scoped_analysis_finds_what_the_whole_graph_finds(seed, scale):
+    """The promise analysis relies on: analyzing a community's (street's)
+    scope gives the findings the whole graph gives for it."""
+    roster = generate(seed=seed, scale=scale, as_of=AS_OF)
+    G = roster_to_graph(roster)
+    whole = analyze(G, AS_OF, with_structure=False)
+    assert whole.findings, "the demo county has gaps of every kind"
+    for c in sorted(roster.codes("communities")):
+        scoped = analyze(subgraph(G, community=c), AS_OF, community=c, with_structure=False)
+        assert scoped.findings == whole.findings_for(community=c), c
+        assert subgraph(G, community=c).number_of_nodes() < G.number_of_nodes()
+    for s in sorted(roster.codes("streets")):
+        scoped = analyze(subgraph(G, street=s), AS_OF, street=s, with_structure=False)
+        assert scoped.findings == whole.findings_for(street=s), s
+
+
+def test_scoped_analysis_of_the_rich_roster(G):
+    whole = analyze(G, AS_OF, with_structure=False)
+    for c in ("C1", "C2", "C3"):
+        scoped = analyze(subgraph(G, community=c), AS_OF, community=c, with_structure=False)
+        assert scoped.findings == whole.findings_for(community=c), c
