@@ -1,17 +1,22 @@
 """The API's dependencies, in one place: the data source, the caller (bearer
 token), roles, paging, the as-of date, and the per-request :class:`Viewer`
-that masks phone numbers and writes the audit record."""
+that masks phone numbers and writes the audit record.
+
+The dependencies do no blocking work, so they are ``async``: they run on
+the event loop instead of a hop each through the thread pool (the handlers,
+which may wait for Neo4j, stay plain functions).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Callable
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
 
 from api.audit import AuditLog
 from api.auth import Principal, TokenStore
@@ -40,7 +45,7 @@ bearer = HTTPBearer(
 )
 
 
-def get_source(request: Request) -> DataSource:
+async def get_source(request: Request) -> DataSource:
     return request.app.state.source
 
 
@@ -52,7 +57,7 @@ def _audit(request: Request) -> AuditLog:
     return request.app.state.audit
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -69,7 +74,7 @@ def get_principal(
     return Principal(rec.id, rec.name, rec.role, rec.street)
 
 
-def require_admin(who: Annotated[Principal, Depends(get_principal)]) -> Principal:
+async def require_admin(who: Annotated[Principal, Depends(get_principal)]) -> Principal:
     """403 unless the token is an admin's."""
     if not who.is_admin:
         raise ApiError(403, "forbidden", f"需要管理员令牌(当前角色 {who.role})",
@@ -88,6 +93,7 @@ class Viewer:
     audit: AuditLog
     request: Request
     phones: PhoneView = field(init=False)
+    _snapshot: Snapshot | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.phones = PhoneView(visible=self.who.may_see_phones)
@@ -98,7 +104,31 @@ class Viewer:
         return self.who.street
 
     def snapshot(self) -> Snapshot:
-        return self.source.snapshot()
+        """The data this request reads (one version check per request)."""
+        if self._snapshot is None:
+            self._snapshot = self.source.snapshot()
+        return self._snapshot
+
+    def answer(self, key: tuple, model: type[BaseModel],
+               build: Callable[[PhoneView], dict | None], not_found_error: Exception) -> Response:
+        """The JSON answer ``build(phones)`` validated by ``model``, rendered
+        once per data version, question, phone visibility and street limit
+        (then served as bytes); audited like any other answer."""
+        snap = self.snapshot()
+
+        def render():
+            phones = PhoneView(self.phones.visible)
+            data = build(phones)
+            if data is None:
+                return None
+            return model.model_validate(data).model_dump_json().encode(), frozenset(phones.shown)
+
+        hit = snap.memo((*key, self.phones.visible, self.within), render)
+        if hit is None:
+            raise not_found_error
+        body, shown = hit
+        self.phones.shown |= shown
+        return Response(self.done(body), media_type="application/json")
 
     def done(self, body):
         """Record whose numbers were shown unmasked (if any); return
@@ -111,7 +141,7 @@ class Viewer:
         return body
 
 
-def get_viewer(
+async def get_viewer(
     request: Request,
     who: Annotated[Principal, Depends(get_principal)],
     source: Annotated[DataSource, Depends(get_source)],
@@ -125,7 +155,7 @@ class Paging:
     offset: int
 
 
-def _paging(
+async def _paging(
     limit: Annotated[int, Query(ge=1, le=1000, description="每页条数 page size")] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过条数 items to skip")] = 0,
 ) -> Paging:
@@ -146,7 +176,7 @@ def _iso_only(v):
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
 
 
-def _as_of(
+async def _as_of(
     as_of: Annotated[
         IsoDate | None,
         Query(description="截至日期 YYYY-MM-DD(默认今天) the as-of date (default today)"),
@@ -182,7 +212,7 @@ def _query_names(dependant) -> set[str]:
     return names
 
 
-def reject_unknown_query(request: Request) -> None:
+async def reject_unknown_query(request: Request) -> None:
     """422 for a query parameter the route does not know: a typo such as
     ``?severty=high`` would otherwise silently return everything."""
     if not request.query_params:

@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 
@@ -58,6 +58,8 @@ class Snapshot:
         self._facts: OrderedDict[dt.date, tuple[Any, Any]] = OrderedDict()
         self._max = max_analyses
         self._lock = threading.Lock()
+        self._memo: OrderedDict[tuple, Any] = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     def facts(self, as_of: dt.date):
         """``(view, analysis)`` on ``as_of``: the analysis' indexed
@@ -77,6 +79,26 @@ class Snapshot:
             else:
                 self._facts.move_to_end(as_of)
             return hit
+
+
+    def memo(self, key: tuple, build: Callable[[], Any], max_entries: int = 2048) -> Any:
+        """``build()``, remembered under ``key`` for this data version (a
+        rendered answer: the same question on the same data gets the same
+        bytes). Least recently used entries go first."""
+        with self._memo_lock:
+            hit = self._memo.get(key, _MISSING)
+            if hit is not _MISSING:
+                self._memo.move_to_end(key)
+                return hit
+        value = build()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > max_entries:
+                self._memo.popitem(last=False)
+        return value
+
+
+_MISSING = object()
 
 
 class DataSource:
@@ -182,6 +204,48 @@ class _QuickReads(Database):
             return [r.data() for r in session.run(query, params)]
 
 
+class _FreshVersion:
+    """The data version, read fresh for every caller, with concurrent
+    callers sharing reads (like a group commit).
+
+    A caller gets the result of a read that *started after it asked*, so it
+    never sees data older than its request; callers that arrive while a read
+    is under way wait for the next one, which serves them all. Under load
+    that is one tiny query per round trip instead of one per request.
+    """
+
+    def __init__(self, read: Callable[[], str]) -> None:
+        self._read = read
+        self._cond = threading.Condition()
+        self._started = 0  # reads started
+        self._done = 0  # reads finished
+        self._result: tuple[bool, Any] = (True, None)
+
+    def get(self) -> str:
+        with self._cond:
+            target = self._started + 1  # the first read to start after now
+            while self._done < target:
+                if self._started < target and self._started == self._done:
+                    self._started += 1
+                    self._cond.release()
+                    try:
+                        try:
+                            result = (True, self._read())
+                        except BaseException as e:  # handed to every waiter
+                            result = (False, e)
+                    finally:
+                        self._cond.acquire()
+                    self._result = result
+                    self._done = self._started
+                    self._cond.notify_all()
+                else:
+                    self._cond.wait()
+            ok, value = self._result
+        if not ok:
+            raise value
+        return value
+
+
 class Neo4jSource(DataSource):
     """The Neo4j store. The graph is loaded once per data version (the id of
     the latest import) and kept; each request checks the version with one
@@ -199,16 +263,20 @@ class Neo4jSource(DataSource):
     def __init__(self, db) -> None:
         self.db = db
         self._quick = _QuickReads(db.driver, db.database, db.uri)
+        self._fresh = _FreshVersion(self._read_version)
         self._snapshot: Snapshot | None = None
         self._load_lock = threading.Lock()
         self._import_lock = threading.Lock()
 
-    def _version(self) -> str:
+    def _read_version(self) -> str:
         from graph import store
 
         with _db_errors():
             v = store.data_version(self._quick)
         return "neo4j:" + (str(v) if v is not None else "empty")
+
+    def _version(self) -> str:
+        return self._fresh.get()
 
     def snapshot(self) -> Snapshot:
         from graph import store
