@@ -17,6 +17,12 @@ Runs Neo4j Community on 127.0.0.1, data and logs under $COBUILD_HOME/neo4j/ (def
 ./.cobuild). The first start downloads Neo4j from Maven Central with Maven (about 120 MB);
 later starts run offline. Needs a JDK and Maven.
 
+服务器需要密码:首次启动时随机生成,保存在 $COBUILD_HOME/neo4j/credentials.json(仅本用户可读),
+cobuild 的命令自动使用它;用其他工具(如 cypher-shell)连接时,用户名 neo4j,密码见该文件。
+The server requires a password: made at random on the first start and kept in
+$COBUILD_HOME/neo4j/credentials.json (readable by you only); cobuild's commands use it by
+themselves. Other tools (e.g. cypher-shell) log in as user neo4j with the password in that file.
+
 已有 Neo4j(Docker、Aura、自建)?不必启动本地服务器,设置 NEO4J_URI 即可。
 Have a Neo4j already (Docker, Aura, your own)? Skip this and set NEO4J_URI instead.
 
@@ -34,7 +40,9 @@ def _describe(info: server.ServerInfo) -> str:
         f"  Bolt URI: {info.bolt_uri}\n"
         f"  版本 version: Neo4j {info.version} (Java {info.java_major})\n"
         f"  进程 pid: {info.pid}, 启动于 started {since}\n"
-        f"  目录 folder: {info.root}"
+        f"  目录 folder: {info.root}\n"
+        f"  用户名与密码 user and password: {info.credentials_file} "
+        f"(仅本用户可读 readable by you only)"
     )
 
 

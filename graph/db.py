@@ -2,8 +2,10 @@
 
 :func:`connect` uses ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` /
 ``NEO4J_DATABASE`` (or a ``.env``) when ``NEO4J_URI`` is set; otherwise the
-server ``cobuild neo4j start`` left running under ``COBUILD_HOME``; otherwise
-it raises :class:`~graph.errors.DatabaseUnavailable` saying how to get one.
+server ``cobuild neo4j start`` left running under ``COBUILD_HOME``, logging in
+with the user and password saved in ``$COBUILD_HOME/neo4j/credentials.json``;
+otherwise it raises :class:`~graph.errors.DatabaseUnavailable` saying how to
+get one.
 Connection and authentication failures always surface as
 ``DatabaseUnavailable`` with a bilingual message, never as a driver traceback.
 The code uses no version-specific Cypher: it works with Neo4j 5.26 and
@@ -24,7 +26,8 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.errors import DatabaseUnavailable
+from graph import server
+from graph.errors import DatabaseUnavailable, ServerError
 from graph.queries import PING
 
 __all__ = ["Database", "connect", "unavailable_errors"]
@@ -39,9 +42,21 @@ _HOW_TO_GET_ONE = (
 )
 
 
-def _translate(exc: Exception, uri: str, database: str | None) -> DatabaseUnavailable | None:
-    """The DatabaseUnavailable for a driver error, or None when it is not one."""
+def _translate(exc: Exception, uri: str, database: str | None,
+               credentials: str | None = None) -> DatabaseUnavailable | None:
+    """The DatabaseUnavailable for a driver error, or None when it is not one.
+
+    ``credentials`` names where the password came from (the local server's
+    credentials file); default: the NEO4J_* settings.
+    """
     if isinstance(exc, AuthError):
+        if credentials:
+            return DatabaseUnavailable(
+                f"本地 Neo4j({uri})拒绝了 {credentials} 中的用户名或密码:"
+                f"请用 `cobuild neo4j stop` 和 `cobuild neo4j start` 重启它",
+                f"the local Neo4j ({uri}) rejected the user name or password in "
+                f"{credentials}: restart it with `cobuild neo4j stop` and `cobuild neo4j start`",
+            )
         return DatabaseUnavailable(
             f"Neo4j({uri})拒绝了用户名或密码:请检查 NEO4J_USER 和 NEO4J_PASSWORD",
             f"Neo4j ({uri}) rejected the user name or password: check NEO4J_USER "
@@ -66,15 +81,42 @@ def _translate(exc: Exception, uri: str, database: str | None) -> DatabaseUnavai
 
 
 @contextlib.contextmanager
-def unavailable_errors(uri: str, database: str | None = None) -> Iterator[None]:
-    """Turn driver connection/auth errors raised inside into DatabaseUnavailable."""
+def unavailable_errors(uri: str, database: str | None = None,
+                       credentials: str | None = None) -> Iterator[None]:
+    """Turn driver connection/auth errors raised inside into DatabaseUnavailable.
+
+    ``credentials``: where the password came from, named in an auth error.
+    """
     try:
         yield
     except Exception as exc:  # noqa: BLE001 - re-raised unless translated
-        translated = _translate(exc, uri, database)
+        translated = _translate(exc, uri, database, credentials)
         if translated is None:
             raise
         raise translated from exc
+
+
+def _local_server(settings) -> tuple[str, tuple[str, str]]:
+    """Bolt URI and ``(user, password)`` of the server ``cobuild neo4j start`` left running."""
+    info = server.status(settings.home)
+    if info is None:
+        raise DatabaseUnavailable(
+            f"没有可用的 Neo4j:{_HOW_TO_GET_ONE[0]}",
+            f"no Neo4j available: {_HOW_TO_GET_ONE[1]}",
+        )
+    try:
+        creds = server.read_credentials(settings.home)
+    except ServerError as exc:
+        raise DatabaseUnavailable(exc.message_zh, exc.message_en) from None
+    if creds is None:  # a server started by an older cobuild, without auth
+        path = server.credentials_file(settings.home)
+        raise DatabaseUnavailable(
+            f"本地 Neo4j 正在运行,但没有凭据文件 {path}:请用 `cobuild neo4j stop` 和 "
+            f"`cobuild neo4j start` 重启它(重启时会设置密码)",
+            f"the local Neo4j runs but its credentials file {path} is missing: restart it "
+            f"with `cobuild neo4j stop` and `cobuild neo4j start` (the restart sets a password)",
+        )
+    return info.bolt_uri, creds.auth
 
 
 class Database:
@@ -165,26 +207,20 @@ def connect(settings=None, *, verify: bool = True) -> Database:
         from graph.settings import get_settings
 
         settings = get_settings()
+    source = None  # where the password came from, when not the NEO4J_* settings
     if settings.neo4j_uri:
         uri = settings.neo4j_uri
         auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
     else:
-        from graph import server
-
-        info = server.status(settings.home)
-        if info is None:
-            raise DatabaseUnavailable(
-                f"没有可用的 Neo4j:{_HOW_TO_GET_ONE[0]}",
-                f"no Neo4j available: {_HOW_TO_GET_ONE[1]}",
-            )
-        uri, auth = info.bolt_uri, None
+        uri, auth = _local_server(settings)
+        source = str(server.credentials_file(settings.home))
     database = settings.neo4j_database or None
-    with unavailable_errors(uri, database):
+    with unavailable_errors(uri, database, source):
         driver = GraphDatabase.driver(uri, auth=auth)
     db = Database(driver, database, uri)
     if verify:
         try:
-            with unavailable_errors(uri, database):
+            with unavailable_errors(uri, database, source):
                 driver.verify_connectivity()
                 if database:
                     # verify_connectivity does not check that the database exists

@@ -43,6 +43,9 @@ IMPORT_RECORD, IMPORT_LOCK = (_name(x) for x in schema.META_LABELS)
 #: Does the server answer?
 PING = "RETURN 1 AS ok"
 
+#: Set the logged-in user's password (run on the ``system`` database; graph.server).
+CHANGE_OWN_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM $old TO $new"
+
 #: Every node, whatever its label: ``[{"nodes": n}]``.
 COUNT_NODES = "MATCH (n) RETURN count(n) AS nodes"
 

@@ -3,14 +3,25 @@
 ``cobuild neo4j start`` resolves ``org.neo4j:neo4j`` (Community) with Maven
 into the Maven local repository (``~/.m2``, the download cache; later starts
 run offline), writes a small ``neo4j.conf`` and starts
-``org.neo4j.server.CommunityEntryPoint`` on 127.0.0.1 on a free port. All its
-files live under ``$COBUILD_HOME/neo4j/``::
+``org.neo4j.server.CommunityEntryPoint`` on 127.0.0.1 on a free port (a port
+taken by someone else before Neo4j binds it is replaced by another, a few
+times). All its files live under ``$COBUILD_HOME/neo4j/`` (mode 0700)::
 
     neo4j/
-      server.json     state: pid, port, Bolt URI, version, Java (while running)
-      conf/neo4j.conf written at every start
-      data/ logs/     the database and Neo4j's logs (logs/console.log: JVM output)
-      dist/<version>/ pom.xml and the resolved class path
+      credentials.json user and password of the server (mode 0600)
+      server.json      state: pid, port, Bolt URI, version, Java (while running)
+      conf/neo4j.conf  written at every start
+      data/ logs/      the database and Neo4j's logs (logs/console.log: JVM output)
+      dist/<version>/  pom.xml and the resolved class path
+
+The server requires authentication. Before its first start a strong random
+password is generated, saved in ``credentials.json`` and set as the initial
+password of the ``neo4j`` user with Neo4j's own ``neo4j-admin dbms
+set-initial-password`` (``org.neo4j.cli.AdminTool``, on the same class path;
+the password reaches it in a 0600 argument file, never on a command line). A
+database created by an earlier cobuild without authentication gets its
+password once, at its next start, by ``ALTER CURRENT USER`` from the default
+one. :func:`graph.db.connect` reads the file; nothing prints the password.
 
 The default version is 5.26 LTS (runs on Java 17 or 21);
 ``COBUILD_NEO4J_VERSION`` picks another (e.g. ``2026.08.1``, which needs Java
@@ -24,6 +35,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -31,7 +43,7 @@ import subprocess
 import sys
 import time
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -41,6 +53,9 @@ __all__ = [
     "DEFAULT_VERSION",
     "ServerInfo",
     "JavaRuntime",
+    "Credentials",
+    "credentials_file",
+    "read_credentials",
     "neo4j_version",
     "server_root",
     "java_majors_for",
@@ -58,6 +73,14 @@ ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"  # 5.x; read from the jar w
 #: JVM system property that marks our servers (found in the process's command line)
 MARKER = "-Dcobuild.neo4j.root="
 STATE_FILE = "server.json"
+CREDENTIALS_FILE = "credentials.json"
+USER = "neo4j"
+#: the password of a fresh Neo4j user before anyone sets one
+DEFAULT_PASSWORD = "neo4j"
+PASSWORD_LENGTH = 40  # letters and digits: about 238 bits
+ADMIN_TOOL = "org.neo4j.cli.AdminTool"  # neo4j-admin's main class, 5.26 and 2025+
+#: new ports tried when the chosen free port is taken before Neo4j binds it
+PORT_RETRIES = 3
 DEFAULT_HEAP = "512m"
 DEFAULT_PAGECACHE = "64m"
 START_TIMEOUT = 180.0
@@ -112,6 +135,24 @@ class ServerInfo:
     def log_file(self) -> Path:
         return Path(self.root) / "logs" / "neo4j.log"
 
+    @property
+    def credentials_file(self) -> Path:
+        """Where the server's user and password are kept (mode 0600)."""
+        return Path(self.root) / CREDENTIALS_FILE
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """User and password of the local server (the password stays out of ``repr``)."""
+
+    user: str
+    password: str = field(repr=False)
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        """``(user, password)`` for :func:`neo4j.GraphDatabase.driver`."""
+        return (self.user, self.password)
+
 
 @dataclass(frozen=True)
 class JavaRuntime:
@@ -153,6 +194,129 @@ def server_root(home: Path | str | None = None) -> Path:
 
         home = get_settings().home
     return Path(home).expanduser().resolve() / "neo4j"
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+def credentials_file(home: Path | str | None = None) -> Path:
+    """The file holding the local server's user and password (mode 0600).
+
+    Parameters
+    ----------
+    home : path, optional
+        The product's data folder (default: ``COBUILD_HOME``).
+    """
+    return server_root(home) / CREDENTIALS_FILE
+
+
+def read_credentials(home: Path | str | None = None) -> Credentials | None:
+    """The local server's user and password, or None when none were made yet.
+
+    Parameters
+    ----------
+    home : path, optional
+        The product's data folder (default: ``COBUILD_HOME``).
+
+    Raises
+    ------
+    ServerError
+        When the file exists but cannot be read or is damaged.
+    """
+    path = credentials_file(home)
+    try:
+        data = json.loads(path.read_text())
+        return Credentials(str(data["user"]), str(data["password"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise ServerError(
+            f"无法读取本地 Neo4j 的凭据文件 {path}({type(exc).__name__})",
+            f"cannot read the local Neo4j's credentials file {path} ({type(exc).__name__})",
+        ) from None
+
+
+def _write_credentials(root: Path, creds: Credentials) -> None:
+    """Save ``creds`` atomically in a file only its owner may read (0600)."""
+    tmp = root / (CREDENTIALS_FILE + ".tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump({"user": creds.user, "password": creds.password}, fh)
+    os.chmod(tmp, 0o600)
+    tmp.replace(root / CREDENTIALS_FILE)
+
+
+def _new_password() -> str:
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return "".join(secrets.choice(alphabet) for _ in range(PASSWORD_LENGTH))
+
+
+def _lock_down(root: Path) -> None:
+    """Owner-only access to the server's folder (it holds the store and the password)."""
+    os.chmod(root, 0o700)
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(root / CREDENTIALS_FILE, 0o600)
+
+
+def _system_database_exists(root: Path) -> bool:
+    return (root / "data" / "databases" / "system").is_dir()
+
+
+def _set_initial_password(root: Path, java: "JavaRuntime", jars: list[str],
+                          creds: Credentials) -> None:
+    """``neo4j-admin dbms set-initial-password`` for a store not created yet.
+
+    Runs Neo4j's admin tool on the server's class path. The password goes in
+    a 0600 argument file (picocli's ``@file``) inside the 0700 server folder,
+    so it never shows in a process list.
+    """
+    args = root / "run" / "set-initial-password.args"
+    args.parent.mkdir(exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        args.unlink()
+    fd = os.open(args, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f"dbms\nset-initial-password\n{creds.password}\n")
+    env = {**os.environ, "NEO4J_HOME": str(root), "NEO4J_CONF": str(root / "conf")}
+    cmd = [java.path, *_jvm_flags_for(java.major), "-Dfile.encoding=UTF-8",
+           "-cp", os.pathsep.join(jars), ADMIN_TOOL, f"@{args}"]
+    try:
+        out = subprocess.run(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, errors="replace", timeout=300)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise ServerError(f"无法运行 neo4j-admin 设置初始密码:{exc}",
+                          f"could not run neo4j-admin to set the initial password: {exc}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            args.unlink()
+    if out.returncode != 0 or not (root / "data" / "dbms" / "auth.ini").is_file():
+        text = (out.stdout + out.stderr).replace(creds.password, "********")
+        console = root / "logs" / "console.log"
+        with contextlib.suppress(OSError), open(console, "a") as fh:
+            fh.write(f"--- neo4j-admin dbms set-initial-password (exit {out.returncode})\n{text}\n")
+        # the messages, without Java's stack frames
+        lines = [ln for ln in text.strip().splitlines()
+                 if not re.match(r"\s+(at |\.\.\. \d+ more)", ln)]
+        tail = "\n".join(lines[-10:])
+        raise ServerError(
+            f"neo4j-admin 设置初始密码失败(退出码 {out.returncode}),完整输出见 {console}:\n{tail}",
+            f"neo4j-admin failed to set the initial password (exit code {out.returncode}); "
+            f"its messages are above, its full output is in {console}",
+        )
+
+
+def _unknown_password_error(root: Path) -> ServerError:
+    return ServerError(
+        f"本地 Neo4j 拒绝了 {root / CREDENTIALS_FILE} 中的密码:数据库的密码不是 cobuild 保存的那个"
+        f"(凭据文件被替换或丢失?)。请恢复该文件;或删除 {root / 'data'}(会清空图,之后重新导入花名册)"
+        f"再运行 `cobuild neo4j start`",
+        f"the local Neo4j rejected the password in {root / CREDENTIALS_FILE}: the database's "
+        f"password is not the one cobuild saved (credentials file replaced or lost?). Restore "
+        f"that file, or delete {root / 'data'} (this empties the graph; import the roster "
+        f"again) and run `cobuild neo4j start`",
+    )
 
 
 # --------------------------------------------------------------------------- Java
@@ -490,7 +654,7 @@ def _write_conf(root: Path, port: int, pagecache: str) -> None:
         "server.bolt.advertised_address": f"127.0.0.1:{port}",
         "server.http.enabled": "false",
         "server.https.enabled": "false",
-        "dbms.security.auth_enabled": "false",
+        "dbms.security.auth_enabled": "true",
         "dbms.usage_report.enabled": "false",
         "server.directories.data": str(root / "data"),
         "server.directories.logs": str(root / "logs"),
@@ -506,32 +670,96 @@ def _write_conf(root: Path, port: int, pagecache: str) -> None:
     )
 
 
-def _wait_for_bolt(proc: subprocess.Popen, info: ServerInfo, timeout: float) -> None:
-    """Wait until Bolt answers a query on the default database."""
+class _PortTaken(ServerError):
+    """Neo4j could not bind its Bolt port: someone took it after we chose it."""
+
+
+_BIND_FAILED = re.compile(r"address already in use|BindException|Failed to bind", re.I)
+
+
+def _log_sizes(root: Path) -> dict[Path, int]:
+    logs = root / "logs"
+    return {f: f.stat().st_size for f in logs.glob("*.log")} if logs.is_dir() else {}
+
+
+def _new_log_text(root: Path, sizes: dict[Path, int]) -> str:
+    """What the logs gained since ``sizes`` was taken."""
+    parts = []
+    for f in (root / "logs").glob("*.log"):
+        with contextlib.suppress(OSError), open(f, "rb") as fh:
+            fh.seek(sizes.get(f, 0))
+            parts.append(fh.read().decode(errors="replace"))
+    return "\n".join(parts)
+
+
+def _wait_for_bolt(proc: subprocess.Popen, info: ServerInfo, timeout: float,
+                   auth: tuple[str, str], *, log_sizes: dict[Path, int] | None = None,
+                   expired_ok: bool = False) -> None:
+    """Wait until Bolt answers a query on the default database.
+
+    With ``expired_ok``, a login that must change its password first counts
+    as an answer (the default password of a store created without auth).
+
+    Raises
+    ------
+    _PortTaken
+        When the process ended because its port was taken.
+    ServerError
+        When the process ends, the credentials are refused, or time runs out.
+    """
     from neo4j import GraphDatabase
-    from neo4j.exceptions import DriverError, Neo4jError
+    from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
     from graph.queries import PING
 
+    root = Path(info.root)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            if log_sizes is not None and _BIND_FAILED.search(_new_log_text(root, log_sizes)):
+                raise _PortTaken(f"端口 {info.port} 已被占用", f"port {info.port} is taken")
             raise ServerError(
                 f"Neo4j 启动失败(进程已退出,退出码 {proc.returncode})",
                 f"Neo4j failed to start (the process exited with code {proc.returncode})",
             )
         if _port_open(info.port):
             try:
-                with GraphDatabase.driver(info.bolt_uri, auth=None) as driver:
+                with GraphDatabase.driver(info.bolt_uri, auth=auth) as driver:
                     driver.execute_query(PING)
                 return
-            except (DriverError, Neo4jError, OSError):
+            except AuthError:
+                raise _unknown_password_error(root) from None
+            except Neo4jError as exc:
+                if expired_ok and "CredentialsExpired" in (exc.code or ""):
+                    return
+            except (DriverError, OSError):
                 pass
         time.sleep(0.5)
     raise ServerError(
         f"Neo4j 在 {timeout:.0f} 秒内没有在 {info.bolt_uri} 上应答",
         f"Neo4j did not answer on {info.bolt_uri} within {timeout:.0f} s",
     )
+
+
+def _replace_default_password(info: ServerInfo, creds: Credentials) -> None:
+    """Give a store created without auth its password (from the default ``neo4j``)."""
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    from graph.queries import CHANGE_OWN_PASSWORD, PING
+
+    try:
+        with GraphDatabase.driver(info.bolt_uri, auth=(creds.user, DEFAULT_PASSWORD)) as d:
+            d.execute_query(CHANGE_OWN_PASSWORD, old=DEFAULT_PASSWORD, new=creds.password,
+                            database_="system")
+        with GraphDatabase.driver(info.bolt_uri, auth=creds.auth) as d:
+            d.execute_query(PING)
+    except (DriverError, Neo4jError) as exc:
+        raise ServerError(
+            f"无法为本地 Neo4j 的已有数据库设置密码({type(exc).__name__})",
+            f"could not set the password of the local Neo4j's existing database "
+            f"({type(exc).__name__})",
+        ) from None
 
 
 def _kill(pid: int, timeout: float = STOP_TIMEOUT) -> None:
@@ -565,6 +793,10 @@ def start(
 ) -> tuple[ServerInfo, bool]:
     """Start the local Neo4j server, or report the one already running.
 
+    On the first start a random password is made, saved in
+    ``neo4j/credentials.json`` (0600) and set before the store exists; later
+    starts use the saved one (see the module's docstring).
+
     Parameters
     ----------
     home : path, optional
@@ -573,7 +805,8 @@ def start(
     version : str, optional
         Neo4j version (default :func:`neo4j_version`).
     port : int, optional
-        Bolt port on 127.0.0.1 (default: a free one).
+        Bolt port on 127.0.0.1 (default: a free one; if that is taken before
+        Neo4j binds it, up to :data:`PORT_RETRIES` other ports are tried).
     heap, pagecache : str, optional
         JVM heap and page cache sizes (default ``COBUILD_NEO4J_HEAP`` /
         ``COBUILD_NEO4J_PAGECACHE`` or 512m / 64m).
@@ -593,11 +826,13 @@ def start(
     Raises
     ------
     ServerError
-        When Java or Maven is missing, the download fails, or the server does
-        not come up (the process is then ended and the log's tail shown).
+        When Java or Maven is missing, the download fails, the server does
+        not come up (the process is then ended and the log's tail shown), or
+        it refuses the saved password.
     """
     root = server_root(home)
     with _locked(root):
+        _lock_down(root)
         running = status(home)
         if running is not None:
             return running, False
@@ -605,43 +840,83 @@ def start(
         java = find_java(version)
         jars = fetch(version, Path(dist_dir) if dist_dir else root / "dist" / version,
                      java, progress)
-        port = port or _free_port()
-        if _port_open(port):
-            raise ServerError(f"端口 {port} 已被占用", f"port {port} is already in use")
         heap = heap or os.environ.get("COBUILD_NEO4J_HEAP") or DEFAULT_HEAP
         pagecache = pagecache or os.environ.get("COBUILD_NEO4J_PAGECACHE") or DEFAULT_PAGECACHE
-        _write_conf(root, port, pagecache)
         for d in ("data", "logs", "run", "import", "plugins"):
             (root / d).mkdir(exist_ok=True)
-        cmd = [java.path, f"-Xmx{heap}", *JVM_FLAGS, *_jvm_flags_for(java.major),
-               f"{MARKER}{root}",
-               "-cp", os.pathsep.join(jars), entry_point(jars, version),
-               f"--home-dir={root}", f"--config-dir={root / 'conf'}"]
-        progress(f"正在启动 Neo4j {version}(Java {java.major})… / starting Neo4j {version} "
-                 f"(Java {java.major})…")
-        with open(root / "logs" / "console.log", "ab") as console:
-            proc = subprocess.Popen(
-                cmd, cwd=root, stdin=subprocess.DEVNULL, stdout=console,
-                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=preexec_fn,
-            )
-        info = ServerInfo(pid=proc.pid, port=port, bolt_uri=f"bolt://127.0.0.1:{port}",
-                          version=version, java=java.path, java_major=java.major,
-                          root=str(root), started_at=time.time())
-        _write_state(root, info)
-        try:
-            _wait_for_bolt(proc, info, timeout)
-        except BaseException as exc:
-            with contextlib.suppress(ServerError):
-                _kill(proc.pid, timeout=10)
-            proc.wait()
-            with contextlib.suppress(OSError):
-                (root / STATE_FILE).unlink()
-            if isinstance(exc, ServerError):
-                tail = log_tail(root)
-                raise ServerError(exc.message_zh + "。日志末尾:\n" + tail,
-                                  exc.message_en + ". The log's tail is above.") from None
+        creds = read_credentials(home)
+        migrate = creds is None and _system_database_exists(root)
+        if creds is None:
+            creds = Credentials(USER, _new_password())
+            _write_credentials(root, creds)
+        chosen = port
+        for attempt in range(1 + (0 if chosen else PORT_RETRIES)):
+            port = chosen or _free_port()
+            if _port_open(port):
+                if chosen:
+                    raise ServerError(f"端口 {port} 已被占用", f"port {port} is already in use")
+                continue
+            _write_conf(root, port, pagecache)
+            if not _system_database_exists(root):
+                _set_initial_password(root, java, jars, creds)
+            try:
+                return _launch(root, java, jars, version, port, heap, creds, migrate,
+                               timeout, preexec_fn, progress), True
+            except _PortTaken:
+                if chosen or attempt == PORT_RETRIES:
+                    raise ServerError(
+                        f"Neo4j 无法使用端口 {port}(已被占用)",
+                        f"Neo4j could not bind port {port} (taken)",
+                    ) from None
+                progress(f"端口 {port} 刚被占用,换一个端口重试… / port {port} was taken "
+                         f"meanwhile; retrying on another port…")
+        raise ServerError("找不到空闲端口", "no free port found")
+
+
+def _launch(root: Path, java: JavaRuntime, jars: list[str], version: str, port: int,
+            heap: str, creds: Credentials, migrate: bool, timeout: float,
+            preexec_fn: Callable[[], None] | None,
+            progress: Callable[[str], None]) -> ServerInfo:
+    """Run the JVM, wait for Bolt (setting the password of an old store) and
+    record the state; on failure end the process and raise."""
+    cmd = [java.path, f"-Xmx{heap}", *JVM_FLAGS, *_jvm_flags_for(java.major),
+           f"{MARKER}{root}",
+           "-cp", os.pathsep.join(jars), entry_point(jars, version),
+           f"--home-dir={root}", f"--config-dir={root / 'conf'}"]
+    progress(f"正在启动 Neo4j {version}(Java {java.major})… / starting Neo4j {version} "
+             f"(Java {java.major})…")
+    sizes = _log_sizes(root)
+    with open(root / "logs" / "console.log", "ab") as console:
+        proc = subprocess.Popen(
+            cmd, cwd=root, stdin=subprocess.DEVNULL, stdout=console,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=preexec_fn,
+        )
+    info = ServerInfo(pid=proc.pid, port=port, bolt_uri=f"bolt://127.0.0.1:{port}",
+                      version=version, java=java.path, java_major=java.major,
+                      root=str(root), started_at=time.time())
+    _write_state(root, info)
+    try:
+        if migrate:
+            _wait_for_bolt(proc, info, timeout, (creds.user, DEFAULT_PASSWORD),
+                           log_sizes=sizes, expired_ok=True)
+            progress("为已有的数据库设置密码… / setting the password of the existing database…")
+            _replace_default_password(info, creds)
+        else:
+            _wait_for_bolt(proc, info, timeout, creds.auth, log_sizes=sizes)
+    except BaseException as exc:
+        with contextlib.suppress(ServerError):
+            _kill(proc.pid, timeout=10)
+        proc.wait()
+        with contextlib.suppress(OSError):
+            (root / STATE_FILE).unlink()
+        if isinstance(exc, _PortTaken):
             raise
-        return info, True
+        if isinstance(exc, ServerError):
+            tail = log_tail(root)
+            raise ServerError(exc.message_zh + "。日志末尾:\n" + tail,
+                              exc.message_en + ". The log's tail is above.") from None
+        raise
+    return info
 
 
 def stop(home: Path | str | None = None, timeout: float = STOP_TIMEOUT) -> ServerInfo | None:

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from graph import queries
+from graph import queries, server
 from graph.db import Database, connect
 from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
@@ -60,6 +60,16 @@ def test_connect_finds_the_configured_server(neo4j_server) -> None:
         assert db.server_version().startswith("Neo4j/")
 
 
+def test_private_server_refuses_a_login_without_its_password(neo4j_server) -> None:
+    if not neo4j_server.private:
+        pytest.skip("NEO4J_URI is set: its authentication is that server's business")
+    with pytest.raises(DatabaseUnavailable) as err:
+        connect(Settings(neo4j_uri=neo4j_server.uri, neo4j_password=None))
+    assert "拒绝了用户名或密码" in err.value.message_zh
+    assert "rejected the user name or password" in err.value.message_en
+    assert err.value.__cause__ is not None
+
+
 def test_connect_closed_port_is_bilingual_unavailable() -> None:
     port = _closed_port()
     settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{port}")
@@ -79,9 +89,12 @@ def test_connect_without_any_server_says_how_to_get_one(tmp_path) -> None:
 
 
 def test_unknown_database_is_unavailable(neo4j_server) -> None:
+    if neo4j_server.private:  # the private server's password is in its credentials file
+        user, password = server.read_credentials(neo4j_server.home).auth
+    else:
+        user, password = neo4j_server.settings.neo4j_user, neo4j_server.settings.neo4j_password
     settings = Settings(neo4j_uri=neo4j_server.uri, neo4j_database="nosuchdb",
-                        neo4j_password=neo4j_server.settings.neo4j_password,
-                        neo4j_user=neo4j_server.settings.neo4j_user)
+                        neo4j_password=password, neo4j_user=user)
     with pytest.raises(DatabaseUnavailable) as err:
         connect(settings)
     assert "nosuchdb" in err.value.message_en

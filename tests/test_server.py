@@ -6,10 +6,12 @@ session's folder, so an interrupted run's leftovers are reaped by the next.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import textwrap
@@ -18,8 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from graph import server
-from graph.errors import ServerError
+from graph import queries, server
+from graph.db import connect
+from graph.errors import DatabaseUnavailable, ServerError
+from graph.settings import Settings
 
 import conftest
 
@@ -113,6 +117,116 @@ def test_cli_start_status_start_twice_stop() -> None:
     after = cobuild("neo4j", "status", home=home)
     assert after.returncode == 1 and "not running" in after.stdout
     assert cobuild("neo4j", "stop", home=home).returncode == 0  # stopping twice is harmless
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_local_server_requires_its_saved_password() -> None:
+    home = conftest.new_home("auth")
+    root = home / "neo4j"
+    started = cobuild("neo4j", "start", home=home)
+    assert started.returncode == 0, started.stderr
+    try:
+        creds_file = root / "credentials.json"
+        creds = json.loads(creds_file.read_text())
+        password = creds["password"]
+        assert creds["user"] == "neo4j" and len(password) >= 32 and password.isalnum()
+        assert mode(creds_file) == 0o600 and mode(root) == 0o700
+        uri = json.loads((root / "server.json").read_text())["bolt_uri"]
+
+        # what start and status print names the file, never the password
+        status = cobuild("neo4j", "status", home=home)
+        for out in (started.stdout + started.stderr, status.stdout + status.stderr):
+            assert str(creds_file) in out and password not in out
+        # nor does any file the server or cobuild wrote, nor the JVM's command line
+        for f in root.rglob("*"):
+            if f.is_file() and f != creds_file and "dist" not in f.relative_to(root).parts:
+                assert password.encode() not in f.read_bytes(), f
+        pid = json.loads((root / "server.json").read_text())["pid"]
+        assert password.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+        # no password: refused, as a bilingual DatabaseUnavailable
+        with pytest.raises(DatabaseUnavailable) as err:
+            connect(Settings(neo4j_uri=uri, neo4j_password=None, cobuild_home=home))
+        assert "拒绝" in err.value.message_zh and "NEO4J_PASSWORD" in err.value.message_zh
+        assert "rejected the user name or password" in err.value.message_en
+
+        # no NEO4J_URI: connect() finds the server and its password by itself
+        local = Settings(cobuild_home=home, neo4j_uri=None)
+        with connect(local) as db:
+            assert db.uri == uri and db.run(queries.PING) == [{"ok": 1}]
+
+        # a credentials file that does not match: refused, naming the file
+        creds_file.write_text(json.dumps({"user": "neo4j", "password": "not-the-password"}))
+        with pytest.raises(DatabaseUnavailable) as err:
+            connect(local)
+        assert str(creds_file) in err.value.message_en and "拒绝" in err.value.message_zh
+        creds_file.write_text(json.dumps(creds))
+
+        # a restart keeps the same password (the file is kept, the store accepts it)
+        assert cobuild("neo4j", "stop", home=home).returncode == 0
+        again = cobuild("neo4j", "start", home=home)
+        assert again.returncode == 0, again.stderr
+        assert json.loads(creds_file.read_text()) == creds and mode(creds_file) == 0o600
+        with connect(local) as db:
+            assert db.run(queries.PING) == [{"ok": 1}]
+    finally:
+        server.stop(home, timeout=10)
+
+
+def test_credentials_file_helpers(tmp_path: Path) -> None:
+    assert server.read_credentials(tmp_path) is None
+    root = tmp_path / "neo4j"
+    root.mkdir()
+    old = os.umask(0)  # even a permissive umask gives 0600
+    try:
+        server._write_credentials(root, server.Credentials("neo4j", "s3cret"))
+    finally:
+        os.umask(old)
+    assert mode(root / "credentials.json") == 0o600
+    creds = server.read_credentials(tmp_path)
+    assert creds.auth == ("neo4j", "s3cret")
+    assert "s3cret" not in repr(creds)
+    (root / "credentials.json").write_text("{not json")
+    with pytest.raises(ServerError) as err:
+        server.read_credentials(tmp_path)
+    assert "credentials.json" in err.value.message_en and "凭据" in err.value.message_zh
+
+
+def test_port_taken_before_neo4j_binds_it_is_replaced() -> None:
+    home = conftest.new_home("port-race")
+    blocker = socket.socket()  # bound, not listening: looks free, cannot be bound
+    blocker.bind(("127.0.0.1", 0))
+    taken = blocker.getsockname()[1]
+    ports = itertools.chain([taken], iter(server._free_port, None))
+    said: list[str] = []
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(server, "_free_port", lambda: next(ports))
+            info, started = server.start(home, progress=said.append,
+                                         **conftest.launcher_kwargs())
+        assert started and info.port != taken
+        assert any(f"port {taken} was taken" in m for m in said)
+        with connect(Settings(cobuild_home=home, neo4j_uri=None)) as db:
+            assert db.uri == f"bolt://127.0.0.1:{info.port}"
+            assert db.run(queries.PING) == [{"ok": 1}]
+    finally:
+        blocker.close()
+        server.stop(home, timeout=10)
+
+
+def test_port_given_and_taken_is_a_clear_error() -> None:
+    home = conftest.new_home("port-given")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(ServerError) as err:
+            server.start(home, port=port, **conftest.launcher_kwargs())
+    assert f"port {port}" in err.value.message_en and "占用" in err.value.message_zh
+    assert not (home / "neo4j" / "server.json").exists()
 
 
 def test_stale_state_file_is_cleaned(tmp_path: Path) -> None:
