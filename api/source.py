@@ -30,11 +30,24 @@ from graph.db import Database
 from graph.errors import CobuildError, DatabaseUnavailable
 from graph.lookup import Lookup
 
-__all__ = ["Snapshot", "DataSource", "Neo4jSource", "RosterSource", "ReadOnlySource"]
+__all__ = ["canonical", "Snapshot", "DataSource", "Neo4jSource", "RosterSource", "ReadOnlySource"]
 
 
 class ReadOnlySource(CobuildError):
     """The roster-file source cannot import."""
+
+
+def canonical(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The same graph with nodes and edges in sorted order.
+
+    A graph read from Neo4j and one built from the roster file hold the same
+    nodes and edges in different orders; whatever iterates the graph (the
+    explorer's edge ids, for one) then answers the same for both sources.
+    """
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(sorted(G.nodes(data=True), key=lambda x: x[0]))
+    H.add_edges_from(sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])))
+    return H
 
 
 class Snapshot:
@@ -53,7 +66,7 @@ class Snapshot:
 
     def __init__(self, version: str, G: nx.MultiDiGraph, max_analyses: int = 16) -> None:
         self.version = version
-        self.graph = G
+        self.graph = canonical(G)
         self.lookup = Lookup(G)
         self._facts: OrderedDict[dt.date, tuple[Any, Any]] = OrderedDict()
         self._max = max_analyses
