@@ -1,0 +1,61 @@
+"""The explorer page as the API serves it, opened over HTTP in headless
+Chromium with a bearer token: it draws the community and asks for nothing
+but the page itself; a reader's page shows masked phone numbers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from api_kit import AS_OF, Oracle, demo_roster, serve, write_demo
+
+from api.source import RosterSource
+from graph.privacy import mask_phone
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = os.environ.get("COBUILD_CHROMIUM", "/usr/bin/chromium")
+    if not Path(exe).exists():
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI: Chromium not found at {exe}")
+        pytest.skip(f"Chromium not found at {exe}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_the_served_explorer_page_draws_the_community_offline(browser, tmp_path):
+    o = Oracle(demo_roster())
+    community = sorted(o.by_code["communities"])[0]
+    with serve(RosterSource(write_demo(tmp_path)), tmp_path / "home") as api:
+        token = api.token("reader")
+        url = f"{api.url}/api/v1/communities/{community}/explorer?as_of={AS_OF.isoformat()}"
+        expected = api.client("reader").get(
+            f"/api/v1/communities/{community}/network", params={"as_of": AS_OF.isoformat()}).json()
+        ctx = browser.new_context(extra_http_headers={"Authorization": f"Bearer {token}"})
+        page = ctx.new_page()
+        requests, errors = [], []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+        drawn = page.evaluate("() => window.cobuild.network.body.data.nodes.length")
+        text = page.content()
+        ctx.close()
+    assert drawn == len(expected["nodes"]) > 10
+    assert errors == []
+    assert requests == [url], "the page loads nothing but itself"
+    phones = [p["phone"] for p in o.rows["people"] if p.get("phone")]
+    assert not any(ph in text for ph in phones)
+    assert any(mask_phone(ph) in text for ph in phones)
