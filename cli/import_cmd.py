@@ -166,6 +166,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from cli.roster_cmds import format_report
     from graph import store
     from graph.db import connect
+    from graph.errors import RosterError
     from loaders import check_roster
 
     # the server's notes on our own statements ("label Street does not exist"
@@ -177,6 +178,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if issues:
         print(format_report(str(path), roster.counts(), issues))
         print()
+    if not errors:
+        try:
+            store.require_jurisdiction(roster)
+        except RosterError as e:
+            errors = len(e.issues)
+            print(format_report(str(path), roster.counts(), e.issues))
+            print()
     if errors:
         print("未导入任何数据 / nothing was imported")
         return 1

@@ -58,7 +58,7 @@ from graph import queries as Q
 from graph import schema
 from graph.build import roster_to_graph
 from graph.db import Database, unavailable_errors
-from graph.errors import DatabaseUnavailable
+from graph.errors import DatabaseUnavailable, Issue, RosterError
 from graph.roster import Roster
 from graph.scope import IN, OUT, NxWalk, scope_nodes
 
@@ -69,6 +69,7 @@ __all__ = [
     "ImportResult",
     "ensure_schema",
     "plan_import",
+    "require_jurisdiction",
     "import_roster",
     "import_graph",
     "import_history",
@@ -395,6 +396,21 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
     return plan
 
 
+def require_jurisdiction(roster: Roster) -> None:
+    """Raise :class:`RosterError` when the roster lists no street: an import
+    replaces the data of the roster's streets, so it needs some."""
+    if roster.jurisdiction:
+        return
+    t = schema.table("streets")
+    raise RosterError([Issue(
+        f"{t.zh} {t.key}", 0, "", None,
+        "“街道”表中没有任何街道:导入要替换哪些街道的数据无从确定。请填写本花名册管辖的街道",
+        "the 街道 (streets) table lists no street, so there is no telling whose stored data "
+        "the import replaces: fill in the streets this roster covers",
+        code="no_jurisdiction",
+    )])
+
+
 def _plan_tx(tx, G, streets, progress=None) -> ImportPlan:
     stored, of_streets, rels = _read_stored(tx, G, list(streets), progress)
     return _diff(G, streets, stored, of_streets, rels)
@@ -414,6 +430,7 @@ def plan_import(db: Database, roster: Roster) -> ImportPlan:
     -------
     ImportPlan
     """
+    require_jurisdiction(roster)
     G = roster_to_graph(roster)
     with _database_errors(db):
         return db.execute_read(_plan_tx, G, roster.jurisdiction)
@@ -511,6 +528,8 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
 
     Raises
     ------
+    RosterError
+        When the roster lists no street (its jurisdiction is unknown).
     DatabaseUnavailable
         When Neo4j cannot be reached or refuses the work (nothing written).
 
@@ -526,6 +545,7 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
 def import_graph(db: Database, roster: Roster, G: nx.MultiDiGraph, *,
                  progress: Progress | None = None, dry_run: bool = False) -> ImportResult:
     """:func:`import_roster` with the roster's graph already built."""
+    require_jurisdiction(roster)
     t0 = time.perf_counter()
     if dry_run:
         with _database_errors(db):

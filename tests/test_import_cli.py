@@ -14,6 +14,7 @@ import pytest
 from graph import server as graph_server
 from graph import store
 from graph.build import roster_to_graph
+from graph.roster import Roster
 from loaders.writer import write_roster
 from rich_roster import rich_roster
 from rosterkit import write_thirty_defects
@@ -126,6 +127,16 @@ def test_thirty_defects_rejected_and_nothing_written(run, neo4j_db, tmp_path):
         assert f"第 {line} 行 row {line}" in done.stdout
     assert store.counts(neo4j_db) == before
     assert store.import_history(neo4j_db) == history
+
+
+def test_roster_without_streets_is_refused(run, neo4j_db, tmp_path):
+    r = Roster()
+    r.add("people", {"code": "P1", "name": "无街道的人"})
+    done = run("import", str(rich_file(tmp_path, r)))
+    assert done.returncode == 1
+    assert "没有任何街道" in done.stdout and "lists no street" in done.stdout
+    assert "nothing was imported" in done.stdout
+    assert all(n == 0 for n in store.counts(neo4j_db).values())
 
 
 def test_not_a_roster_is_one_clear_message(run, tmp_path):

@@ -14,7 +14,7 @@ from graph import queries as Q
 from graph import schema, store
 from graph.build import roster_to_graph
 from graph.db import Database
-from graph.errors import DatabaseUnavailable, NotFound
+from graph.errors import DatabaseUnavailable, NotFound, RosterError
 from graph.roster import Roster
 from graph.scope import subgraph
 from rich_roster import rich_roster
@@ -216,6 +216,20 @@ def test_shared_node_keeps_the_other_rosters_relationships(neo4j_db):
     assert again.plan.is_empty
     assert set(store.load_graph(neo4j_db).successors("Person:P10")) == {
         "Street:S1", "Community:C1", "Street:S3"}
+
+
+def test_roster_without_streets_is_refused(neo4j_db):
+    store.import_roster(neo4j_db, rich_roster())
+    before = raw_dump(neo4j_db)
+    r = Roster()
+    r.add("people", {"code": "P1", "name": "无街道的人"})
+    for call in (lambda: store.import_roster(neo4j_db, r),
+                 lambda: store.plan_import(neo4j_db, r)):
+        with pytest.raises(RosterError) as err:
+            call()
+        (issue,) = err.value.issues
+        assert "街道" in issue.message_zh and "streets" in issue.message_en
+    assert raw_dump(neo4j_db) == before
 
 
 # ------------------------------------------------------------ import records
