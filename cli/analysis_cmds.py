@@ -12,14 +12,13 @@ report (and the explorer page) into one folder.
 from __future__ import annotations
 
 import argparse
-import importlib
-import os
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
-from graph.errors import CobuildError, NotFound, RosterError
+from cli.common import date_arg, print_roster_error, progress, write_text_atomic
+from graph.errors import CobuildError, RosterError
+from graph.sources import open_graph
 
 __all__ = ["register", "cmd_analyze", "cmd_demo"]
 
@@ -35,24 +34,6 @@ _EPILOG_ANALYZE = """\
 退出码 Exit codes: 0 完成(有缺口也是 0)/ done, findings included;
   1 花名册有错误 / roster invalid;  2 其他错误 / other errors.
 """
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期应为 YYYY-MM-DD,而不是 {text!r} / a date must be YYYY-MM-DD, not {text!r}") from None
-
-
-def _progress(quiet: bool):
-    if quiet:
-        return None
-    t0 = time.perf_counter()
-
-    def say(msg: str) -> None:
-        print(f"[{time.perf_counter() - t0:6.2f}s] {msg}", file=sys.stderr, flush=True)
-    return say
 
 
 def register(sub) -> None:
@@ -75,7 +56,7 @@ def register(sub) -> None:
                    help="从 Neo4j 数据库读取已导入的图 / read the graph stored in Neo4j")
     p.add_argument("--street", metavar="S", help="只看这个街道(编码)/ only this street (code)")
     p.add_argument("--community", metavar="C", help="只看这个社区(编码)/ only this community (code)")
-    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD",
                    help="分析日期,默认今天;只计入当日有效的任职 / as-of date (default today); only posts "
                         "that count on it count")
     p.add_argument("--policy", metavar="FILE",
@@ -106,52 +87,9 @@ def register(sub) -> None:
     d.add_argument("--seed", type=int, default=2024, help="随机种子,默认 2024 / random seed (default 2024)")
     d.add_argument("--scale", type=float, default=1.0,
                    help="规模倍数,默认 1(一个县城)/ size multiplier (default 1: one county seat)")
-    d.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="分析日期,默认今天 / as-of date (default today)")
+    d.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD", help="分析日期,默认今天 / as-of date (default today)")
     d.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
     d.set_defaults(func=cmd_demo)
-
-
-def _print_roster_error(e: RosterError, limit: int = 200) -> None:
-    print(f"花名册未通过检查 / the roster is invalid: {e.message_zh} / {e.message_en}", file=sys.stderr)
-    errors = [i for i in e.issues if i.severity == "error"]
-    for issue in errors[:limit]:
-        print(f"  {issue}", file=sys.stderr)
-    if len(errors) > limit:
-        print(f"  ……另有 {len(errors) - limit} 处错误 / {len(errors) - limit} more errors "
-              f"(cobuild check 可查看全部 / run cobuild check to see all)", file=sys.stderr)
-
-
-def _load_graph(args, say):
-    """The graph to analyze and whether it is already scoped."""
-    if args.db:
-        from graph import db as gdb
-        from graph import store
-
-        if args.street and args.community:
-            raise CobuildError("使用 --db 时 --street 和 --community 只能选一个",
-                               "with --db give --street or --community, not both")
-        if say:
-            say("读取 Neo4j / reading the graph from Neo4j")
-        database = gdb.connect()
-        try:
-            return store.load_graph(database, street=args.street, community=args.community)
-        finally:
-            database.close()
-    import loaders
-    from graph.build import roster_to_graph
-
-    if not args.roster:
-        raise CobuildError("请给出花名册文件或文件夹,或使用 --db", "give a roster file or folder, or use --db")
-    if not Path(args.roster).exists():
-        raise CobuildError(f"找不到花名册 {args.roster}", f"roster {args.roster} not found")
-    roster = loaders.load_roster(args.roster, progress=say)
-    if say:
-        say("建图 / building the graph")
-    G = roster_to_graph(roster)
-    for label, code, zh in (("Street", args.street, "街道"), ("Community", args.community, "社区")):
-        if code and f"{label}:{code}" not in G:
-            raise NotFound(f"花名册中没有编码为 {code} 的{zh}", f"no {label.lower()} with code {code} in the roster")
-    return G
 
 
 def _format_of(args) -> str:
@@ -178,12 +116,13 @@ def cmd_analyze(args) -> int:
     if fmt == "xlsx" and not args.out:
         raise CobuildError("xlsx 报告需要用 --out 指定文件,例如 --out 缺口.xlsx",
                            "an xlsx report needs --out FILE, e.g. --out gaps.xlsx")
-    say = _progress(args.quiet)
+    say = progress(args.quiet)
     policy = load_policy(args.policy) if args.policy else Policy()  # fail before reading the roster
     try:
-        G = _load_graph(args, say)
+        G = open_graph(args.roster, db=args.db, street=args.street, community=args.community,
+                       progress=say)
     except RosterError as e:
-        _print_roster_error(e)
+        print_roster_error(e)
         return 1
     result = analyze(G, args.as_of, policy, say, street=args.street, community=args.community)
     if args.out:
@@ -208,23 +147,13 @@ def _print_headline(result, stream) -> None:
           file=stream)
 
 
-def _write_explorer(out_dir: Path, G, analysis) -> Path | None:
-    """Write the explorer page ``explorer.html`` beside the reports, when
-    :mod:`graph.explorer` provides ``render_page``; else do nothing."""
-    try:
-        explorer = importlib.import_module("graph.explorer")
-    except ImportError:
-        return None
-    render_page = getattr(explorer, "render_page", None)
-    if render_page is None:
-        return None
+def _write_explorer(out_dir: Path, G, analysis) -> Path:
+    """Write the county's explorer page ``explorer.html`` beside the reports."""
+    from graph.explorer import render_page
+
     html = render_page(G, analysis.findings, title="共驻共建关系网络(演示县)/ Co-building network (demo county)",
-                       as_of=analysis.as_of)
-    path = out_dir / "explorer.html"
-    tmp = path.with_name(".explorer.html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+                       as_of=analysis.as_of, scope="county")
+    return write_text_atomic(out_dir / "explorer.html", html)
 
 
 def cmd_demo(args) -> int:
@@ -233,13 +162,10 @@ def cmd_demo(args) -> int:
     from graph.analysis import analyze
     from graph.build import roster_to_graph
     from graph.report import SUFFIXES, write
+    from loaders.demo import generate
+    from loaders.writer import write_roster
 
-    try:
-        demo = importlib.import_module("loaders.demo")
-        writer = importlib.import_module("loaders.writer")
-    except ImportError as e:
-        raise CobuildError(f"演示数据生成器不可用:{e}", f"the demo data generator is not available: {e}") from None
-    say = _progress(args.quiet)
+    say = progress(args.quiet)
     as_of = args.as_of or date.today()
     out_dir = Path(args.out) if args.out else Path.cwd() / "cobuild-demo"
     try:
@@ -248,14 +174,14 @@ def cmd_demo(args) -> int:
         raise CobuildError(f"无法创建文件夹 {out_dir}:{e}", f"cannot create folder {out_dir}: {e}") from None
     if say:
         say(f"生成演示花名册 / generating the demo roster (seed {args.seed}, scale {args.scale})")
-    roster = demo.generate(seed=args.seed, scale=args.scale, as_of=as_of)
-    roster_path = writer.write_roster(roster, out_dir / "roster.xlsx", progress=say)
+    roster = generate(seed=args.seed, scale=args.scale, as_of=as_of)
+    roster_path = write_roster(roster, out_dir / "roster.xlsx", progress=say)
     if say:
         say("读回并检查花名册 / reading the roster back and checking it")
     try:
         G = roster_to_graph(loaders.load_roster(roster_path, progress=say))
     except RosterError as e:
-        _print_roster_error(e)
+        print_roster_error(e)
         return 1
     result = analyze(G, as_of, None, say)
     written = [("花名册 roster", roster_path)]
@@ -263,9 +189,7 @@ def cmd_demo(args) -> int:
         written.append((f"报告 report ({fmt})", write(result, fmt, out_dir / f"report{suffix}")))
     if say:
         say("网络图 / explorer page")
-    page = _write_explorer(out_dir, G, result)
-    if page:
-        written.append(("网络图 explorer", page))
+    written.append(("网络图 explorer", _write_explorer(out_dir, G, result)))
 
     print(f"演示县已分析,分析日期 {as_of.isoformat()} / demo county analyzed as of {as_of.isoformat()}")
     print(f"输出文件夹 output folder: {out_dir.resolve()}")

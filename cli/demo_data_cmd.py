@@ -8,6 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from cli.common import date_arg
 from graph import schema
 from graph.errors import CobuildError
 
@@ -44,15 +45,6 @@ EPILOG = """\
 """
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期应写成 YYYY-MM-DD(如 2025-06-30),不是“{text}” / "
-            f"a date is written YYYY-MM-DD (e.g. 2025-06-30), not {text!r}") from None
-
-
 def _scale(text: str) -> float:
     try:
         v = float(text)
@@ -80,7 +72,7 @@ def register(sub) -> None:
                    help="随机种子,默认 2024 / random seed (default 2024)")
     p.add_argument("--scale", type=_scale, default=1.0,
                    help="规模倍数,默认 1(一个县城)/ size multiplier (default 1: one county seat)")
-    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD",
                    help="花名册所描述的日期,默认今天;日期都相对它 / the day the roster describes "
                         "(default today); all dates are relative to it")
     p.add_argument("--format", choices=("xlsx", "csv"),

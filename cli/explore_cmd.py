@@ -9,13 +9,12 @@ page shows the part asked for.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import time
 from datetime import date
 from pathlib import Path
 
+from cli.common import date_arg, print_roster_error, progress, write_text_atomic
 from graph.errors import CobuildError, RosterError
+from graph.sources import open_graph
 
 __all__ = ["register", "cmd_explore"]
 
@@ -46,14 +45,6 @@ community or street to see every node.
 """
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期应为 YYYY-MM-DD,而不是 {text!r} / a date must be YYYY-MM-DD, not {text!r}") from None
-
-
 def register(sub) -> None:
     """Add ``explore`` to the ``cobuild`` parser."""
     p = sub.add_parser(
@@ -75,7 +66,7 @@ def register(sub) -> None:
     where.add_argument("--community", metavar="C", help="画这个社区(编码)/ draw this community (code)")
     where.add_argument("--street", metavar="S", help="画这个街道(编码)/ draw this street (code)")
     where.add_argument("--county", action="store_true", help="画全县 / draw the whole county")
-    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD",
                    help="分析日期,默认今天;只计入当日有效的任职 / as-of date (default today); only posts "
                         "that count on it count")
     p.add_argument("--role", choices=("reader", "planner"), default="reader",
@@ -88,43 +79,6 @@ def register(sub) -> None:
                    help="写入的 HTML 文件,例如 东关社区.html / the HTML file to write, e.g. east.html")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
     p.set_defaults(func=cmd_explore)
-
-
-def _progress(quiet: bool):
-    if quiet:
-        return None
-    t0 = time.perf_counter()
-
-    def say(msg: str) -> None:
-        print(f"[{time.perf_counter() - t0:6.2f}s] {msg}", file=sys.stderr, flush=True)
-    return say
-
-
-def _whole_graph(args, say):
-    if args.db:
-        from graph import db as gdb
-        from graph import store
-
-        if args.roster:
-            raise CobuildError("使用 --db 时不要再给花名册", "with --db give no roster")
-        if say:
-            say("读取 Neo4j / reading the graph from Neo4j")
-        database = gdb.connect()
-        try:
-            return store.load_graph(database)
-        finally:
-            database.close()
-    import loaders
-    from graph.build import roster_to_graph
-
-    if not args.roster:
-        raise CobuildError("请给出花名册文件或文件夹,或使用 --db", "give a roster file or folder, or use --db")
-    if not Path(args.roster).exists():
-        raise CobuildError(f"找不到花名册 {args.roster}", f"roster {args.roster} not found")
-    roster = loaders.load_roster(args.roster, progress=say)
-    if say:
-        say("建图 / building the graph")
-    return roster_to_graph(roster)
 
 
 def _title(G, args) -> str:
@@ -144,17 +98,15 @@ def cmd_explore(args) -> int:
     from graph.explorer import render_page
     from graph.scope import subgraph
 
-    say = _progress(args.quiet)
+    say = progress(args.quiet)
     policy = load_policy(args.policy) if args.policy else Policy()
     out = Path(args.out)
     if out.is_dir():
         raise CobuildError(f"{out} 是文件夹,请给出 .html 文件名", f"{out} is a folder: give an .html file name")
     try:
-        G = _whole_graph(args, say)
+        G = open_graph(args.roster, db=args.db, progress=say)
     except RosterError as e:
-        print(f"花名册未通过检查 / the roster is invalid: {e.message_zh} / {e.message_en}", file=sys.stderr)
-        for issue in [i for i in e.issues if i.severity == "error"][:200]:
-            print(f"  {issue}", file=sys.stderr)
+        print_roster_error(e)
         return 1
     as_of = args.as_of or date.today()
     scope = "county" if args.county else "community" if args.community else "street"
@@ -165,14 +117,7 @@ def cmd_explore(args) -> int:
         say(f"绘制网络图 / drawing the page ({view.number_of_nodes()} 个节点 nodes)")
     html = render_page(view, result.findings, title=_title(G, args),
                        show_phones=args.role == "planner", as_of=as_of, scope=scope)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, out)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise CobuildError(f"无法写入 {out}:{e.strerror or e}", f"cannot write {out}: {e}") from None
+    write_text_atomic(out, html)
     if say:
         say(f"已写入 wrote {out} ({len(html.encode('utf-8')) // 1024} KB)")
     return 0

@@ -7,23 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from cli.common import refuse_overwrite, say
 from graph import schema
 from graph.errors import CobuildError, Issue, NotARosterError
 
 _RAW = argparse.RawDescriptionHelpFormatter
-
-
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _refuse_overwrite(out: Path, force: bool) -> None:
-    if out.exists() and not force:
-        raise CobuildError(
-            f"“{out}”已存在;为免覆盖已填写的花名册,请换个文件名,或加 --force 覆盖",
-            f"{out} exists; to avoid overwriting a filled-in roster, choose another name "
-            "or add --force",
-        )
 
 
 # ---------------------------------------------------------------------------
@@ -93,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     path = Path(args.roster)
     try:
-        roster, issues = check_roster(path, progress=_progress)
+        roster, issues = check_roster(path, progress=say)
     except NotARosterError as e:
         if args.format != "json":
             raise
@@ -143,7 +131,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise CobuildError(f"模板必须是 .xlsx 文件:{out}", f"the template must be an .xlsx file: {out}")
-    _refuse_overwrite(out, args.force)
+    refuse_overwrite(out, args.force)
     write_template(out)
     print(f"已写出空白花名册模板 / wrote the empty roster template: {out}")
     return 0
@@ -186,18 +174,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     from loaders.writer import write_roster
 
     out = Path(args.out)
-    _refuse_overwrite(out, args.force)
+    refuse_overwrite(out, args.force)
     db = connect()
     try:
-        _progress("读取数据库 reading the database …")
+        say("读取数据库 reading the database …")
         G = load_graph(db, street=args.street, community=args.community)
     finally:
         db.close()
     roster = graph_to_roster(G)
     if not G.number_of_nodes():
-        _progress("数据库中没有花名册数据,导出的是空花名册 / the database holds no roster; "
+        say("数据库中没有花名册数据,导出的是空花名册 / the database holds no roster; "
                   "the export is empty")
-    write_roster(roster, out, progress=_progress)
+    write_roster(roster, out, progress=say)
     counts = ", ".join(f"{schema.table(k).zh} {n}" for k, n in roster.counts().items())
     print(f"已导出 exported: {out} ({counts or '空 empty'})")
     print("注意:文件含未遮盖的手机号 / note: the file holds unmasked phone numbers")

@@ -1,0 +1,77 @@
+"""What every command needs the same way: dates, progress, overwriting,
+the roster report on stderr, an atomic write."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from graph.errors import CobuildError, RosterError
+
+__all__ = ["date_arg", "progress", "say", "refuse_overwrite", "print_roster_error", "write_text_atomic"]
+
+
+def date_arg(text: str) -> date:
+    """argparse type of an ``--as-of`` date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期应写成 YYYY-MM-DD(如 2025-06-30),不是“{text}” / "
+            f"a date is written YYYY-MM-DD (e.g. 2025-06-30), not {text!r}") from None
+
+
+def say(message: str) -> None:
+    """One progress line on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def progress(quiet: bool) -> Callable[[str], None] | None:
+    """A progress callback printing elapsed seconds on stderr, or ``None``
+    with ``--quiet``."""
+    if quiet:
+        return None
+    t0 = time.perf_counter()
+
+    def _say(msg: str) -> None:
+        print(f"[{time.perf_counter() - t0:6.2f}s] {msg}", file=sys.stderr, flush=True)
+    return _say
+
+
+def refuse_overwrite(out: Path, force: bool) -> None:
+    """Refuse to overwrite ``out`` unless ``--force``."""
+    if out.exists() and not force:
+        raise CobuildError(
+            f"“{out}”已存在;为免覆盖已有文件,请换个文件名,或加 --force 覆盖",
+            f"{out} exists; to avoid overwriting it, choose another name or add --force",
+        )
+
+
+def print_roster_error(e: RosterError, limit: int = 200) -> None:
+    """The errors of an invalid roster on stderr (at most ``limit``)."""
+    print(f"花名册未通过检查 / the roster is invalid: {e.message_zh} / {e.message_en}", file=sys.stderr)
+    errors = [i for i in e.issues if i.severity == "error"]
+    for issue in errors[:limit]:
+        print(f"  {issue}", file=sys.stderr)
+    if len(errors) > limit:
+        print(f"  ……另有 {len(errors) - limit} 处错误 / {len(errors) - limit} more errors "
+              f"(cobuild check 可查看全部 / run cobuild check to see all)", file=sys.stderr)
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file: never half a file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise CobuildError(f"无法写入 {path}:{e.strerror or e}", f"cannot write {path}: {e}") from None
+    return path
