@@ -25,7 +25,7 @@ from api.routes.imports import MAX_UPLOAD_BYTES
 from api.source import DataSource, Neo4jSource
 from graph.settings import Settings, get_settings
 
-__all__ = ["create_app", "API_PREFIX", "API_VERSION"]
+__all__ = ["create_app", "app_from_env", "API_PREFIX", "API_VERSION"]
 
 API_PREFIX = "/api/v1"
 API_VERSION = "1.0.0"
@@ -180,3 +180,15 @@ def _errors_as_json_in_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi
+
+
+def app_from_env() -> FastAPI:
+    """The app as ``cobuild serve --workers N`` runs it in each worker
+    process: the roster file of ``COBUILD_API_ROSTER`` when set, else the
+    Neo4j database of the settings."""
+    from api.source import RosterSource
+
+    settings = get_settings()
+    if settings.cobuild_api_roster:
+        return create_app(settings, RosterSource(settings.cobuild_api_roster))
+    return create_app(settings)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator
 from api.audit import AuditLog
 from api.auth import Principal, TokenStore
 from api.errors import ApiError
+from api.source import NOT_YET as _NOT_YET
 from api.source import DataSource, Snapshot
 from graph.lookup import PhoneView
 
@@ -109,21 +110,37 @@ class Viewer:
             self._snapshot = self.source.snapshot()
         return self._snapshot
 
-    def answer(self, key: tuple, model: type[BaseModel],
-               build: Callable[[PhoneView], dict | None], not_found_error: Exception) -> Response:
-        """The JSON answer ``build(phones)`` validated by ``model``, rendered
-        once per data version, question, phone visibility and street limit
-        (then served as bytes); audited like any other answer."""
-        snap = self.snapshot()
+    async def snapshot_async(self) -> Snapshot:
+        """:meth:`snapshot` for ``async`` handlers."""
+        if self._snapshot is None:
+            self._snapshot = await self.source.snapshot_async()
+        return self._snapshot
+
+    async def answer(self, key: tuple, model: type[BaseModel],
+                     build: Callable[[Snapshot, PhoneView], dict | None],
+                     not_found_error: Exception) -> Response:
+        """The JSON answer ``build(snapshot, phones)`` validated by
+        ``model``, rendered once per data version, question, phone
+        visibility and street limit (in a worker thread), then served as
+        bytes from memory; audited like any other answer.
+
+        The lookup handlers are ``async`` and use this: a request for an
+        answer already rendered runs on the event loop without a thread."""
+        snap = await self.snapshot_async()
 
         def render():
             phones = PhoneView(self.phones.visible)
-            data = build(phones)
+            data = build(snap, phones)
             if data is None:
                 return None
             return model.model_validate(data).model_dump_json().encode(), frozenset(phones.shown)
 
-        hit = snap.memo((*key, self.phones.visible, self.within), render)
+        full_key = (*key, self.phones.visible, self.within)
+        hit = snap.recall(full_key)
+        if hit is _NOT_YET:
+            import anyio.to_thread
+
+            hit = await anyio.to_thread.run_sync(snap.memo, full_key, render)
         if hit is None:
             raise not_found_error
         body, shown = hit

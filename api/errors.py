@@ -150,7 +150,8 @@ _DESCRIPTIONS = {
     404: "未找到(或不在令牌的街道范围内) Not found (or outside the token's street)",
     409: "冲突(如只读数据源不能导入) Conflict (e.g. the read-only roster source cannot import)",
     413: "上传文件过大 Upload too large",
-    422: "参数或花名册未通过校验,details 列出每一处 Parameters or roster failed validation; details lists every issue",
+    422: "参数或花名册未通过校验,details 列出每一处 / "
+         "Parameters or roster failed validation; details lists every issue",
     503: "数据库不可用 The database is unavailable",
 }
 
@@ -244,7 +245,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CobuildError)
     async def _cobuild(request: Request, exc: CobuildError):
-        log.error("cobuild error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        log.error("cobuild error on %s %s: %s", request.method, request.url.path,
+                  type(exc).__name__)
         return _response(500, "internal_error", exc.message_zh, exc.message_en)
 
     @app.exception_handler(Exception)

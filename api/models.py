@@ -342,7 +342,8 @@ class ImportOutcome(BaseModel):
     jurisdiction: list[str] = Field(..., description="本次替换的街道 streets this roster replaces")
     counts: dict[str, int] = Field(..., description="各表行数 rows per table")
     warnings: list[Issue]
-    result: dict[str, Any] = Field(default_factory=dict, description="存储层的导入记录 the store's import record")
+    result: dict[str, Any] = Field(default_factory=dict,
+                                   description="存储层的导入记录 the store's import record")
 
 
 class AuditRecord(BaseModel):

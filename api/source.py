@@ -30,7 +30,8 @@ from graph.db import Database
 from graph.errors import CobuildError, DatabaseUnavailable
 from graph.lookup import Lookup
 
-__all__ = ["canonical", "Snapshot", "DataSource", "Neo4jSource", "RosterSource", "ReadOnlySource"]
+__all__ = ["canonical", "NOT_YET", "Snapshot", "DataSource", "Neo4jSource", "RosterSource",
+           "ReadOnlySource"]
 
 
 class ReadOnlySource(CobuildError):
@@ -94,15 +95,21 @@ class Snapshot:
             return hit
 
 
+    def recall(self, key: tuple) -> Any:
+        """What :meth:`memo` remembers under ``key``, or :data:`NOT_YET`."""
+        with self._memo_lock:
+            hit = self._memo.get(key, NOT_YET)
+            if hit is not NOT_YET:
+                self._memo.move_to_end(key)
+            return hit
+
     def memo(self, key: tuple, build: Callable[[], Any], max_entries: int = 2048) -> Any:
         """``build()``, remembered under ``key`` for this data version (a
         rendered answer: the same question on the same data gets the same
         bytes). Least recently used entries go first."""
-        with self._memo_lock:
-            hit = self._memo.get(key, _MISSING)
-            if hit is not _MISSING:
-                self._memo.move_to_end(key)
-                return hit
+        hit = self.recall(key)
+        if hit is not NOT_YET:
+            return hit
         value = build()
         with self._memo_lock:
             self._memo[key] = value
@@ -111,7 +118,8 @@ class Snapshot:
         return value
 
 
-_MISSING = object()
+#: :meth:`Snapshot.recall` finds nothing remembered.
+NOT_YET = object()
 
 
 class DataSource:
@@ -123,6 +131,10 @@ class DataSource:
     def snapshot(self) -> Snapshot:  # pragma: no cover - interface
         """The current data."""
         raise NotImplementedError
+
+    async def snapshot_async(self) -> Snapshot:
+        """:meth:`snapshot` for the event loop (no blocking while waiting)."""
+        return self.snapshot()
 
     def ready(self) -> str | None:  # pragma: no cover - interface
         """Check the source answers; returns the data version. Raises
@@ -259,6 +271,44 @@ class _FreshVersion:
         return value
 
 
+class _AsyncFreshVersion:
+    """:class:`_FreshVersion` for the event loop: callers wait on a future,
+    not in a thread; the read itself runs in a worker thread, one per round
+    of callers. Same rule: every caller gets a read that started after it
+    asked."""
+
+    def __init__(self, read: Callable[[], str]) -> None:
+        self._read = read
+        self._state: dict[int, list] = {}  # per event loop: [next future, running]
+
+    async def get(self) -> str:
+        import asyncio
+
+        import anyio.to_thread
+
+        loop = asyncio.get_running_loop()
+        state = self._state.setdefault(id(loop), [None, False])
+        if state[0] is None:
+            state[0] = loop.create_future()
+        fut = state[0]
+        if not state[1]:
+            state[1] = True
+
+            async def rounds():
+                try:
+                    while state[0] is not None:
+                        this, state[0] = state[0], None
+                        try:
+                            this.set_result(await anyio.to_thread.run_sync(self._read))
+                        except BaseException as e:  # handed to every waiter
+                            this.set_exception(e)
+                finally:
+                    state[1] = False
+
+            loop.create_task(rounds())
+        return await asyncio.shield(fut)
+
+
 class Neo4jSource(DataSource):
     """The Neo4j store. The graph is loaded once per data version (the id of
     the latest import) and kept; each request checks the version with one
@@ -277,6 +327,7 @@ class Neo4jSource(DataSource):
         self.db = db
         self._quick = _QuickReads(db.driver, db.database, db.uri)
         self._fresh = _FreshVersion(self._read_version)
+        self._afresh = _AsyncFreshVersion(self._read_version)
         self._snapshot: Snapshot | None = None
         self._load_lock = threading.Lock()
         self._import_lock = threading.Lock()
@@ -292,9 +343,21 @@ class Neo4jSource(DataSource):
         return self._fresh.get()
 
     def snapshot(self) -> Snapshot:
+        return self._snapshot_of(self._version())
+
+    async def snapshot_async(self) -> Snapshot:
+        version = await self._afresh.get()
+        snap = self._snapshot
+        if snap is not None and snap.version == version:
+            return snap
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(self._snapshot_of, version)
+
+    def _snapshot_of(self, version: str) -> Snapshot:
+        """The snapshot of ``version``, loading the graph when it changed."""
         from graph import store
 
-        version = self._version()
         snap = self._snapshot
         if snap is not None and snap.version == version:
             return snap

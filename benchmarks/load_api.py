@@ -10,6 +10,7 @@ prints throughput and p50/p95/p99 latency. It asserts nothing.
 
     .venv/bin/python benchmarks/load_api.py
     .venv/bin/python benchmarks/load_api.py --clients 50 --duration 30
+    .venv/bin/python benchmarks/load_api.py --workers 2
     .venv/bin/python benchmarks/load_api.py --url http://127.0.0.1:8000 --token cbt_...
 
 The clients speak HTTP/1.1 over asyncio streams directly (a few lines, no
@@ -52,7 +53,8 @@ def _get_json(url: str, token: str):
 class Setup:
     """A private Neo4j with the demo county, and ``cobuild serve`` on it."""
 
-    def __init__(self, seed: int, scale: float, dist_dir: str | None) -> None:
+    def __init__(self, seed: int, scale: float, dist_dir: str | None, workers: int = 1) -> None:
+        self.workers = workers
         self.home = Path(tempfile.mkdtemp(prefix="cobuild-load-"))
         self.seed, self.scale, self.dist_dir = seed, scale, dist_dir
         self.proc: subprocess.Popen | None = None
@@ -85,7 +87,8 @@ class Setup:
         _say(f"启动接口 starting cobuild serve on port {port}")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "cli.main", "serve", "--port", str(port),
-             "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL)
+             "--workers", str(self.workers), "--log-level", "warning"],
+            env=env, stdout=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
@@ -96,6 +99,11 @@ class Setup:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("cobuild serve did not start")
                 time.sleep(0.2)
+        self.pids = {"api server": self.proc.pid, "neo4j": info.pid}
+        if self.workers > 1:  # the workers are the server's children
+            kids = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+            self.pids["api workers"] = [int(p) for p in kids.read_text().split()] \
+                if kids.exists() else []
         return url, token
 
     def __exit__(self, *exc) -> None:
@@ -155,7 +163,20 @@ def _pct(sorted_values: list[float], p: float) -> float:
     return sorted_values[k]
 
 
-def run(url: str, token: str, clients: int, duration: float, as_of: str | None) -> None:
+def _cpu_seconds(pid) -> float:
+    """User + system CPU seconds of a process, or of a list of them (Linux
+    /proc)."""
+    if isinstance(pid, list):
+        return sum(_cpu_seconds(p) for p in pid)
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(url: str, token: str, clients: int, duration: float, as_of: str | None,
+        pids: dict | None = None) -> None:
     communities = []
     offset = 0
     while True:
@@ -171,7 +192,10 @@ def run(url: str, token: str, clients: int, duration: float, as_of: str | None) 
         _get_json(url + p, token)
     size = len(json.dumps(_get_json(url + paths[0], token), ensure_ascii=False).encode())
     _say(f"压测 load: {clients} 个并发客户端 concurrent clients, {duration:g} s")
+    pids = {"load client": os.getpid(), **(pids or {})}
+    cpu0 = {k: _cpu_seconds(p) for k, p in pids.items()}
     latencies, errors, elapsed = asyncio.run(_load(url, token, paths, clients, duration))
+    cpu = {k: _cpu_seconds(p) - cpu0[k] for k, p in pids.items()}
     lat = sorted(x * 1000 for x in latencies)
     n = len(lat)
     print(f"community lookup  GET /api/v1/communities/{{code}}  ({len(paths)} communities, "
@@ -181,6 +205,8 @@ def run(url: str, token: str, clients: int, duration: float, as_of: str | None) 
     print(f"throughput {n / elapsed:8.1f} req/s")
     print(f"latency ms  p50 {_pct(lat, 50):7.1f}   p95 {_pct(lat, 95):7.1f}   "
           f"p99 {_pct(lat, 99):7.1f}   max {lat[-1]:7.1f}   mean {statistics.fmean(lat):7.1f}")
+    print("cpu per request  " + "   ".join(f"{k} {v / max(n, 1) * 1000:.2f} ms"
+                                          for k, v in cpu.items()))
     print(f"cpu cores {os.cpu_count()}   load average {os.getloadavg()[0]:.2f} (1 min, at end)")
 
 
@@ -194,6 +220,8 @@ def main() -> int:
     ap.add_argument("--as-of", help="as-of date to ask for (default: the server's today)")
     ap.add_argument("--seed", type=int, default=2024, help="demo county seed")
     ap.add_argument("--scale", type=float, default=1.0, help="demo county scale (1 = article)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="cobuild serve --workers (default 1)")
     ap.add_argument("--dist-dir", help="Neo4j class-path folder to reuse (graph.server.start)")
     args = ap.parse_args()
     if args.url:
@@ -201,8 +229,9 @@ def main() -> int:
             ap.error("--url needs --token")
         run(args.url.rstrip("/"), args.token, args.clients, args.duration, args.as_of)
         return 0
-    with Setup(args.seed, args.scale, args.dist_dir) as (url, token):
-        run(url, token, args.clients, args.duration, args.as_of)
+    setup = Setup(args.seed, args.scale, args.dist_dir, args.workers)
+    with setup as (url, token):
+        run(url, token, args.clients, args.duration, args.as_of, setup.pids)
     return 0
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from graph.errors import CobuildError, DatabaseUnavailable
 
@@ -85,9 +87,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
              f"note: listening on {args.host}; tokens travel in clear over HTTP, put it "
              "behind an HTTPS reverse proxy")
     _say(f"接口地址 API at http://{args.host}:{args.port}/api/v1 (Ctrl+C 停止 to stop)")
+    options = dict(host=args.host, port=args.port, log_level=args.log_level,
+                   access_log=args.log_level in ("info", "debug"))
+    if args.workers > 1:
+        # each worker process builds its own app (and cache) from the settings
+        source.close()
+        if args.roster:
+            os.environ["COBUILD_API_ROSTER"] = str(Path(args.roster).resolve())
+        else:
+            os.environ.pop("COBUILD_API_ROSTER", None)
+        _say(f"工作进程 worker processes: {args.workers}")
+        uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **options)
+        return 0
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                    access_log=args.log_level in ("info", "debug"))
+        uvicorn.run(app, **options)
     finally:
         source.close()
     return 0
@@ -164,6 +177,8 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=8000, help="端口 port (默认 default 8000)")
     p.add_argument("--roster", metavar="FILE",
                    help="花名册文件(.xlsx、CSV 文件夹或 .zip),只读 / a roster file, read-only")
+    p.add_argument("--workers", type=int, default=1,
+                   help="工作进程数,多核机器上可提高吞吐 worker processes (default 1)")
     p.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"),
                    help="日志级别 log level (默认 default info)")

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    #: the roster file `cobuild serve --roster` serves (read by its worker processes)
+    cobuild_api_roster: Path | None = None
 
     @property
     def home(self) -> Path:

@@ -59,7 +59,8 @@ def test_the_as_of_date_decides_the_term(G, lk):
     """P001's first CC1 term ends 2025-02-28, the renewal starts 2025-03-01;
     before 2022-03-01 there is no U → C link, before 2023-01-01 (P002's post
     in UO1) no C → U link."""
-    for day, expected in ((dt.date(2025, 2, 28), "2022-03-01"), (dt.date(2025, 3, 1), "2025-03-01")):
+    for day, expected in ((dt.date(2025, 2, 28), "2022-03-01"),
+                          (dt.date(2025, 3, 1), "2025-03-01")):
         c = lk.community("C01", view=View(G, day), phones=PhoneView(False))
         link = c["party_orgs"][0]["members"][0]["u_to_c"]
         assert [x["part_time_post"]["start"] for x in link] == [expected]

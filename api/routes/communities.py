@@ -46,23 +46,21 @@ def _community_node(v: Viewer, code: str) -> str:
 
 @router.get("/{code}", response_model=Community, summary="一个社区 One community",
             responses=error_responses(404))
-def get_community(code: Code, v: ViewerDep, as_of: AsOf) -> Response:
+async def get_community(code: Code, v: ViewerDep, as_of: AsOf) -> Response:
     """社区的党组织、纳入大党委的单位党组织及双向进入的人员和任职(单位→社区、
     社区→单位)、兼职委员、网格、小区和覆盖情况 / the community's party
     org(s), their member unit orgs with the people and posts linking them in
     each direction (U → C, C → U), part-time members, units, grids,
     compounds and coverage, on the as-of date."""
-    snap = v.snapshot()
-
-    def build(phones):
+    def build(snap, phones):
         if snap.lookup.node("Community", code, v.within) is None:
             return None
         view, analysis = snap.facts(as_of)
         return snap.lookup.community(code, view=view, phones=phones, within=v.within,
                                      summary=analysis.summary)
 
-    return v.answer(("community", code, as_of), Community, build,
-                    not_found("社区", "community", code))
+    return await v.answer(("community", code, as_of), Community, build,
+                          not_found("社区", "community", code))
 
 
 @router.get("/{code}/gaps", response_model=GapPage, summary="社区的缺口 A community's gaps",

@@ -45,7 +45,8 @@ def list_gaps(
     rule: RuleFilter = None,
     severity: SeverityFilter = None,
     street: Annotated[str | None, Query(max_length=100, description="街道编码 street code")] = None,
-    community: Annotated[str | None, Query(max_length=100, description="社区编码 community code")] = None,
+    community: Annotated[str | None,
+                         Query(max_length=100, description="社区编码 community code")] = None,
 ) -> dict:
     """在 as_of 日期的全部缺口,可按规则、严重程度、街道、社区筛选 / every
     finding on the as-of date, filtered by rule, severity, street and

@@ -34,7 +34,8 @@ def _save(upload: UploadFile, folder: Path) -> tuple[Path, str]:
     if suffix not in UPLOAD_SUFFIXES:
         raise ApiError(400, "unsupported_file",
                        f"只能上传 .xlsx 工作簿或 CSV 文件的 .zip 压缩包(收到 {name or '无文件名'})",
-                       f"upload an .xlsx workbook or a .zip of CSV files (got {name or 'no file name'!r})")
+                       "upload an .xlsx workbook or a .zip of CSV files "
+                       f"(got {name or 'no file name'!r})")
     path = folder / ("roster" + suffix)
     size = 0
     with open(path, "wb") as out:

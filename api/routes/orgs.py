@@ -13,17 +13,16 @@ router = APIRouter(prefix="/orgs", tags=["党组织 party organizations"],
 
 
 @router.get("/{code}", response_model=PartyOrg, summary="一个党组织 One party organization")
-def get_org(code: Annotated[str, Path(max_length=100, description="党组织编码 org code")],
+async def get_org(code: Annotated[str, Path(max_length=100, description="党组织编码 org code")],
             v: ViewerDep, as_of: AsOf) -> Response:
     """党组织的隶属、上下级、纳入关系和全部任职 / what the org belongs to, its
     parent and children, the committees it is taken into, the orgs taken
     into it, and every post in it."""
-    snap = v.snapshot()
-
-    def build(phones):
+    def build(snap, phones):
         if snap.lookup.node("PartyOrg", code, v.within) is None:
             return None
         view, _ = snap.facts(as_of)
         return snap.lookup.party_org(code, view=view, phones=phones, within=v.within)
 
-    return v.answer(("org", code, as_of), PartyOrg, build, not_found("党组织", "party organization", code))
+    return await v.answer(("org", code, as_of), PartyOrg, build,
+                          not_found("党组织", "party organization", code))

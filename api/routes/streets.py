@@ -34,20 +34,19 @@ def list_streets(v: ViewerDep, paging: PagingDep) -> dict:
 
 @router.get("/{code}", response_model=Street, summary="一个街道 One street",
             responses=error_responses(404))
-def get_street(code: Code, v: ViewerDep, as_of: AsOf) -> Response:
+async def get_street(code: Code, v: ViewerDep, as_of: AsOf) -> Response:
     """街道的社区、街道党工委及其任职、包抓的县级领导和覆盖情况 / the street's
     communities, its party working committee(s) with their posts, the county
     leaders in charge, and its coverage on the as-of date."""
-    snap = v.snapshot()
-
-    def build(phones):
+    def build(snap, phones):
         if snap.lookup.node("Street", code, v.within) is None:
             return None
         view, analysis = snap.facts(as_of)
         return snap.lookup.street(code, view=view, phones=phones, within=v.within,
                                   summary=analysis.summary)
 
-    return v.answer(("street", code, as_of), Street, build, not_found("街道", "street", code))
+    return await v.answer(("street", code, as_of), Street, build,
+                          not_found("街道", "street", code))
 
 
 @router.get("/{code}/gaps", response_model=GapPage, summary="街道的缺口 A street's gaps",
