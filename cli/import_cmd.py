@@ -192,7 +192,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = connect()
     try:
         _say("计算替换方案 computing what will change …")
-        plan = store.plan_import(db, roster)
+        progress = _StoreProgress(2 * store.BATCH_SIZE)
+        plan = store.plan_import(db, roster, progress=progress)
         print(format_plan(plan, roster))
         if args.dry_run:
             print("\n试运行:未写入任何数据 / dry run: nothing was written")
@@ -200,7 +201,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if plan.deleted and not args.yes and not _confirm(plan):
             return 1
         _say("写入 Neo4j(一个事务)writing to Neo4j (one transaction) …")
-        result = store.import_roster(db, roster, progress=_StoreProgress(2 * store.BATCH_SIZE))
+        result = store.import_roster(db, roster, progress=progress)
     finally:
         db.close()
     if result.plan.changes() != plan.changes():  # someone imported in between

@@ -288,6 +288,7 @@ def _read_stored(tx, G: nx.MultiDiGraph, streets: list[str], progress: Progress 
         stored[nid] = r["props"]
         of_streets.add(nid)
     rels: dict[str, dict] = {}
+    done = 0
     for label, codes in _by_label(stored).items():
         for batch in _chunks(codes):
             for r in tx.run(Q.READ_RELS[label], codes=batch):
@@ -296,6 +297,9 @@ def _read_stored(tx, G: nx.MultiDiGraph, streets: list[str], progress: Progress 
                 edge = _rel_of(label, r)
                 if edge is not None:
                     rels[r["rid"]] = edge
+            done += len(batch)
+            if progress:
+                progress("读取已有数据 reading the stored data", done, len(stored))
     return stored, of_streets, rels
 
 
@@ -416,7 +420,8 @@ def _plan_tx(tx, G, streets, progress=None) -> ImportPlan:
     return _diff(G, streets, stored, of_streets, rels)
 
 
-def plan_import(db: Database, roster: Roster) -> ImportPlan:
+def plan_import(db: Database, roster: Roster, *, progress: Progress | None = None
+                ) -> ImportPlan:
     """What importing ``roster`` would create, change and delete (writes
     nothing).
 
@@ -425,6 +430,8 @@ def plan_import(db: Database, roster: Roster) -> ImportPlan:
     db : graph.db.Database
     roster : graph.roster.Roster
         A validated roster.
+    progress : callable, optional
+        ``progress(stage, done, total)`` while the stored data is read.
 
     Returns
     -------
@@ -433,7 +440,7 @@ def plan_import(db: Database, roster: Roster) -> ImportPlan:
     require_jurisdiction(roster)
     G = roster_to_graph(roster)
     with _database_errors(db):
-        return db.execute_read(_plan_tx, G, roster.jurisdiction)
+        return db.execute_read(_plan_tx, G, roster.jurisdiction, progress)
 
 
 # ---------------------------------------------------------------------------
@@ -549,7 +556,7 @@ def import_graph(db: Database, roster: Roster, G: nx.MultiDiGraph, *,
     t0 = time.perf_counter()
     if dry_run:
         with _database_errors(db):
-            plan = db.execute_read(_plan_tx, G, roster.jurisdiction)
+            plan = db.execute_read(_plan_tx, G, roster.jurisdiction, progress)
         return ImportResult(plan=plan, dry_run=True, seconds=time.perf_counter() - t0)
     ensure_schema(db)
     record_id = uuid.uuid4().hex

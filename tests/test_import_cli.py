@@ -155,3 +155,22 @@ def test_database_down_is_a_clear_message(tmp_path):
     assert done.returncode == 2
     assert "无法连接 Neo4j" in done.stderr and "cannot reach Neo4j" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_big_roster_shows_progress_and_round_trips(run, neo4j_db, tmp_path):
+    import datetime as dt
+
+    from loaders.demo import generate
+
+    roster = generate(seed=3, scale=2.5, as_of=dt.date(2025, 6, 30))
+    G = roster_to_graph(roster)
+    assert G.number_of_nodes() + G.number_of_edges() > 4 * store.BATCH_SIZE
+    path = tmp_path / "demo.xlsx"
+    write_roster(roster, path)
+    done = run("import", str(path), timeout=400)
+    assert done.returncode == 0, done.stderr
+    assert "写入 writing" in done.stderr and "(100%)" in done.stderr  # progress on stderr
+    assert "写入 writing" not in done.stdout
+    stored = store.load_graph(neo4j_db)
+    assert set(stored.edges(keys=True)) == set(G.edges(keys=True))
+    assert dict(stored.nodes(data=True)) == dict(G.nodes(data=True))
