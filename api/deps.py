@@ -3,8 +3,9 @@ token), roles, paging, the as-of date, and the per-request :class:`Viewer`
 that masks phone numbers and writes the audit record.
 
 The dependencies do no blocking work, so they are ``async``: they run on
-the event loop instead of a hop each through the thread pool (the handlers,
-which may wait for Neo4j, stay plain functions).
+the event loop instead of a hop each through the thread pool. The one-item
+lookups are ``async`` too (:meth:`Viewer.answer`); the list, gap and
+network handlers are plain functions, run in the thread pool.
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ __all__ = [
     "Viewer",
     "get_viewer",
     "Paging",
+    "PagingDep",
     "AsOf",
+    "ViewerDep",
+    "IsoDate",
     "paginate",
+    "reject_unknown_query",
 ]
 
 bearer = HTTPBearer(
