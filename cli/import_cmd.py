@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import unicodedata
 from pathlib import Path
@@ -171,7 +170,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     # the server's notes on our own statements ("label Street does not exist"
     # on an empty database) are not for planners
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     path = Path(args.roster)
     roster, issues = check_roster(path, progress=_say)
     errors = sum(1 for i in issues if i.severity == "error")

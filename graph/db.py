@@ -216,7 +216,9 @@ def connect(settings=None, *, verify: bool = True) -> Database:
         source = str(server.credentials_file(settings.home))
     database = settings.neo4j_database or None
     with unavailable_errors(uri, database, source):
-        driver = GraphDatabase.driver(uri, auth=auth)
+        # Server notifications (e.g. "label does not exist" on an empty
+        # database) are planner noise, not errors: the server sends none.
+        driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
     db = Database(driver, database, uri)
     if verify:
         try:
