@@ -3,14 +3,16 @@
 By default the script sets everything up privately and takes it down after:
 a Neo4j server in a temporary COBUILD_HOME (``graph.server.start``), the
 demo county imported into it, a reader token, and ``cobuild serve`` in its
-own process. Then ``--clients`` clients (default 50), each on its own
-keep-alive connection, ask ``GET /api/v1/communities/{code}`` in turn over
-every community for ``--duration`` seconds (default 30), and the script
-prints throughput and p50/p95/p99 latency. It asserts nothing.
+own process (``--workers``, default 2: one per core). Then ``--clients``
+clients (default 50), each on its own keep-alive connection, ask
+``GET /api/v1/communities/{code}`` in turn over every community for
+``--duration`` seconds (default 30), and the script prints throughput,
+p50/p95/p99 latency and the CPU each process spent per request. It asserts
+nothing.
 
     .venv/bin/python benchmarks/load_api.py
     .venv/bin/python benchmarks/load_api.py --clients 50 --duration 30
-    .venv/bin/python benchmarks/load_api.py --workers 2
+    .venv/bin/python benchmarks/load_api.py --workers 1
     .venv/bin/python benchmarks/load_api.py --url http://127.0.0.1:8000 --token cbt_...
 
 The clients speak HTTP/1.1 over asyncio streams directly (a few lines, no
@@ -220,8 +222,8 @@ def main() -> int:
     ap.add_argument("--as-of", help="as-of date to ask for (default: the server's today)")
     ap.add_argument("--seed", type=int, default=2024, help="demo county seed")
     ap.add_argument("--scale", type=float, default=1.0, help="demo county scale (1 = article)")
-    ap.add_argument("--workers", type=int, default=1,
-                    help="cobuild serve --workers (default 1)")
+    ap.add_argument("--workers", type=int, default=2,
+                    help="cobuild serve --workers (default 2: one per core of the 2-core target)")
     ap.add_argument("--dist-dir", help="Neo4j class-path folder to reuse (graph.server.start)")
     args = ap.parse_args()
     if args.url:

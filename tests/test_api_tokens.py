@@ -109,7 +109,8 @@ def test_the_audit_file_is_private_and_holds_codes_not_numbers(tmp_path):
     assert log.read(limit=5, offset=5) == ([], 2)
 
 
-def test_serve_command_answers_over_http_with_a_roster_file(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_command_answers_over_http_with_a_roster_file(tmp_path, workers):
     path = write_roster(rich_roster(), tmp_path / "r.xlsx")
     token = _cobuild(tmp_path, "token", "create", "--role", "reader").stdout.splitlines()[-1]
     import socket
@@ -120,7 +121,8 @@ def test_serve_command_answers_over_http_with_a_roster_file(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env["COBUILD_HOME"] = str(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--roster", str(path),
-                             "--port", str(port), "--log-level", "warning"],
+                             "--port", str(port), "--workers", str(workers),
+                             "--log-level", "warning"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{port}"
