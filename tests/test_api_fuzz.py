@@ -7,6 +7,7 @@ operation is reachable; imports answer the documented 409)."""
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,17 +28,15 @@ MAX_EXAMPLES = 40
 #: so that schemathesis knows the token as the document's bearer scheme (its
 #: negative cases then leave the token alone instead of dropping it).
 HOME = Path(tempfile.mkdtemp(prefix="cobuild-fuzz-"))
+atexit.register(shutil.rmtree, HOME, True)  # also when only collected
 ADMIN = TokenStore(HOME / "tokens.json").create("admin", name="schemathesis")[1]
 
 
 @pytest.fixture(scope="module")
 def fuzz_api(tmp_path_factory):
     source = RosterSource(write_demo(tmp_path_factory.mktemp("roster")))
-    try:
-        with serve(source, HOME) as api:
-            yield api
-    finally:
-        shutil.rmtree(HOME, ignore_errors=True)
+    with serve(source, HOME) as api:
+        yield api
 
 
 class _DocumentOnly:
