@@ -16,7 +16,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cli.common import date_arg, print_roster_error, progress, write_text_atomic
+from cli.common import add_source_args, date_arg, print_roster_error, progress, write_text_atomic
 from graph.errors import CobuildError, RosterError
 from graph.sources import open_graph
 
@@ -43,17 +43,13 @@ def register(sub) -> None:
     p = sub.add_parser(
         "analyze",
         help="找出共驻共建缺口并出报告 / find the coverage gaps and write a report",
-        description="按 rules.md 的规则 G01–G13 找出双向进入、交叉任职的缺口,并给出建议。\n"
-                    "Find the gaps in two-way entry and cross-appointment (rules G01–G13 of rules.md), "
+        description="按缺口规则 G01–G13 找出双向进入、交叉任职的缺口,并给出建议。\n"
+                    "Find the gaps in two-way entry and cross-appointment (gap rules G01–G13), "
                     "with what to do next.",
         epilog=_EPILOG_ANALYZE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("roster", nargs="?", metavar="ROSTER",
-                   help="花名册:.xlsx 工作簿或 CSV 文件夹(用 --db 时不填)/ roster: .xlsx workbook or "
-                        "folder of CSV files (leave out with --db)")
-    p.add_argument("--db", action="store_true",
-                   help="从 Neo4j 数据库读取已导入的图 / read the graph stored in Neo4j")
+    add_source_args(p)
     p.add_argument("--street", metavar="S", help="只看这个街道(编码)/ only this street (code)")
     p.add_argument("--community", metavar="C", help="只看这个社区(编码)/ only this community (code)")
     p.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD",

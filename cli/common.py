@@ -13,7 +13,7 @@ from typing import Callable
 
 from graph.errors import CobuildError, RosterError
 
-__all__ = ["date_arg", "progress", "say", "refuse_overwrite", "print_roster_error", "write_text_atomic"]
+__all__ = ["add_source_args", "date_arg", "progress", "say", "refuse_overwrite", "print_roster_error", "write_text_atomic"]
 
 
 def date_arg(text: str) -> date:
@@ -75,3 +75,12 @@ def write_text_atomic(path: Path, text: str) -> Path:
         tmp.unlink(missing_ok=True)
         raise CobuildError(f"无法写入 {path}:{e.strerror or e}", f"cannot write {path}: {e}") from None
     return path
+
+
+def add_source_args(p: argparse.ArgumentParser) -> None:
+    """The ROSTER argument and ``--db``: where a command reads the graph."""
+    p.add_argument("roster", nargs="?", metavar="ROSTER",
+                   help="花名册:.xlsx 工作簿、CSV 文件夹或 .zip(用 --db 时不填)/ roster: .xlsx workbook, "
+                        "folder of CSV files or .zip (leave out with --db)")
+    p.add_argument("--db", action="store_true",
+                   help="从 Neo4j 数据库读取已导入的图 / read the graph stored in Neo4j")

@@ -12,7 +12,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from cli.common import date_arg, print_roster_error, progress, write_text_atomic
+from cli.common import add_source_args, date_arg, print_roster_error, progress, write_text_atomic
 from graph.errors import CobuildError, RosterError
 from graph.sources import open_graph
 
@@ -57,11 +57,7 @@ def register(sub) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("roster", nargs="?", metavar="ROSTER",
-                   help="花名册:.xlsx 工作簿或 CSV 文件夹(用 --db 时不填)/ roster: .xlsx workbook or "
-                        "folder of CSV files (leave out with --db)")
-    p.add_argument("--db", action="store_true",
-                   help="从 Neo4j 数据库读取已导入的图 / read the graph stored in Neo4j")
+    add_source_args(p)
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--community", metavar="C", help="画这个社区(编码)/ draw this community (code)")
     where.add_argument("--street", metavar="S", help="画这个街道(编码)/ draw this street (code)")

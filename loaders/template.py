@@ -13,13 +13,12 @@ roster.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from graph import schema
 from loaders.cells import LIST_SEPARATORS, NO, YES
 from loaders.readers import INSTRUCTION_SHEETS
-from loaders.writer import sheet_name
+from loaders.writer import save_workbook, sheet_name
 
 __all__ = ["write_template", "HEADER_ROW", "drop_down_words"]
 
@@ -204,15 +203,5 @@ def write_template(path: str | os.PathLike) -> Path:
     for t in schema.TABLES:
         _table_sheet(wb, t)
     _instructions(wb)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".cobuild-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return save_workbook(wb, path)
 

@@ -100,6 +100,12 @@ def write_xlsx(roster: Roster, path: str | os.PathLike,
                 progress(f"写出 writing {table.zh} {table.key}: {n} 行 rows")
         if progress:
             progress(f"写出 wrote {table.zh} {table.key}: {n} 行 rows")
+    return save_workbook(wb, path)
+
+
+def save_workbook(wb, path: Path) -> Path:
+    """Save an openpyxl workbook through a temporary file beside ``path``:
+    a reader never sees half a workbook, and a failure leaves nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".cobuild-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
