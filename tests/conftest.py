@@ -50,6 +50,23 @@ class TestServer:
     private: bool = False
     home: Path | None = None
 
+    def env(self) -> dict[str, str]:
+        """``NEO4J_URI`` and the credentials of this server, for a child
+        process (a private server's password comes from its credentials
+        file)."""
+        from graph import server as graph_server
+
+        env = {"NEO4J_URI": self.uri}
+        if self.private:
+            creds = graph_server.read_credentials(self.home)
+            if creds is not None:
+                env["NEO4J_USER"], env["NEO4J_PASSWORD"] = creds.auth
+        elif self.settings.neo4j_password:
+            env["NEO4J_USER"], env["NEO4J_PASSWORD"] = self.settings.neo4j_user, self.settings.neo4j_password
+        if self.settings.neo4j_database:
+            env["NEO4J_DATABASE"] = self.settings.neo4j_database
+        return env
+
 
 _used: dict[str, TestServer] = {}
 _skipped: list[str] = []

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from graph import server as graph_server
 from graph import store
 from graph.build import roster_to_graph
 from graph.roster import Roster
@@ -28,15 +27,7 @@ def cobuild(*args: str, uri: str, server=None, stdin: str | None = None, timeout
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env["NEO4J_URI"] = uri
     if server is not None:
-        settings = server.settings
-        if server.private:
-            creds = graph_server.read_credentials(server.home)
-            if creds is not None:
-                env["NEO4J_USER"], env["NEO4J_PASSWORD"] = creds.auth
-        elif settings.neo4j_password:
-            env["NEO4J_USER"], env["NEO4J_PASSWORD"] = settings.neo4j_user, settings.neo4j_password
-        if settings.neo4j_database:
-            env["NEO4J_DATABASE"] = settings.neo4j_database
+        env.update(server.env())
     return subprocess.run([str(EXE), *args], capture_output=True, text=True, env=env,
                           input=stdin if stdin is not None else "", timeout=timeout)
 

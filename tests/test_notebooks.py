@@ -23,7 +23,6 @@ import pytest
 from nbclient import NotebookClient
 
 import loaders.demo
-from graph import server as graph_server
 from graph import store
 from graph.analysis import analyze, what_if_leaves
 from graph.build import roster_to_graph
@@ -138,16 +137,7 @@ def _database_env(ts) -> dict:
     """The kernel's environment: ``NEO4J_URI`` and the credentials of the
     test server (those of a private server from its credentials file)."""
     env = _no_server_env()
-    env["NEO4J_URI"] = ts.uri
-    settings = ts.settings
-    if ts.private:
-        creds = graph_server.read_credentials(ts.home)
-        if creds is not None:
-            env["NEO4J_USER"], env["NEO4J_PASSWORD"] = creds.auth
-    elif settings.neo4j_password:
-        env["NEO4J_USER"], env["NEO4J_PASSWORD"] = settings.neo4j_user, settings.neo4j_password
-    if settings.neo4j_database:
-        env["NEO4J_DATABASE"] = settings.neo4j_database
+    env.update(ts.env())
     return env
 
 
