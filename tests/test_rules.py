@@ -31,11 +31,11 @@ def policy(**rules) -> Policy:
 
 
 def test_registry_is_complete_and_ordered():
-    assert [r.id for r in RULES] == [f"G{i:02d}" for i in range(1, 14)]
+    assert [r.id for r in RULES] == [f"G{i:02d}" for i in range(1, 15)]
     expected_subjects = {"G01": "PartyOrg", "G06": "PartyOrg", "G02": "Unit", "G03": "Unit",
                          "G04": "PartyOrg", "G05": "PartyOrg", "G07": "Person", "G08": "Person",
                          "G09": "Person", "G10": "Grid", "G11": "Street", "G12": "Community",
-                         "G13": "Compound"}
+                         "G13": "Compound", "G14": "Community"}
     assert {r.id: r.subject_type for r in RULES} == expected_subjects
     for r in RULES:
         assert r.name_zh and r.name_en and r.description_zh and r.description_en
@@ -318,6 +318,17 @@ def test_g11_g12_leaders():
     assert f.street == "S2" and f.community is None and f.severity == "medium"
     assert subjects(fs, "G12") == [("Community", "C3")]
     assert of(fs, "G12")[0].street == "S1" and of(fs, "G12")[0].severity == "low"
+
+
+def test_g14_community_without_party_org():
+    k = perfect().street("S2").community("C2", "S2").community("C3", "S2")
+    k.org("OC2", "community_committee", community="C2")
+    k.unit("U9", "C3", "private").org("OX3", "other", community="C3")  # not a community kind
+    fs = run(k)
+    assert subjects(fs, "G14") == [("Community", "C3")]
+    f = of(fs, "G14")[0]
+    assert f.community == "C3" and f.street == "S2" and f.severity == "high"
+    assert "Unit:U9" in f.evidence
 
 
 # --- G13 --------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The registry of coverage-gap rules (``shared/docs/rules.md``).
+"""The registry of coverage-gap rules (``shared/docs/rules.md``'s G01–G13,
+plus the project's own G14).
 
 :data:`RULES` lists every rule in id order; the analysis, the CLI, the API,
 the reports and the docs enumerate it. A project adds a rule by writing one
@@ -21,6 +22,7 @@ from graph.analysis.rules import (
     g11_street_no_leader,
     g12_community_no_liaison,
     g13_red_property,
+    g14_community_no_org,
 )
 from graph.analysis.rules.base import Param, Rule, RuleConfig
 
@@ -40,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     g11_street_no_leader.RULE,
     g12_community_no_liaison.RULE,
     g13_red_property.RULE,
+    g14_community_no_org.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
