@@ -125,6 +125,12 @@ def _csv_sheet(name: str, data: bytes) -> _Sheet:
     return _Sheet(name, PurePosixPath(name).stem, rows)
 
 
+#: What a workbook or a zip of CSV files may unpack to: a province-sized
+#: roster (a few hundred thousand rows) unpacks to a few hundred MB; more is a
+#: damaged file or a zip bomb, refused before anything is unpacked.
+MAX_UNPACKED_BYTES = 2 * 1024 ** 3
+
+
 def _zip_name(info: zipfile.ZipInfo) -> str:
     """A member's name, also for zips written by Chinese Windows (GBK names
     without the UTF-8 flag, which Python decodes as CP437)."""
@@ -211,6 +217,14 @@ def _file_sources(path: Path, data: bytes):
             names = set(zf.namelist())
         except zipfile.BadZipFile:
             raise _not_a_roster(name, "压缩文件已损坏", "the zip container is damaged") from None
+        unpacked = sum(i.file_size for i in zf.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise _not_a_roster(
+                name,
+                f"解压后有 {unpacked // (1 << 20)} MB,超过上限 {MAX_UNPACKED_BYTES // (1 << 20)} MB,"
+                "不像花名册;请检查文件,或改用 CSV 文件夹",
+                f"it unpacks to {unpacked // (1 << 20)} MB, over the {MAX_UNPACKED_BYTES // (1 << 20)} MB "
+                "limit: not a roster; check the file, or use a folder of CSV files")
         if "xl/workbook.xml" in names:
             return _xlsx_sheets(data, name)
         return None, _zip_csv_sources(zf, name)

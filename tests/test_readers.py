@@ -479,3 +479,18 @@ def test_single_csv_file_and_missing_path(tmp_path):
     empty = tmp_path / "empty_folder"
     empty.mkdir()
     _assert_one_clear_error(empty, "empty_folder", "CSV")
+
+
+def test_a_zip_that_unpacks_to_too_much_is_refused_before_unpacking(tmp_path, monkeypatch):
+    import zipfile
+
+    import loaders.readers as readers
+    from graph.errors import NotARosterError
+
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("units.csv", "单位编码,单位名称\n" + "0" * 4096)
+    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1024)
+    with pytest.raises(NotARosterError) as e:
+        read_roster(path)
+    assert "超过上限" in e.value.message_zh and "limit" in e.value.message_en
