@@ -38,6 +38,10 @@ LIST_JOINER = "；"
 # Control characters (pasted from word processors) that Excel files cannot
 # hold; tab and line breaks stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Invisible characters pasted from web pages and chat apps (zero-width
+# space/joiners, direction marks, word joiner, BOM): never part of a value.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+_SPACES = re.compile(r"\s+")
 _LIST_SPLIT = re.compile("[" + re.escape(LIST_SEPARATORS) + "]")
 
 #: What Excel shows for a formula that failed (``=VLOOKUP(...)`` -> ``#N/A``).
@@ -101,25 +105,26 @@ def normalize_text(value: Any) -> str:
         return value.isoformat()
     s = str(value)
     if not s.isascii():  # NFKC leaves ASCII alone; skip it for speed
-        s = unicodedata.normalize("NFKC", s)
+        s = unicodedata.normalize("NFKC", _INVISIBLE.sub("", s))
     return _CONTROL.sub("", s).strip()
 
 
 def normalize_header(value: Any) -> str:
     """A header cell reduced to what identifies its column.
 
-    Full-width characters, surrounding spaces, a trailing required marker
-    ``*``/``＊`` and letter case do not count.
+    Full-width characters, spaces and line breaks (a wrapped header cell),
+    a required marker ``*``/``＊`` (trailing, or leading as many Chinese
+    templates write it) and letter case do not count.
 
     >>> normalize_header(" 单位编码＊ ")
     '单位编码'
     >>> normalize_header("Credit_Code *")
     'credit_code'
+    >>> normalize_header("*统一社会 信用代码")
+    '统一社会信用代码'
     """
-    s = normalize_text(value)
-    while s.endswith("*"):
-        s = s[:-1].rstrip()
-    return s.casefold()
+    s = _SPACES.sub("", normalize_text(value))
+    return s.strip("*").casefold()
 
 
 def _valid_date(y: int, m: int, d: int, raw: Any) -> dt.date:

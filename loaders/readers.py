@@ -12,8 +12,9 @@ The format is ``roster-format.md`` (version 1). What the readers promise:
   (:mod:`loaders.cells`); a cell that cannot be read becomes an
   :class:`~graph.errors.Issue`, never an exception;
 * CSV files may be UTF-8 (with or without BOM) or GB18030;
-* row numbers are the Excel row numbers (the header row has its own number)
-  or the CSV line numbers.
+* row numbers are the Excel row numbers (the header row has its own number),
+  for CSV too: the record number, as Excel shows the file (a cell with a
+  line break inside does not count twice).
 
 Workbooks are opened with openpyxl in read-only mode: it streams the sheet
 XML (a 100k-row roster reads in seconds with bounded memory). Read-only mode
@@ -95,7 +96,8 @@ def _not_a_roster(name: str, why_zh: str, why_en: str) -> NotARosterError:
 def _decode_csv(data: bytes, name: str) -> str:
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(enc)
+            # a BOM in front of GB18030 text (some editors add one): drop it
+            return data.removeprefix(b"\xef\xbb\xbf").decode(enc).removeprefix("\ufeff")
         except UnicodeDecodeError:
             continue
     raise _not_a_roster(
@@ -112,15 +114,17 @@ def _csv_sheet(name: str, data: bytes) -> _Sheet:
         raise _not_a_roster(name, "文件含有二进制内容,不是 CSV 文本", "it holds binary data, not CSV text")
 
     def rows() -> Iterator[tuple[int, tuple]]:
+        # Numbered by record, as Excel shows the file: a quoted cell with a
+        # line break inside is one row, not two.
         reader = csv.reader(io.StringIO(text, newline=""))
         start = 1
         try:
-            for rec in reader:
-                yield start, tuple(rec)
+            for n, rec in enumerate(reader, start=1):
+                yield n, tuple(rec)
                 start = reader.line_num + 1
         except csv.Error as e:
-            raise _not_a_roster(name, f"CSV 格式错误(第{start}行):{e}",
-                                f"malformed CSV at line {start}: {e}") from None
+            raise _not_a_roster(name, f"CSV 格式错误(文件第{start}行):{e}",
+                                f"malformed CSV at line {start} of the file: {e}") from None
 
     return _Sheet(name, PurePosixPath(name).stem, rows)
 
@@ -253,7 +257,7 @@ def _file_sources(path: Path, data: bytes):
 def _table_for(stem: str) -> schema.Table | None:
     key = normalize_header(stem)
     for t in schema.TABLES:
-        if key in (normalize_header(t.zh), t.key.casefold()):
+        if key in (normalize_header(t.zh), t.key.casefold(), normalize_header(f"{t.zh}({t.key})")):
             return t
     return None
 
@@ -263,6 +267,10 @@ def _header_lookup(table: schema.Table) -> dict[str, schema.Column]:
     for c in table.columns:
         out[normalize_header(c.zh)] = c
         out[c.key.casefold()] = c
+        # both, as roster-format.md's table writes them: 所属单位 (units, list)
+        out[normalize_header(f"{c.zh}({c.key})")] = c
+        if c.type == "refs":
+            out[normalize_header(f"{c.zh}({c.key},list)")] = c
     return out
 
 

@@ -288,11 +288,12 @@ def test_csv_encodings(tmp_path, encoding):
         assert values(roster, t.key) == values(rich_roster(), t.key)
 
 
-def test_csv_line_numbers_count_file_lines(tmp_path):
+def test_csv_row_numbers_are_excel_rows(tmp_path):
     sheets = base_sheets()
     sheets["街道"] = [["说明:街道表"], header("streets"), ["001", "城关\n街道"], [], ["002", "东城街道"]]
     roster, issues = read_roster(write_csvs(tmp_path / "r", sheets))
-    assert [(r.line, r["code"]) for r in roster.rows("streets")] == [(3, "001"), (6, "002")]
+    # the quoted line break is inside one Excel row: 002 is row 5, not file line 6
+    assert [(r.line, r["code"]) for r in roster.rows("streets")] == [(3, "001"), (5, "002")]
     assert roster.rows("streets")[0]["name"] == "城关\n街道"
 
 

@@ -1,0 +1,116 @@
+"""Rosters built by planners to roster-format.md in ways the fixture rosters
+do not: wrapped or annotated headers, invisible characters, odd CSV
+encodings, cells with line breaks. Each test is a case that was misread
+before it was fixed."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from graph import schema
+from loaders import check_roster
+from rosterkit import rich_roster, roster_sheets, write_csvs, write_xlsx
+
+
+def base_sheets():
+    return roster_sheets(rich_roster(), optional=False)
+
+
+def errors(issues):
+    return [(i.table, i.line, i.column, i.value, i.code) for i in issues if i.severity == "error"]
+
+
+def values(roster, table_key):
+    return [(r.line, r.values) for r in roster.rows(table_key)]
+
+
+def test_header_cells_wrapped_or_marked_in_front(tmp_path):
+    """A header cell wrapped with Alt+Enter and a required marker written in
+    front (``*单位编码``, as many Chinese templates do) name their column."""
+    sheets = base_sheets()
+    sheets["单位"][0] = ["*单位\n编码", "* 单位名称", "单位类型 *", "所在\r\n社区＊", "统一社会\n信用代码"]
+    roster, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert issues == []
+    assert values(roster, "units") == values(check_roster(write_xlsx(
+        tmp_path / "b.xlsx", base_sheets()))[0], "units")
+    assert roster.rows("units")[0]["credit_code"]
+
+
+def test_header_as_the_format_table_writes_it(tmp_path):
+    """roster-format.md lists headers as ``单位编码 (code)*`` and
+    ``所属单位 (units, list)``: copied as they stand (full-width parentheses
+    too), they name their column."""
+    sheets = base_sheets()
+    for t in schema.TABLES:
+        if t.zh not in sheets:
+            continue
+        sheets[t.zh][0] = [
+            f"{c.zh} ({c.key}{', list' if c.type == 'refs' else ''})" + ("*" if c.required else "")
+            for c in t.columns
+        ]
+    sheets["单位"][0][4] = "统一社会信用代码（credit_code）"
+    roster, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert issues == []
+    expected, _ = check_roster(write_xlsx(tmp_path / "b.xlsx", base_sheets()))
+    for t in schema.TABLES:
+        assert values(roster, t.key) == values(expected, t.key)
+
+
+def test_sheet_named_with_both_names(tmp_path):
+    sheets = base_sheets()
+    sheets["单位（units）"] = sheets.pop("单位")
+    roster, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert issues == []
+    assert len(roster.rows("units")) == len(base_sheets()["单位"]) - 1
+
+
+def test_zero_width_characters_are_not_part_of_a_code(tmp_path):
+    """A code pasted from a web page or a chat app with an invisible
+    zero-width space (or BOM) is the same code: references to it resolve."""
+    sheets = base_sheets()
+    first = sheets["单位"][1][0]
+    sheets["单位"][1][0] = "\u200b" + first + "\ufeff"
+    sheets["单位"][2][1] = "县人民\u200b医院"
+    roster, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert errors(issues) == []
+    assert roster.rows("units")[0]["code"] == first
+    assert roster.rows("units")[1]["name"] == "县人民医院"
+
+
+def _csv_bytes(rows, encoding):
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(
+        [["" if v is None else v for v in r] for r in rows])
+    return buf.getvalue().encode(encoding)
+
+
+def test_gb18030_csv_with_a_bom(tmp_path):
+    """GB18030 text behind a UTF-8 BOM (some editors add one), or behind
+    GB18030's own BOM, reads like plain GB18030."""
+    sheets = base_sheets()
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for i, (name, rows) in enumerate(sheets.items()):
+        bom = b"\xef\xbb\xbf" if i % 2 else "\ufeff".encode("gb18030")
+        (folder / f"{name}.csv").write_bytes(bom + _csv_bytes(rows, "gb18030"))
+    roster, issues = check_roster(folder)
+    assert issues == []
+    plain, _ = check_roster(write_csvs(tmp_path / "p", sheets, encoding="gb18030"))
+    for t in schema.TABLES:
+        assert values(roster, t.key) == values(plain, t.key)
+
+
+def test_csv_rows_numbered_as_excel_shows_them(tmp_path):
+    """A cell with a line break inside (a wrapped name exported from Excel)
+    is one row in Excel: the rows after it keep the numbers Excel shows, so
+    an xlsx and its CSV export give the same roster and the same issues."""
+    sheets = base_sheets()
+    sheets["单位"][1][1] = "县财政局\n(机关大院)"
+    sheets["单位"][3][3] = "C99"  # an unknown community, below the wrapped cell
+    xlsx, x_issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    folder, c_issues = check_roster(write_csvs(tmp_path / "r", sheets))
+    assert ("单位 units", 4, "所在社区", "C99", "unknown_ref") in errors(c_issues)
+    assert errors(c_issues) == errors(x_issues)
+    for t in schema.TABLES:
+        assert values(folder, t.key) == values(xlsx, t.key)
