@@ -161,10 +161,23 @@ def _folder_sources(folder: Path) -> tuple[list[_Sheet], str]:
     sheets = []
     for p in files:
         data = p.read_bytes()
-        h.update(p.name.encode("utf-8") + b"\x00" + len(data).to_bytes(8, "big"))
+        name = _file_name(p)
+        h.update(name.encode("utf-8") + b"\x00" + len(data).to_bytes(8, "big"))
         h.update(data)
-        sheets.append(_csv_sheet(p.name, data))
+        sheets.append(_csv_sheet(name, data))
     return sheets, h.hexdigest()
+
+
+def _file_name(p: Path) -> str:
+    """A file's name, also when it is stored in GBK bytes (a zip from
+    Chinese Windows unpacked on Linux)."""
+    raw = os.fsencode(p.name)
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
 
 
 def _zip_csv_sources(zf: zipfile.ZipFile, name: str) -> list[_Sheet]:

@@ -114,3 +114,19 @@ def test_csv_rows_numbered_as_excel_shows_them(tmp_path):
     assert errors(c_issues) == errors(x_issues)
     for t in schema.TABLES:
         assert values(folder, t.key) == values(xlsx, t.key)
+
+
+def test_csv_folder_with_gbk_file_names(tmp_path):
+    """A zip from Chinese Windows unpacked on Linux leaves file names in GBK
+    bytes (单位.csv is b'\\xb5\\xa5\\xce\\xbb.csv'): the tables are still found."""
+    import os
+
+    sheets = base_sheets()
+    folder = write_csvs(tmp_path / "r", sheets, encoding="gb18030")
+    for f in list(folder.iterdir()):
+        os.rename(os.fsencode(f), os.path.join(os.fsencode(folder), f.name.encode("gb18030")))
+    roster, issues = check_roster(folder)
+    assert issues == []
+    plain, _ = check_roster(write_csvs(tmp_path / "p", sheets, encoding="gb18030"))
+    for t in schema.TABLES:
+        assert values(roster, t.key) == values(plain, t.key)
