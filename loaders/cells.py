@@ -183,6 +183,16 @@ def parse_date(value: Any, epoch_1904: bool = False) -> dt.date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer() and 10000101 <= value <= 99991231:
             return parse_date(str(int(value)))
+        if 1900 <= value < 2101 or 190001 <= value <= 210012:
+            # a year (2024), year.month (2024.3) or yyyymm (202403) that Excel
+            # kept as a number: as a day number it would be a 1905 or 2454 date
+            shown = normalize_text(value)
+            raise CellError(
+                "bad_date",
+                f"“{shown}”不是完整的日期(像是年份或年月);请写成 2024-03-01 或 2024年3月1日",
+                f"{shown!r} is not a whole date (a year or year and month?); "
+                "write it like 2024-03-01 or 2024年3月1日",
+            )
         return _from_serial(value, epoch_1904, value)
     s = normalize_text(value)
     for rx in (_DATE_SEP, _DATE_ZH, _DATE_COMPACT):

@@ -130,3 +130,21 @@ def test_csv_folder_with_gbk_file_names(tmp_path):
     plain, _ = check_roster(write_csvs(tmp_path / "p", sheets, encoding="gb18030"))
     for t in schema.TABLES:
         assert values(roster, t.key) == values(plain, t.key)
+
+
+def test_a_year_or_year_month_typed_as_a_number_is_not_a_1905_date(tmp_path):
+    """Excel keeps ``2024``, ``2024.3`` and ``202403`` typed in a date column
+    as numbers; read as day numbers they would be 1905 or 2454 dates. The
+    same cells in a CSV are unreadable dates: both say so, at the cell."""
+    sheets = base_sheets()
+    header = sheets["任职"][0]
+    col = next(i for i, h in enumerate(header) if h.startswith("起始日期"))
+    for n, v in ((1, 2024), (2, 2024.3), (4, 202403)):
+        sheets["任职"][n][col] = v
+    _, x_issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    _, c_issues = check_roster(write_csvs(tmp_path / "r", sheets))
+    want = [("任职 posts", n, "起始日期", v, "bad_date") for n, v in ((2, "2024"), (3, "2024.3"), (5, "202403"))]
+    assert errors(x_issues) == want
+    assert errors(c_issues) == want
+    for i in x_issues:
+        assert "2024-03-01" in i.message_zh and "2024-03-01" in i.message_en
