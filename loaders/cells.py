@@ -124,7 +124,7 @@ def normalize_header(value: Any) -> str:
     '统一社会信用代码'
     """
     s = _SPACES.sub("", normalize_text(value))
-    return s.strip("*").casefold()
+    return s.replace("*", "").casefold()
 
 
 def _valid_date(y: int, m: int, d: int, raw: Any) -> dt.date:

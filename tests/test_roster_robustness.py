@@ -148,3 +148,27 @@ def test_a_year_or_year_month_typed_as_a_number_is_not_a_1905_date(tmp_path):
     assert errors(c_issues) == want
     for i in x_issues:
         assert "2024-03-01" in i.message_zh and "2024-03-01" in i.message_en
+
+
+def test_required_marker_between_header_and_alias(tmp_path):
+    sheets = base_sheets()
+    sheets["街道"][0] = ["街道编码*(code)", "街道名称＊ （name）"]
+    roster, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert issues == []
+    assert [r["code"] for r in roster.rows("streets")] == [r[0] for r in sheets["街道"][1:]]
+
+
+def test_zip_holding_a_workbook_says_so(tmp_path):
+    """The message must not claim the zip holds no workbook when it does."""
+    import zipfile
+
+    import pytest
+    from graph.errors import NotARosterError
+
+    book = write_xlsx(tmp_path / "r.xlsx", base_sheets())
+    with zipfile.ZipFile(tmp_path / "r.zip", "w") as zf:
+        zf.write(book, "花名册.xlsx")
+    with pytest.raises(NotARosterError) as e:
+        check_roster(tmp_path / "r.zip")
+    assert "花名册.xlsx" in e.value.message_zh and "花名册.xlsx" in e.value.message_en
+    assert "unzip" in e.value.message_en and "解压" in e.value.message_zh
