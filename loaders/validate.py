@@ -90,6 +90,7 @@ class Context:
     roster: Roster
     skip_refs_to: frozenset[str] = frozenset()
     first: dict[str, dict[str, Row]] = field(default_factory=dict)
+    _digits: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for t in schema.TABLES:
@@ -100,6 +101,18 @@ class Context:
                     if isinstance(code, str) and code not in idx:
                         idx[code] = row
                 self.first[t.key] = idx
+
+    def digit_codes(self, table_key: str) -> dict[str, list[str]]:
+        """All-digit codes of a table by their value without leading zeros
+        (built once, on the first unknown numeric reference)."""
+        idx = self._digits.get(table_key)
+        if idx is None:
+            idx = {}
+            for c in self.first.get(table_key, {}):
+                if c.isdigit():
+                    idx.setdefault(c.lstrip("0"), []).append(c)
+            self._digits[table_key] = idx
+        return idx
 
     def row_of(self, table_key: str, code: str) -> Row | None:
         return self.first.get(table_key, {}).get(code)
@@ -247,10 +260,20 @@ def _ref_issue(ctx: Context, row: Row, col: schema.Column, code: str,
             f"{code!r} is a code of the {got_en} table; a code of the {want_en} table is needed here",
             "wrong_ref_kind",
         )
+    hint_zh = hint_en = ""
+    if code.isdigit():
+        # Excel turns a code typed as 001 into the number 1 unless the column is text
+        near = sorted(c for t in expected for c in ctx.digit_codes(t).get(code.lstrip("0"), ())
+                      if c != code)
+        if near:
+            hint_zh = (f"(是否应为“{near[0]}”?Excel 会去掉数字编码开头的 0,"
+                       "请把编码列设为“文本”格式后重新输入)")
+            hint_en = (f" (meant {near[0]!r}? Excel drops the leading zeros of a code typed as a "
+                       "number: format the code columns as text and retype them)")
     return ctx.issue(
         row, col.key, code,
-        f"找不到{want_zh}编码“{code}”;请先在“{schema.table(expected[0]).zh}”表登记,或改正编码",
-        f"unknown code {code!r}: no such row in the {want_en} table; add it to "
+        f"找不到{want_zh}编码“{code}”{hint_zh};请先在“{schema.table(expected[0]).zh}”表登记,或改正编码",
+        f"unknown code {code!r}{hint_en}: no such row in the {want_en} table; add it to "
         f"{schema.table(expected[0]).zh} ({expected[0]}) first, or correct the code",
         "unknown_ref",
     )

@@ -172,3 +172,18 @@ def test_zip_holding_a_workbook_says_so(tmp_path):
         check_roster(tmp_path / "r.zip")
     assert "花名册.xlsx" in e.value.message_zh and "花名册.xlsx" in e.value.message_en
     assert "unzip" in e.value.message_en and "解压" in e.value.message_zh
+
+
+def test_code_that_lost_its_leading_zeros_in_excel_gets_a_hint(tmp_path):
+    """Excel turns a code typed as 001 into the number 1 unless the column is
+    text: the unknown code's message names the code it was meant to be and
+    why it changed."""
+    sheets = base_sheets()
+    assert sheets["街道"][1][0] == "001"
+    sheets["社区"][1][2] = 1  # 所属街道, typed as a number
+    _, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    (issue,) = [i for i in issues if i.severity == "error"]
+    assert (issue.table, issue.line, issue.column, issue.value, issue.code) == (
+        "社区 communities", 2, "所属街道", "1", "unknown_ref")
+    assert "“001”" in issue.message_zh and "文本" in issue.message_zh
+    assert "'001'" in issue.message_en and "text" in issue.message_en
