@@ -261,7 +261,12 @@ def _ref_issue(ctx: Context, row: Row, col: schema.Column, code: str,
             "wrong_ref_kind",
         )
     hint_zh = hint_en = ""
-    if code.isdigit():
+    if col.type == "ref" and any(ch in code for ch in LIST_SEPARATORS):
+        hint_zh, hint_en = "(这里只能填一个编码)", " (only one code goes here)"
+    elif col.type == "refs" and any(ch.isspace() for ch in code):
+        hint_zh = "(多个编码请用 ； , 或 、 分隔,不要用空格或换行)"
+        hint_en = " (separate several codes with ; , or 、, not spaces or line breaks)"
+    elif code.isdigit():
         # Excel turns a code typed as 001 into the number 1 unless the column is text
         near = sorted(c for t in expected for c in ctx.digit_codes(t).get(code.lstrip("0"), ())
                       if c != code)

@@ -187,3 +187,20 @@ def test_code_that_lost_its_leading_zeros_in_excel_gets_a_hint(tmp_path):
         "社区 communities", 2, "所属街道", "1", "unknown_ref")
     assert "“001”" in issue.message_zh and "文本" in issue.message_zh
     assert "'001'" in issue.message_en and "text" in issue.message_en
+
+
+def test_unknown_code_that_is_several_codes_says_how_to_write_them(tmp_path):
+    """Two codes in a one-code column, or two codes split by a space in a
+    list column: the message says what the column takes."""
+    sheets = base_sheets()
+    sheets["单位"][1][3] = "C01、C02"  # 所在社区 takes one code
+    org = next(r for r in sheets["党组织"][1:] if r[2] == "联合党支部")
+    org[4] = "U04 U05"  # 所属单位, a list, split by a space
+    _, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    by_col = {(i.table, i.column): i for i in issues if i.code == "unknown_ref"}
+    one = by_col[("单位 units", "所在社区")]
+    assert one.value == "C01、C02"
+    assert "只能填一个" in one.message_zh and "only one code" in one.message_en
+    many = by_col[("党组织 party_orgs", "所属单位")]
+    assert many.value == "U04 U05"
+    assert "；" in many.message_zh and "、" in many.message_zh and "separate" in many.message_en
