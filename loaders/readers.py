@@ -7,7 +7,9 @@ The format is ``roster-format.md`` (version 1). What the readers promise:
 * headers in Chinese or as the alias; spaces around, full-width characters
   and a trailing ``*``/``＊`` do not count;
 * title and note rows above the header are skipped: the header is the first
-  row holding all the table's required headers; fully blank rows are skipped;
+  row holding all the table's required headers; fully blank rows are skipped,
+  and so is a second header row right under it (English aliases under
+  Chinese headers);
 * every cell is trimmed, NFKC-normalized and parsed per its column type
   (:mod:`loaders.cells`); a cell that cannot be read becomes an
   :class:`~graph.errors.Issue`, never an exception;
@@ -312,6 +314,7 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
     colmap: list[tuple[int, schema.Column]] | None = None
     best: tuple[int, int, set[str]] = (0, 0, set())  # (hits, line, keys) of the best non-header
     saw_anything = False
+    alias_row_possible = False
     for line, cells in sheet.rows():
         if _blank(cells):
             continue
@@ -327,7 +330,12 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
                     best = (len(found), line, set(found))
                 continue
             colmap = _accept_header(table, label, line, cells, lookup, issues)
+            alias_row_possible = True
             continue
+        if alias_row_possible:
+            alias_row_possible = False
+            if _repeats_header(cells, colmap, lookup, required):
+                continue  # a second header row: the aliases under the Chinese headers
         values: dict[str, Any] = {}
         for i, col in colmap:
             raw = cells[i] if i < len(cells) else None
@@ -365,6 +373,21 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
     if progress and len(rows) >= 10000:
         progress(f"读取 read {label}: {len(rows)} 行 rows")
     return rows
+
+
+def _repeats_header(cells: tuple, colmap, lookup, required: set[str]) -> bool:
+    """Whether a row names, column by column, the columns of the header
+    above it (all required ones at least)."""
+    named = set()
+    for i, col in colmap:
+        v = cells[i] if i < len(cells) else None
+        h = normalize_header(v) if v is not None else ""
+        if not h:
+            continue
+        if lookup.get(h) is not col:
+            return False
+        named.add(col.key)
+    return required <= named
 
 
 def _accept_header(table, label, line, cells, lookup, issues) -> list[tuple[int, schema.Column]]:

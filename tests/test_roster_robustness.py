@@ -204,3 +204,19 @@ def test_unknown_code_that_is_several_codes_says_how_to_write_them(tmp_path):
     many = by_col[("党组织 party_orgs", "所属单位")]
     assert many.value == "U04 U05"
     assert "；" in many.message_zh and "、" in many.message_zh and "separate" in many.message_en
+
+
+def test_bilingual_two_row_header(tmp_path):
+    """A header row in Chinese with the English aliases in the row below it
+    (both are headers the format accepts): the alias row is header, not a
+    data row with code 'code'."""
+    sheets = base_sheets()
+    for name in ("单位", "任职"):
+        t = next(t for t in schema.TABLES if t.zh == name)
+        sheets[name].insert(1, [c.key for c in t.columns])
+    roster, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert issues == []
+    assert roster.rows("units")[0].line == 3
+    expected, _ = check_roster(write_xlsx(tmp_path / "b.xlsx", base_sheets()))
+    assert [r.values for r in roster.rows("units")] == [r.values for r in expected.rows("units")]
+    assert [r.values for r in roster.rows("posts")] == [r.values for r in expected.rows("posts")]
