@@ -220,3 +220,22 @@ def test_bilingual_two_row_header(tmp_path):
     expected, _ = check_roster(write_xlsx(tmp_path / "b.xlsx", base_sheets()))
     assert [r.values for r in roster.rows("units")] == [r.values for r in expected.rows("units")]
     assert [r.values for r in roster.rows("posts")] == [r.values for r in expected.rows("posts")]
+
+
+def test_long_number_that_excel_cut_to_15_digits_is_an_error(tmp_path):
+    """An 18-digit ID number used as 人员编码, typed into Excel without text
+    format, is kept as a number with 15 significant digits (the last three
+    become 0): read as a code it would silently be another code."""
+    sheets = base_sheets()
+    sheets["人员"][1][0] = 4.10101199001011e17  # what Excel stores for 410101199001011234
+    roster, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    errs = [i for i in issues if i.code == "number_too_long"]
+    assert [(i.table, i.line, i.column, i.value) for i in errs] == [
+        ("人员 people", 2, "人员编码", "410101199001011008")]
+    assert "15" in errs[0].message_zh and "文本" in errs[0].message_zh
+    assert "15" in errs[0].message_en and "text" in errs[0].message_en
+    # 15 digits Excel keeps exactly: a code
+    sheets["人员"][1][0] = 620102199001011.0
+    roster, issues = check_roster(write_xlsx(tmp_path / "b.xlsx", sheets))
+    assert roster.rows("people")[0]["code"] == "620102199001011"
+    assert not [i for i in issues if i.code == "number_too_long"]
