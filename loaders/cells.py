@@ -42,6 +42,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # space/joiners, direction marks, word joiner, BOM): never part of a value.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
+# A long number as Excel shows it (and saves it to CSV): 4.10101E+17
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?E\+\d+", re.IGNORECASE)
 _LIST_SPLIT = re.compile("[" + re.escape(LIST_SEPARATORS) + "]")
 
 #: What Excel shows for a formula that failed (``=VLOOKUP(...)`` -> ``#N/A``).
@@ -271,7 +273,9 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
                 "nothing?); enter the actual value",
             )
     t = column.type
-    if isinstance(value, float) and abs(value) >= 1e15 and t not in ("date", "bool", "enum"):
+    if t not in ("date", "bool", "enum") and (
+            isinstance(value, float) and abs(value) >= 1e15
+            or isinstance(value, str) and _SCIENTIFIC.fullmatch(normalize_text(value))):
         # Excel keeps 15 significant digits of a number typed in a cell: an
         # 18-digit ID or credit code typed without text format has lost its tail
         shown = normalize_text(value)

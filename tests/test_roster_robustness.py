@@ -239,3 +239,14 @@ def test_long_number_that_excel_cut_to_15_digits_is_an_error(tmp_path):
     roster, issues = check_roster(write_xlsx(tmp_path / "b.xlsx", sheets))
     assert roster.rows("people")[0]["code"] == "620102199001011"
     assert not [i for i in issues if i.code == "number_too_long"]
+
+
+def test_long_number_in_scientific_notation_in_a_csv_is_an_error(tmp_path):
+    """Excel saves such a cell to CSV as it shows it: 4.10101E+17."""
+    sheets = base_sheets()
+    sheets["人员"][1][0] = "4.10101E+17"
+    sheets["单位"][1][4] = "9.16201E+17"  # 统一社会信用代码
+    _, issues = check_roster(write_csvs(tmp_path / "r", sheets))
+    errs = [(i.table, i.line, i.column, i.value) for i in issues if i.code == "number_too_long"]
+    assert errs == [("单位 units", 2, "统一社会信用代码", "9.16201E+17"),
+                    ("人员 people", 2, "人员编码", "4.10101E+17")]
