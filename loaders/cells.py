@@ -42,6 +42,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # space/joiners, direction marks, word joiner, BOM): never part of a value.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
+# The required marker in words, as Chinese templates write it: 单位编码（必填）
+_MARKER_WORDS = re.compile(r"\((?:必填|选填|可选|非必填|required|optional)\)$")
 # A long number as Excel shows it (and saves it to CSV): 4.10101E+17
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?E\+\d+", re.IGNORECASE)
 _LIST_SPLIT = re.compile("[" + re.escape(LIST_SEPARATORS) + "]")
@@ -116,7 +118,8 @@ def normalize_header(value: Any) -> str:
 
     Full-width characters, spaces and line breaks (a wrapped header cell),
     a required marker ``*``/``＊`` (trailing, or leading as many Chinese
-    templates write it) and letter case do not count.
+    templates write it), a trailing ``(必填)``/``(选填)`` and letter case do
+    not count.
 
     >>> normalize_header(" 单位编码＊ ")
     '单位编码'
@@ -125,8 +128,8 @@ def normalize_header(value: Any) -> str:
     >>> normalize_header("*统一社会 信用代码")
     '统一社会信用代码'
     """
-    s = _SPACES.sub("", normalize_text(value))
-    return s.replace("*", "").casefold()
+    s = _SPACES.sub("", normalize_text(value)).replace("*", "").casefold()
+    return _MARKER_WORDS.sub("", s)
 
 
 def _valid_date(y: int, m: int, d: int, raw: Any) -> dt.date:

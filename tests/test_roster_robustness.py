@@ -250,3 +250,14 @@ def test_long_number_in_scientific_notation_in_a_csv_is_an_error(tmp_path):
     errs = [(i.table, i.line, i.column, i.value) for i in issues if i.code == "number_too_long"]
     assert errs == [("单位 units", 2, "统一社会信用代码", "9.16201E+17"),
                     ("人员 people", 2, "人员编码", "4.10101E+17")]
+
+
+def test_required_marker_written_in_words(tmp_path):
+    """Chinese templates often mark a column 单位编码（必填） / 统一社会信用代码（选填）
+    instead of a *: the marker does not count, like *."""
+    sheets = base_sheets()
+    sheets["单位"][0] = ["单位编码（必填）", "单位名称(必填)", "单位类型 （必填）*", "所在社区(required)",
+                         "统一社会信用代码（选填）"]
+    roster, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert issues == []
+    assert roster.rows("units")[0]["credit_code"] == sheets["单位"][1][4]
