@@ -281,12 +281,11 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
             or isinstance(value, str) and _SCIENTIFIC.fullmatch(normalize_text(value))):
         # Excel keeps 15 significant digits of a number typed in a cell: an
         # 18-digit ID or credit code typed without text format has lost its tail
-        shown = normalize_text(value)
         raise CellError(
             "number_too_long",
-            f"“{shown}”是被 Excel 存成数字的长号码,只保留了前 15 位有效数字,后几位已丢失;"
+            "这是被 Excel 存成数字的长号码,只保留了前 15 位有效数字,后几位已丢失;"
             "请把该列设为“文本”格式后重新输入",
-            f"{shown!r} is a long number Excel stored as a number: only its first 15 significant "
+            "a long number Excel stored as a number: only its first 15 significant "
             "digits are kept, the rest are lost; format the column as text and retype it",
         )
     if t == "date":

@@ -342,7 +342,8 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
             try:
                 v = parse_cell(col, raw, sheet.epoch_1904)
             except CellError as e:
-                issues.append(Issue(label, line, col.zh, normalize_text(raw), e.message_zh,
+                shown = None if col.type == "phone" else normalize_text(raw)  # personal data
+                issues.append(Issue(label, line, col.zh, shown, e.message_zh,
                                     e.message_en, "error", e.code))
                 continue
             if v is not None:

@@ -261,3 +261,15 @@ def test_required_marker_written_in_words(tmp_path):
     roster, issues = check_roster(write_xlsx(tmp_path / "r.xlsx", sheets))
     assert issues == []
     assert roster.rows("units")[0]["credit_code"] == sheets["单位"][1][4]
+
+
+def test_unreadable_phone_is_not_repeated_in_the_report(tmp_path):
+    """Phone numbers are personal data: a phone cell that cannot be read is
+    reported by place, without its digits."""
+    sheets = base_sheets()
+    col = next(i for i, h in enumerate(sheets["人员"][0]) if h.startswith("手机号"))
+    sheets["人员"][1][col] = "1.38123E+10"
+    _, issues = check_roster(write_csvs(tmp_path / "r", sheets))
+    (issue,) = [i for i in issues if i.column == "手机号"]
+    assert (issue.table, issue.line, issue.code, issue.value) == ("人员 people", 2, "number_too_long", None)
+    assert "38123" not in issue.message_zh + issue.message_en
