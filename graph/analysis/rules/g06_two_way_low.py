@@ -8,6 +8,7 @@ here (G01 reports it). Subject: the community org.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from graph.analysis.rules.base import Param, Rule, make_finding
@@ -31,10 +32,14 @@ def check(view, cfg):
         cname = view.name("PartyOrg", c)
         missing = [u for u in cov.members if u not in set(two_way)]
         mz, me = view.name_list("PartyOrg", missing, limit=3)
-        zh = (f"{cname}的{m}个成员单位党组织中只有{len(two_way)}个({len(two_way) / m:.0%})实现双向进入,"
-              f"低于{threshold:.0%}:建议优先为{mz}补齐交叉任职。")
+        # the share rounded down and the threshold as given, so a share just
+        # below the threshold never reads "33% ... below 33%"
+        share = f"{math.floor(Fraction(100 * len(two_way), m))}%"
+        least = f"{float(threshold) * 100:.4g}%"
+        zh = (f"{cname}的{m}个成员单位党组织中只有{len(two_way)}个({share})实现双向进入,"
+              f"低于{least}:建议优先为{mz}补齐交叉任职。")
         en = (f"Only {len(two_way)} of the {m} member unit organizations of {cname} "
-              f"({len(two_way) / m:.0%}) have a two-way link, below {threshold:.0%}: start with "
+              f"({share}) have a two-way link, below {least}: start with "
               f"cross-appointments for {me}.")
         yield make_finding(view, cfg, "PartyOrg", c, community=community, street=street, zh=zh, en=en,
                            evidence=[f"PartyOrg:{c}"] + [f"PartyOrg:{u}" for u in missing])
