@@ -258,11 +258,12 @@ def test_summary_streets_and_county_add_up():
 
 # --- an independent oracle on the demo county ------------------------------------------
 
-def _oracle(roster, as_of):
+def _oracle(roster, as_of, min_pt=3, share=0.3, max_pt=3, spof=2, days=90):
     """Every finding of G01-G13 (rule, subject code, community, severity),
     computed straight from the roster rows, without the View."""
     from collections import Counter, defaultdict
     from datetime import timedelta
+    from fractions import Fraction
 
     from graph import schema
 
@@ -311,7 +312,7 @@ def _oracle(roster, as_of):
         x = org_comm[c]
         n = {p["person"] for p in posts if p["org"] == c and p["post_type"] == "part_time"
              and home[p["person"]] & members[c]}
-        if len(n) < 3:
+        if len(n) < min_pt:
             out[("G01", c, x, "high" if not n else "medium")] += 1
         two = 0
         for u in members[c]:
@@ -321,7 +322,7 @@ def _oracle(roster, as_of):
                 out[("G04", u, x, "medium")] += 1
             if not a and not b:
                 out[("G05", u, x, "low")] += 1
-        if members[c] and two / len(members[c]) < 0.3:
+        if members[c] and Fraction(two, len(members[c])) < Fraction(str(share)):
             out[("G06", c, x, "medium")] += 1
         sole = Counter()
         for u in members[c]:
@@ -329,7 +330,7 @@ def _oracle(roster, as_of):
             if len(people) == 1:
                 sole[next(iter(people))] += 1
         for person, k in sole.items():
-            if k >= 2:
+            if k >= spof:
                 out[("G08", person, x, "high")] += 1
     for r in roster.rows("units"):
         u, x = r["code"], r["community"]
@@ -339,10 +340,10 @@ def _oracle(roster, as_of):
             out[("G02", u, x, "high")] += 1
     n_pt = Counter(p["person"] for p in posts if p["post_type"] == "part_time")
     for person, k in n_pt.items():
-        if k > 3:
+        if k > max_pt:
             out[("G07", person, "?", "medium")] += 1
     for p in link_posts:
-        if p.get("end") is not None and p["end"] - as_of <= timedelta(days=90):
+        if p.get("end") is not None and p["end"] - as_of <= timedelta(days=days):
             out[("G09", p["person"], "?", "low")] += 1
     grid_ok = {r["grid"] for r in roster.rows("party_orgs")
                if r.get("grid") and r["kind"] in schema.GRID_ORG_KINDS}
@@ -530,3 +531,26 @@ def test_g06_message_never_says_a_share_is_below_an_equal_looking_threshold():
     k2 = bare().person("A").post("A", "OU1", "own").post("A", "OC1")
     [f] = of(run(k2).findings, "G06")
     assert "(0%)" in f.message_zh and "低于30%" in f.message_zh and "below 30%" in f.message_en
+
+
+def test_rules_follow_policy_thresholds_on_random_counties():
+    from collections import Counter
+
+    settings = [dict(min_pt=1, share=0.5, max_pt=1, spof=1, days=0),
+                dict(min_pt=0, share=0.0, max_pt=0, spof=3, days=400),
+                dict(min_pt=2, share=1.0, max_pt=2, spof=2, days=1)]
+    for st in settings:
+        pol = Policy.from_dict({"rules": {
+            "G01": {"min_part_time_members": st["min_pt"]},
+            "G06": {"min_two_way_share": st["share"]},
+            "G07": {"max_part_time_posts": st["max_pt"]},
+            "G08": {"spof_min_units": st["spof"]},
+            "G09": {"expiry_warning_days": st["days"]},
+            "G14": {"enabled": False}}})
+        for seed in range(120):
+            k = _random_county(seed)
+            a = analyze(k.graph(), AS_OF, pol, with_structure=False)
+            got = Counter((f.rule, f.subject.code, "?" if f.rule in ("G07", "G09") else f.community,
+                           f.severity) for f in a.findings)
+            want = _oracle(k.r, AS_OF, **st)
+            assert got == want, (st, seed, got - want, want - got)
