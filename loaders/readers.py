@@ -96,6 +96,21 @@ def _not_a_roster(name: str, why_zh: str, why_en: str) -> NotARosterError:
 
 
 def _decode_csv(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        # Chinese text read fine as UTF-8 up to here: a UTF-8 file with a
+        # line in another encoding, which as GB18030 would be mojibake
+        seen = data[:e.start].decode("utf-8-sig")
+        if sum("\u4e00" <= ch <= "\u9fff" for ch in seen) >= 4:
+            line = seen.count("\n") + 1
+            raise _not_a_roster(
+                name,
+                f"文件是 UTF-8 编码,但第 {line} 行混有其他编码(如 GBK)的文字;"
+                "请在 Excel 中打开并重新“另存为 CSV UTF-8”",
+                f"the file is UTF-8 but line {line} holds text in another encoding (GBK?); "
+                "open it in Excel and 'Save as CSV UTF-8' again",
+            ) from None
     for enc in ("utf-8-sig", "gb18030"):
         try:
             # a BOM in front of GB18030 text (some editors add one): drop it

@@ -273,3 +273,23 @@ def test_unreadable_phone_is_not_repeated_in_the_report(tmp_path):
     (issue,) = [i for i in issues if i.column == "手机号"]
     assert (issue.table, issue.line, issue.code, issue.value) == ("人员 people", 2, "number_too_long", None)
     assert "38123" not in issue.message_zh + issue.message_en
+
+
+def test_utf8_csv_with_a_gbk_line_is_not_read_as_mojibake(tmp_path):
+    """A UTF-8 file with one line pasted in GBK (two exports joined) is
+    neither UTF-8 nor GB18030: it must not be read as GB18030 (every UTF-8
+    Chinese header would turn to mojibake and 'no header' be reported);
+    the error names the file and the line."""
+    import pytest
+    from graph.errors import NotARosterError
+
+    sheets = base_sheets()
+    folder = write_csvs(tmp_path / "r", sheets, encoding="utf-8")
+    p = folder / "单位.csv"
+    lines = p.read_bytes().split(b"\r\n")
+    lines[3] = lines[3].decode("utf-8").encode("gb18030")
+    p.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(NotARosterError) as e:
+        check_roster(folder)
+    assert "单位.csv" in e.value.message_zh and "第 4 行" in e.value.message_zh
+    assert "line 4" in e.value.message_en and "UTF-8" in e.value.message_en
