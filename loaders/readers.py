@@ -4,8 +4,10 @@ The format is ``roster-format.md`` (version 1). What the readers promise:
 
 * a sheet / CSV file is found by its Chinese table name or English alias
   (``单位`` / ``units``, ``单位.csv`` / ``units.csv``);
-* headers in Chinese or as the alias; spaces around, full-width characters
-  and a trailing ``*``/``＊`` do not count;
+* headers in Chinese or as the alias, or both as roster-format.md lists
+  them (``所属单位 (units, list)``); spaces and line breaks, full-width
+  characters and a required marker (``*``/``＊`` before or after,
+  ``（必填）``) do not count;
 * title and note rows above the header are skipped: the header is the first
   row holding all the table's required headers; fully blank rows are skipped,
   and so is a second header row right under it (English aliases under
