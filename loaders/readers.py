@@ -36,8 +36,10 @@ import csv
 import hashlib
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator
 
@@ -83,6 +85,9 @@ class _Sheet:
     stem: str  # what names the table (sheet title, file name without .csv)
     rows: Callable[[], Iterator[tuple[int, tuple]]]  # (row number, cells)
     epoch_1904: bool = False
+    # merged ranges (first row, first column, last row, last column, "B5:B6"),
+    # 1-based; a workbook's only
+    merges: Callable[[], list[tuple[int, int, int, int, str]]] = list
 
 
 # ---------------------------------------------------------------------------
@@ -237,8 +242,32 @@ def _xlsx_sheets(data: bytes, name: str):
             for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
                 yield n, cells
 
-        sheets.append(_Sheet(ws.title, ws.title, rows, epoch_1904))
+        sheets.append(_Sheet(ws.title, ws.title, rows, epoch_1904, partial(_merged_ranges, ws)))
     return wb, sheets
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
+
+
+def _merged_ranges(ws) -> list[tuple[int, int, int, int, str]]:
+    """A read-only worksheet's merged ranges, scanned from its XML (openpyxl
+    lists them only in normal mode, which would load the whole sheet)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    tail = b""
+    try:
+        with ws._get_source() as src:
+            while chunk := src.read(1 << 20):
+                buf = tail + chunk
+                for m in _MERGE_REF.finditer(buf):
+                    ref = m.group(1).decode()
+                    c1, r1, c2, r2 = range_boundaries(ref)
+                    out.append((r1, c1, r2, c2, ref))
+                tail = buf[-64:]
+    except (AttributeError, KeyError, OSError):
+        return []  # not a part openpyxl can reopen: no merges known
+    return sorted(set(out))
 
 
 def _file_sources(path: Path, data: bytes):
@@ -332,6 +361,9 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
     best: tuple[int, int, set[str]] = (0, 0, set())  # (hits, line, keys) of the best non-header
     saw_anything = False
     alias_row_possible = False
+    covered: dict[tuple[int, int], tuple[int, int, str]] = {}  # (row, col) -> its merge's first cell
+    top_left: set[tuple[int, int]] = set()
+    top_raw: dict[tuple[int, int], Any] = {}
     for line, cells in sheet.rows():
         if _blank(cells):
             continue
@@ -348,6 +380,8 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
                 continue
             colmap = _accept_header(table, label, line, cells, lookup, issues)
             alias_row_possible = True
+            covered = _covered_cells(sheet.merges(), line, {i for i, _ in colmap})
+            top_left = {(r, c) for r, c, _ in covered.values()}
             continue
         if alias_row_possible:
             alias_row_possible = False
@@ -356,6 +390,19 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
         values: dict[str, Any] = {}
         for i, col in colmap:
             raw = cells[i] if i < len(cells) else None
+            if covered and (line, i) in covered and (raw is None or not normalize_text(raw)):
+                r, c, ref = covered[(line, i)]
+                first = top_raw.get((r, c))
+                if col.required or (first is not None and normalize_text(first)):
+                    issues.append(Issue(
+                        label, line, col.zh, None if col.type == "phone" else normalize_text(first) or None,
+                        f"该单元格属于合并单元格 {ref},Excel 只在第一个单元格保存值,本行读到的是空值;"
+                        "请取消合并,并在每一行填写",
+                        f"this cell is part of the merged cells {ref}: Excel keeps the value in the first "
+                        "cell only, so this row reads empty; unmerge the cells and fill every row",
+                        "error", "merged_cell",
+                    ))
+                continue
             try:
                 v = parse_cell(col, raw, sheet.epoch_1904)
             except CellError as e:
@@ -365,6 +412,9 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
                 continue
             if v is not None:
                 values[col.key] = v
+        for r, c in top_left:
+            if r == line:
+                top_raw[(r, c)] = cells[c] if c < len(cells) else None
         rows.append(Row(table.key, line, values))
         if progress and len(rows) % 50000 == 0:
             progress(f"读取 reading {label}: {len(rows)} 行 rows")
@@ -391,6 +441,21 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
     if progress and len(rows) >= 10000:
         progress(f"读取 read {label}: {len(rows)} 行 rows")
     return rows
+
+
+def _covered_cells(merges, header_line: int, columns: set[int]
+                   ) -> dict[tuple[int, int], tuple[int, int, str]]:
+    """Cells below the header hidden by a merge: (row, 0-based column) ->
+    (row, 0-based column, "B5:B6") of the merge's first cell."""
+    out = {}
+    for r1, c1, r2, c2, ref in merges:
+        if r1 <= header_line:
+            continue
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1) and c - 1 in columns:
+                    out[(r, c - 1)] = (r1, c1 - 1, ref)
+    return out
 
 
 def _repeats_header(cells: tuple, colmap, lookup, required: set[str]) -> bool:

@@ -293,3 +293,32 @@ def test_utf8_csv_with_a_gbk_line_is_not_read_as_mojibake(tmp_path):
         check_roster(folder)
     assert "单位.csv" in e.value.message_zh and "第 4 行" in e.value.message_zh
     assert "line 4" in e.value.message_en and "UTF-8" in e.value.message_en
+
+
+def test_merged_data_cells_say_so(tmp_path):
+    """Planners merge 所在社区 over the units of one community: Excel keeps the
+    value in the first row only. The other rows are reported as merged cells
+    to unmerge and fill, not as 'required cell is empty' (the planner sees a
+    value there), and an optional value lost the same way is reported too."""
+    from openpyxl import load_workbook
+
+    sheets = base_sheets()
+    path = write_xlsx(tmp_path / "r.xlsx", sheets)
+    wb = load_workbook(path)
+    ws = wb["单位"]
+    ws["D3"] = None
+    ws.merge_cells("D2:D3")  # 所在社区 of rows 2-3
+    ws = wb["党组织"]
+    ws["I5"] = None
+    ws.merge_cells("I4:I5")  # 纳入 (optional) of rows 4-5
+    ws["F7"] = None
+    ws.merge_cells("F6:F7")  # 所属社区: both cells blank, nothing lost
+    wb.save(path)
+    _, issues = check_roster(path)
+    merged = [(i.table, i.line, i.column, i.code) for i in issues if i.code == "merged_cell"]
+    assert merged == [("单位 units", 3, "所在社区", "merged_cell"),
+                      ("党组织 party_orgs", 5, "纳入", "merged_cell")]
+    assert not [i for i in issues if i.code == "missing_required" and i.table == "单位 units"]
+    i = next(i for i in issues if i.code == "merged_cell")
+    assert "D2:D3" in i.message_zh and "D2:D3" in i.message_en
+    assert "合并" in i.message_zh and "unmerge" in i.message_en
