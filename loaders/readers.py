@@ -21,10 +21,12 @@ The format is ``roster-format.md`` (version 1). What the readers promise:
   line break inside does not count twice).
 
 Workbooks are opened with openpyxl in read-only mode: it streams the sheet
-XML (a 100k-row roster reads in seconds with bounded memory). Read-only mode
-cannot list merged ranges, and does not need to: Excel stores a merged
-range's value in its top-left cell only, so the other cells read as empty,
-which is what the format wants.
+XML (a 100k-row roster reads in seconds with bounded memory). Excel stores a
+merged range's value in its top-left cell only, so the other cells read as
+empty: right for merged title rows; below the header a hidden cell that
+would lose a value (or leave a required cell empty) is reported as
+``merged_cell``. Read-only mode cannot list merged ranges, so they are
+scanned from the sheet XML.
 
 A file that is not a roster at all raises :class:`NotARosterError` with one
 clear bilingual message.
