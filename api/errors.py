@@ -220,28 +220,21 @@ def install_error_handlers(app: FastAPI) -> None:
         return _response(503, "database_unavailable", exc.message_zh, exc.message_en,
                          headers={"Retry-After": "5"})
 
-    @app.exception_handler(RosterError)
-    async def _roster(request: Request, exc: RosterError):
-        return _response(422, "roster_invalid", exc.message_zh, exc.message_en,
-                         [i.as_dict() for i in exc.issues])
-
-    @app.exception_handler(NotARosterError)
-    async def _not_roster(request: Request, exc: NotARosterError):
-        return _response(400, "not_a_roster", exc.message_zh, exc.message_en)
-
     from api.source import ReadOnlySource
 
-    @app.exception_handler(ReadOnlySource)
-    async def _read_only(request: Request, exc: ReadOnlySource):
-        return _response(409, "read_only", exc.message_zh, exc.message_en)
-
-    @app.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound):
-        return _response(404, "not_found", exc.message_zh, exc.message_en)
-
-    @app.exception_handler(PolicyError)
-    async def _policy(request: Request, exc: PolicyError):
-        return _response(422, "policy_invalid", exc.message_zh, exc.message_en)
+    # cobuild's own errors: (exception, HTTP status, code, details of it)
+    domain_errors = (
+        (RosterError, 422, "roster_invalid", lambda e: [i.as_dict() for i in e.issues]),
+        (NotARosterError, 400, "not_a_roster", None),
+        (ReadOnlySource, 409, "read_only", None),
+        (NotFound, 404, "not_found", None),
+        (PolicyError, 422, "policy_invalid", None),
+    )
+    for exc_type, status, code, details in domain_errors:
+        def handler(request: Request, exc, status=status, code=code, details=details):
+            return _response(status, code, exc.message_zh, exc.message_en,
+                             details(exc) if details else None)
+        app.add_exception_handler(exc_type, handler)
 
     @app.exception_handler(CobuildError)
     async def _cobuild(request: Request, exc: CobuildError):
