@@ -23,7 +23,7 @@ from graph.analysis.structure import compute_structure
 from graph.analysis.summary import summarize
 from graph.analysis.view import View
 
-__all__ = ["Analysis", "WhatIf", "analyze", "what_if_leaves", "finding_sort_key",
+__all__ = ["Analysis", "WhatIf", "analyze", "run_rules", "what_if_leaves", "finding_sort_key",
            "Policy", "load_policy", "RULES"]
 
 _SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -72,6 +72,16 @@ class Analysis:
             "structure": self.structure,
             "places": self.places,
         }
+
+
+def run_rules(view: View, policy: Policy, progress=None, *, street: str | None = None,
+              community: str | None = None) -> list[Finding]:
+    """Every enabled rule's findings on ``view``, in :func:`finding_sort_key`
+    order; only those of ``street`` / ``community`` when given."""
+    findings = _run_rules(view, policy, progress)
+    if street is not None or community is not None:
+        findings = [f for f in findings if _in_scope(view, f, street, community)]
+    return findings
 
 
 def _run_rules(view: View, policy: Policy, progress=None) -> list[Finding]:
