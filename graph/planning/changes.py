@@ -163,9 +163,11 @@ def describe_change(ch: Change, G: nx.MultiDiGraph | None = None) -> tuple[str, 
         role = schema.ROLE.zh_of(ch.role)
         role_en = schema.ROLE.by_code(ch.role).en if ch.role in schema.ROLE.codes else ch.role
         kind = schema.POST_TYPE.zh_of(ch.post_type)
-        return (f"{name('Person', ch.person)}（{ch.person}）到{name('PartyOrg', ch.org)}（{ch.org}）{kind}{role}",
-                f"{name('Person', ch.person)} ({ch.person}) takes {ch.post_type} post {role_en} in "
-                f"{name('PartyOrg', ch.org)} ({ch.org})")
+        kind_en = schema.POST_TYPE.by_code(ch.post_type).en if ch.post_type in schema.POST_TYPE.codes \
+            else ch.post_type
+        return (f"{name('Person', ch.person)}（{ch.person}）任{name('PartyOrg', ch.org)}（{ch.org}）{role}（{kind}）",
+                f"{name('Person', ch.person)} ({ch.person}) becomes {role_en} of "
+                f"{name('PartyOrg', ch.org)} ({ch.org}) ({kind_en})")
     if isinstance(ch, EndPost):
         return (f"{name('Person', ch.person)}（{ch.person}）在{name('PartyOrg', ch.org)}（{ch.org}）的任职结束",
                 f"{name('Person', ch.person)} ({ch.person}) leaves their post(s) in "
