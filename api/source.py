@@ -1,7 +1,7 @@
 """Where the API's data comes from: the Neo4j store, or a roster file.
 
 Both sources hand out a :class:`Snapshot`: the graph of one data version,
-its :class:`graph.lookup.Lookup` indexes, and the gap analysis per as-of
+its :class:`api.lookup.Lookup` indexes, and the gap analysis per as-of
 date (computed once, then cached). Every read endpoint works on a snapshot,
 so both sources answer it the same way.
 
@@ -28,7 +28,7 @@ import networkx as nx
 
 from graph.db import Database
 from graph.errors import CobuildError, DatabaseUnavailable
-from graph.lookup import Lookup
+from api.lookup import Lookup
 
 __all__ = ["canonical", "NOT_YET", "Snapshot", "DataSource", "Neo4jSource", "RosterSource",
            "ReadOnlySource"]
@@ -317,7 +317,7 @@ class Neo4jSource(DataSource):
     Parameters
     ----------
     db : graph.db.Database
-        An open database (``graph.db.connect()``).
+        An open database (``cobuild.database.connect()``).
     """
 
     kind = "neo4j"

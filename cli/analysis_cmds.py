@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cli.common import add_source_args, date_arg, print_roster_error, progress, write_text_atomic
 from graph.errors import CobuildError, RosterError
-from graph.sources import open_graph
+from cobuild.sources import open_graph
 
 __all__ = ["register", "cmd_analyze", "cmd_demo"]
 

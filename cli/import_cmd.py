@@ -164,7 +164,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Check the roster, show the plan, then store it (unless --dry-run)."""
     from cli.roster_cmds import format_report
     from graph import store
-    from graph.db import connect
+    from cobuild.database import connect
     from graph.errors import RosterError
     from loaders import check_roster
 

@@ -1,4 +1,4 @@
-"""graph.lookup on the small rich roster (tests/rosterkit.py), where every
+"""api.lookup on the small rich roster (tests/rosterkit.py), where every
 answer can be checked by eye."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from rosterkit import rich_roster
 from graph.analysis import analyze
 from graph.analysis.view import View
 from graph.build import roster_to_graph
-from graph.lookup import Lookup, PhoneView
+from api.audit import PhoneView
+from api.lookup import Lookup
 
 D = dt.date(2025, 6, 30)
 

@@ -13,16 +13,10 @@ from typing import Callable
 
 import networkx as nx
 
+from cobuild.database import database_configured
 from graph.errors import CobuildError, NotFound
 
 __all__ = ["open_graph", "database_configured"]
-
-
-def database_configured() -> bool:
-    """True when ``NEO4J_URI`` is set (in the environment or ``.env``)."""
-    from graph.settings import Settings
-
-    return bool(os.environ.get("NEO4J_URI") or Settings().neo4j_uri)
 
 
 def open_graph(roster: str | os.PathLike | None = None, *, db: bool = False,
@@ -37,7 +31,7 @@ def open_graph(roster: str | os.PathLike | None = None, *, db: bool = False,
         read and validated as a whole (:func:`loaders.load_roster`); an
         invalid roster raises :class:`~graph.errors.RosterError`.
     db : bool
-        Read the stored graph from Neo4j instead (:func:`graph.db.connect`).
+        Read the stored graph from Neo4j instead (:func:`cobuild.database.connect`).
     street, community : str, optional
         Only this street's / community's scope (:mod:`graph.scope`); at most
         one of them.
@@ -54,12 +48,12 @@ def open_graph(roster: str | os.PathLike | None = None, *, db: bool = False,
     if db and roster:
         raise CobuildError("使用数据库(--db)时不要再给花名册", "with --db give no roster")
     if db:
-        from graph import db as gdb
+        from cobuild.database import connect
         from graph import store
 
         if progress:
             progress("读取 Neo4j / reading the graph from Neo4j")
-        with gdb.connect() as database:
+        with connect() as database:
             G = store.load_graph(database, street=street, community=community)
         _check_present(G, street, community, "数据库 the database")
         return G

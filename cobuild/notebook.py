@@ -225,8 +225,8 @@ def open_source(roster: str | os.PathLike | None = None, *, as_of: dt.date | str
                 progress: Callable[[str], None] | None = None) -> Source:
     """Open the data a notebook works on.
 
-    * ``NEO4J_URI`` set (:func:`graph.sources.database_configured`): the
-      graph stored in Neo4j (:func:`graph.sources.open_graph` with
+    * ``NEO4J_URI`` set (:func:`cobuild.database.database_configured`): the
+      graph stored in Neo4j (:func:`cobuild.sources.open_graph` with
       ``db=True``); ``roster`` must then be None.
     * Otherwise the roster file or folder ``roster``, read and checked with
       :func:`loaders.check_roster` (errors and warnings kept, not raised);
@@ -248,7 +248,8 @@ def open_source(roster: str | os.PathLike | None = None, *, as_of: dt.date | str
         Its ``graph`` raises :class:`~graph.errors.RosterError` when the
         roster has errors.
     """
-    from graph.sources import database_configured, open_graph
+    from cobuild.database import database_configured
+    from cobuild.sources import open_graph
 
     day = _as_of(as_of)
     if database_configured():
@@ -288,10 +289,10 @@ def check_report(source: Source, *, limit: int | None = 500) -> Table:
         Show at most this many issues (default 500; None: all).
     """
     if source.kind == "database":
-        from graph import db as gdb
+        from cobuild.database import connect
         from graph import store
 
-        with gdb.connect() as database:
+        with connect() as database:
             history = store.import_history(database, limit=5)
         return Table(["导入时间 imported at", "文件 file", "新增 created", "更新 changed", "删除 deleted"],
                      [[h.get("at"), h.get("file"), h.get("created"), h.get("changed"), h.get("deleted")]

@@ -6,8 +6,8 @@ post, a search index); its methods return plain dicts that the API turns
 into JSON. Views that depend on the as-of date take the analysis' own
 :class:`graph.analysis.view.View` of that date, so "counts on the date",
 "home org" and the links U → C / C → U mean exactly what the gap rules
-mean. Phone numbers go through a :class:`PhoneView`, which masks them or
-shows them and remembers whose were shown (for the audit).
+mean. Phone numbers go through a :class:`api.audit.PhoneView`, which masks
+them or shows them and remembers whose were shown (for the audit).
 
 A lookup may be limited to one street (``within=``): nodes outside it are
 not found, lists leave them out, and a person's posts elsewhere are not
@@ -23,12 +23,12 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from api.audit import PhoneView
 from graph import schema
 from graph.analysis.view import View
 from graph.analysis.view import post_counts as _counts
-from graph.privacy import mask_phone
 
-__all__ = ["Lookup", "PhoneView", "post_counts", "normalize_text", "SEARCH_KINDS"]
+__all__ = ["Lookup", "post_counts", "normalize_text", "SEARCH_KINDS"]
 
 #: Node kinds the search looks through, in the order hits of equal rank show.
 SEARCH_KINDS: tuple[str, ...] = tuple(k.label for k in schema.NODE_KINDS)
@@ -52,30 +52,6 @@ def normalize_text(s: str) -> str:
     """NFKC and case-folded: full-width letters and digits match their
     ASCII forms, ``ABC`` matches ``abc``."""
     return unicodedata.normalize("NFKC", s).casefold().strip()
-
-
-class PhoneView:
-    """How phone numbers appear in one response.
-
-    ``visible=False`` masks them (``138****1234``); ``visible=True`` shows
-    them and remembers the person codes in ``shown`` for the audit record.
-
-    >>> v = PhoneView(visible=False)
-    >>> v("P1", "13812341234"), v.shown
-    ('138****1234', set())
-    """
-
-    def __init__(self, visible: bool) -> None:
-        self.visible = visible
-        self.shown: set[str] = set()
-
-    def __call__(self, person_code: str, phone: str | None) -> str | None:
-        if phone is None:
-            return None
-        if self.visible:
-            self.shown.add(person_code)
-            return phone
-        return mask_phone(phone)
 
 
 def _date(v: Any) -> str | None:
