@@ -14,7 +14,7 @@ import socket
 
 import pytest
 from api_kit import LiveServer, serve
-from rosterkit import rich_roster, write_thirty_defects
+from roster_kit import rich_roster, write_thirty_defects
 
 from api.app import create_app
 from api.errors import ErrorBody
