@@ -20,6 +20,8 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConfigurationError,
+    DriverError,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
 )
@@ -27,7 +29,7 @@ from neo4j.exceptions import (
 from graph.errors import DatabaseUnavailable
 from graph.queries import PING
 
-__all__ = ["Database", "connect", "unavailable_errors", "HOW_TO_GET_ONE"]
+__all__ = ["Database", "connect", "translate", "unavailable_errors", "HOW_TO_GET_ONE"]
 
 T = TypeVar("T")
 
@@ -39,12 +41,16 @@ HOW_TO_GET_ONE = (
 )
 
 
-def _translate(exc: Exception, uri: str, database: str | None,
-               credentials: str | None = None) -> DatabaseUnavailable | None:
-    """The DatabaseUnavailable for a driver error, or None when it is not one.
+def translate(exc: BaseException, uri: str, database: str | None = None,
+              credentials: str | None = None, *, any_error: bool = False
+              ) -> DatabaseUnavailable | None:
+    """The :class:`DatabaseUnavailable` for a driver error, or None when it
+    is not one: the one place driver errors become a planner's message.
 
     ``credentials`` names where the password came from (the local server's
-    credentials file); default: the NEO4J_* settings.
+    credentials file); default: the NEO4J_* settings. With ``any_error``,
+    every other driver or server error is one too ("could not complete the
+    work; nothing was written"), as the store wants for its transactions.
     """
     if isinstance(exc, AuthError):
         if credentials:
@@ -74,20 +80,28 @@ def _translate(exc: Exception, uri: str, database: str | None,
             f"Neo4j({uri})上没有名为 {database!r} 的数据库:请检查 NEO4J_DATABASE",
             f"Neo4j ({uri}) has no database named {database!r}: check NEO4J_DATABASE",
         )
+    if any_error and isinstance(exc, (Neo4jError, DriverError)):
+        detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        return DatabaseUnavailable(
+            f"Neo4j({uri})未能完成操作,未写入任何数据:{detail}",
+            f"Neo4j ({uri}) could not complete the work; nothing was written: {detail}",
+        )
     return None
 
 
 @contextlib.contextmanager
 def unavailable_errors(uri: str, database: str | None = None,
-                       credentials: str | None = None) -> Iterator[None]:
-    """Turn driver connection/auth errors raised inside into DatabaseUnavailable.
+                       credentials: str | None = None, *, any_error: bool = False
+                       ) -> Iterator[None]:
+    """Turn driver connection/auth errors raised inside into DatabaseUnavailable
+    (with ``any_error``: every driver or server error; see :func:`translate`).
 
     ``credentials``: where the password came from, named in an auth error.
     """
     try:
         yield
     except Exception as exc:  # noqa: BLE001 - re-raised unless translated
-        translated = _translate(exc, uri, database, credentials)
+        translated = translate(exc, uri, database, credentials, any_error=any_error)
         if translated is None:
             raise
         raise translated from exc
@@ -119,6 +133,11 @@ class Database:
 
     def _guard(self):
         return unavailable_errors(self.uri, self.database)
+
+    def errors(self, *, any_error: bool = False):
+        """A context in which driver errors become :class:`DatabaseUnavailable`
+        naming this database (see :func:`translate`)."""
+        return unavailable_errors(self.uri, self.database, any_error=any_error)
 
     def execute_read(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(tx, *args)`` in a managed read transaction (may be retried)."""
