@@ -44,15 +44,14 @@ def network_for(v: Viewer, as_of, *, community: str | None = None,
                 street: str | None = None) -> dict:
     """The explorer's nodes and edges for one community or street, with the
     findings of that scope; phone numbers follow the token's role."""
-    from graph import explorer, scope
+    from cobuild.explorer import scope_network
 
     snap = v.snapshot()
     _, analysis = snap.facts(as_of)
-    sub = scope.subgraph(snap.graph, community=community, street=street)
-    findings = snap.lookup.findings(analysis.findings, community=community, street=street,
-                                    within=v.within)
-    data = explorer.network_json(sub, findings, show_phones=v.phones.visible, as_of=as_of,
-                                 scope="community" if community else "street")
+    sub, view = snap.scope(as_of, community=community, street=street)
+    data = scope_network(snap.graph, analysis.findings, community=community, street=street,
+                         as_of=as_of, show_phones=v.phones.visible, within=v.within,
+                         lies_in=snap.lookup.in_street, scoped=sub, view=view)
     v.phones.note_drawn(sub, [n.get("id") for n in data.get("nodes", ())])
     return data
 
@@ -61,17 +60,15 @@ def explorer_for(v: Viewer, as_of, *, community: str | None = None,
                  street: str | None = None) -> str:
     """The explorer page (one self-contained HTML file) for one community
     or street."""
-    from graph import explorer, scope
+    from cobuild.explorer import draw_scope
 
     snap = v.snapshot()
     _, analysis = snap.facts(as_of)
-    sub = scope.subgraph(snap.graph, community=community, street=street)
-    findings = snap.lookup.findings(analysis.findings, community=community, street=street,
-                                    within=v.within)
+    sub, view = snap.scope(as_of, community=community, street=street)
     node = (snap.lookup.node("Community", community) if community
             else snap.lookup.node("Street", street))
-    html = explorer.render_page(sub, findings, title=snap.lookup.name(node),
-                                show_phones=v.phones.visible, as_of=as_of,
-                                scope="community" if community else "street")
+    html = draw_scope(snap.graph, analysis.findings, community=community, street=street,
+                      as_of=as_of, title=snap.lookup.name(node), show_phones=v.phones.visible,
+                      within=v.within, lies_in=snap.lookup.in_street, scoped=sub, view=view)
     v.phones.note_drawn(sub)
     return html

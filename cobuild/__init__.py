@@ -10,11 +10,13 @@ Layers, each importing only the ones below it::
 
 Entry points (imported on first use, so ``import cobuild`` stays light):
 
-* :func:`open_graph` -- a roster file or the database, optionally one scope;
+* :func:`open_graph` -- a roster file or the database, optionally one scope
+  (:func:`open_roster`: a roster file with its issues);
 * :func:`connect` -- the database the settings point at;
 * :func:`analyze_scope` -- the gap analysis of the county, a street or a community;
-* :func:`draw_scope` / :func:`scope_network` -- the explorer page / JSON of a scope;
-* :func:`check_for_import`, :func:`plan_import`, :func:`import_roster` -- an import.
+* :func:`explore` -- analyze, take a scope and draw it;
+  :func:`draw_scope` / :func:`scope_network` -- the explorer page / JSON of a scope;
+* :func:`prepare_import`, :func:`plan_import`, :func:`run_import` -- an import.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ _EXPORTS = {
     "analyze_scope": "cobuild.analysis",
     "draw_scope": "cobuild.explorer",
     "scope_network": "cobuild.explorer",
-    "check_for_import": "cobuild.imports",
+    "prepare_import": "cobuild.imports",
     "plan_import": "cobuild.imports",
-    "import_roster": "cobuild.imports",
+    "run_import": "cobuild.imports",
+    "open_roster": "cobuild.sources",
+    "explore": "cobuild.explorer",
 }
 
 __all__ = sorted(_EXPORTS)
