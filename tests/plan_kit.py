@@ -120,3 +120,23 @@ def random_policy(rng: random.Random) -> Policy:
         G07={"max_part_time_posts": rng.randint(1, 3)},
         G08={"spof_min_units": rng.randint(1, 3)},
     )
+
+
+def overlay_setup():
+    """A graph, its plan and 3-month forecast (as dicts) and its findings:
+    the explorer's plan overlay and forecast slider. Q1's post in OU3 ends
+    in August, so the forecast changes."""
+    from datetime import date
+
+    from analysis_kit import AS_OF
+    from graph.analysis import analyze
+    from graph.planning import recommend
+    from graph.planning.forecast import forecast
+
+    k = paper_members(3)
+    k.post("Q1", "OU3", end=date(2024, 8, 20))
+    G = k.graph()
+    plan = recommend(G, AS_OF).as_dict()
+    fc = forecast(G, AS_OF, months=3).as_dict()
+    findings = analyze(G, AS_OF, with_structure=False).findings
+    return G, plan, fc, findings
