@@ -77,6 +77,17 @@ def _common(p) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
 
 
+def _outputs(p, formats: tuple[str, ...]) -> None:
+    """``--format``, ``--out`` and ``--force``."""
+    p.add_argument("--format", choices=formats,
+                   help=f"{'、'.join(formats)}（默认 text；不填时按 --out 的扩展名）/ report format "
+                        f"(default text, or from the --out suffix)")
+    p.add_argument("--out", metavar="FILE",
+                   help="写入文件（xlsx 必填），默认输出到屏幕 / write to this file (required for xlsx); "
+                        "default: the screen")
+    p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite existing files")
+
+
 def register(sub) -> None:
     """Add ``recommend``, ``forecast`` and ``whatif`` to the ``cobuild`` parser."""
     p = sub.add_parser(
@@ -95,14 +106,10 @@ def register(sub) -> None:
     p.add_argument("--method", choices=("cp-sat", "greedy"), default="cp-sat",
                    help="cp-sat（最优，默认）或 greedy（贪心基线，供对比）/ cp-sat (optimal, default) or "
                         "greedy (the baseline, to compare)")
-    p.add_argument("--format", choices=("text", "json", "xlsx", "html"),
-                   help="text（默认）、json、xlsx（上会用表）、html；不填时按 --out 的扩展名 / report format "
-                        "(default text, or from the --out suffix)")
-    p.add_argument("--out", metavar="FILE", help="写入文件（xlsx 必填）/ write to this file (required for xlsx)")
+    _outputs(p, ("text", "json", "xlsx", "html"))
     p.add_argument("--apply-to", metavar="NEW_ROSTER",
                    help="另写一份加入拟任职务的完整花名册（.xlsx 或 CSV 文件夹），起始日期为分析日期 / also "
                         "write the whole roster with the proposed posts added (start = the as-of date)")
-    p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite existing files")
     p.set_defaults(func=cmd_recommend)
 
     f = sub.add_parser(
@@ -114,10 +121,7 @@ def register(sub) -> None:
         epilog=_EPILOG_FORECAST, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(f)
     f.add_argument("--months", type=int, default=12, help="月数，默认12 / months ahead (default 12)")
-    f.add_argument("--format", choices=("text", "json", "xlsx", "html"),
-                   help="text（默认）、json、xlsx、html / report format (default text, or from --out)")
-    f.add_argument("--out", metavar="FILE", help="写入文件（xlsx 必填）/ write to this file (required for xlsx)")
-    f.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
+    _outputs(f, ("text", "json", "xlsx", "html"))
     f.set_defaults(func=cmd_forecast)
 
     w = sub.add_parser(
@@ -139,9 +143,7 @@ def register(sub) -> None:
                         "(ROLE e.g. 兼职委员 or 委员; TYPE 兼职 (default) or 本职); repeatable")
     w.add_argument("--scenario", metavar="FILE",
                    help="情景文件（JSON/TOML），recommend 的 JSON 亦可 / a scenario file; a recommend JSON works")
-    w.add_argument("--format", choices=("text", "json"), help="text（默认）或 json / text (default) or json")
-    w.add_argument("--out", metavar="FILE", help="写入文件 / write to this file")
-    w.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
+    _outputs(w, ("text", "json"))
     w.set_defaults(func=cmd_whatif)
 
 

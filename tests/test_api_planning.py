@@ -5,13 +5,10 @@ from Neo4j. Readers cannot plan; a street token plans only its street."""
 from __future__ import annotations
 
 import pytest
-from api_kit import AS_OF, demo_roster, serve, write_demo
+from api_kit import AS_OF, demo_roster, serve_demo
 
-from api.source import Neo4jSource, RosterSource
-from cobuild.database import connect
 from cobuild.explorer import scope_graph
 from cobuild.planning import recommend_scope
-from graph import queries, store
 from graph.build import roster_to_graph
 
 A = {"as_of": AS_OF.isoformat()}
@@ -25,22 +22,7 @@ OTHER_COMMUNITY = sorted(u.split(":", 1)[1] for u, v, d in G.edges(data=True)
 
 @pytest.fixture(scope="module", params=["roster", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def api(request, tmp_path_factory):
-    db = None
-    if request.param == "roster":
-        source = RosterSource(write_demo(tmp_path_factory.mktemp("roster")))
-    else:
-        ts = request.getfixturevalue("neo4j_server")
-        db = connect(ts.settings)
-        db.run(queries.DELETE_ALL)
-        store.import_roster(db, ROSTER)
-        source = Neo4jSource(db)
-    try:
-        with serve(source, tmp_path_factory.mktemp("home")) as a:
-            yield a
-    finally:
-        if db is not None:
-            db.run(queries.DELETE_ALL)
-            db.close()
+    yield from serve_demo(request.param, request, tmp_path_factory, ROSTER)
 
 
 def test_readers_cannot_plan(api):

@@ -20,7 +20,7 @@ from api.errors import ApiError, error_responses, not_found
 router = APIRouter(prefix="/plan", tags=["规划 planning"], responses=error_responses(401, 403, 422, 503))
 
 Street = Annotated[str | None, Query(max_length=100, description="街道编码 street code")]
-Community = Annotated[str | None, Query(max_length=100, description="社区编码 community code")]
+Community = Annotated[str | None, Query(max_length=100, description="社区编码 community code (with street: must lie in it)")]
 Budget = Annotated[int | None, Query(ge=0, le=100_000,
                                      description="至多这么多新职务 at most this many new posts")]
 Method = Annotated[str, Query(pattern="^(cp-sat|greedy)$",
@@ -41,14 +41,14 @@ PlannerDep = Annotated[Viewer, Depends(require_planner)]
 
 def _scope(v: Viewer, street: str | None, community: str | None) -> tuple[str | None, str | None]:
     """The scope to plan: checked against the token's street; a street
-    token with no scope plans its street."""
-    if street and community:
-        raise ApiError(422, "invalid_parameters", "street 和 community 只能给一个",
-                       "give street or community, not both")
+    token with no scope plans its street; a community given with a street
+    must lie in it (the community is planned)."""
     lookup = v.snapshot().lookup
     if community:
-        if lookup.node("Community", community, v.within) is None:
+        if lookup.node("Community", community, v.within) is None or (
+                street and lookup.node("Community", community, street) is None):
             raise not_found("社区", "community", community)
+        street = None
     elif street:
         if lookup.node("Street", street, v.within) is None:
             raise not_found("街道", "street", street)

@@ -24,7 +24,7 @@ from graph.analysis.structure import compute_structure
 from graph.analysis.summary import summarize
 from graph.analysis.view import View, view_of
 
-__all__ = ["Analysis", "WhatIf", "analyze", "run_rules", "what_if_leaves", "finding_sort_key",
+__all__ = ["Analysis", "WhatIf", "analyze", "run_rules", "places_of", "what_if_leaves", "finding_sort_key",
            "Policy", "load_policy", "RULES"]
 
 _SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -74,6 +74,16 @@ class Analysis:
             "structure": self.structure,
             "places": self.places,
         }
+
+
+def places_of(view: View) -> dict:
+    """The names of the streets and communities findings refer to:
+    ``{"streets": {code: name}, "communities": {code: {"name": .., "street": ..}}}``."""
+    return {
+        "streets": {s: view.name("Street", s) for s in sorted(view.nodes.get("Street", {}))},
+        "communities": {x: {"name": view.name("Community", x), "street": view.street_of(x)}
+                        for x in sorted(view.nodes.get("Community", {}))},
+    }
 
 
 def run_rules(view: View, policy: Policy, progress=None, *, street: str | None = None,
@@ -154,13 +164,8 @@ def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None
                 r for r in structure["articulation"]
                 if (community is None or r["community"] == community)
                 and (street is None or r["street"] == street)]
-    places = {
-        "streets": {s: view.name("Street", s) for s in sorted(view.nodes.get("Street", {}))},
-        "communities": {x: {"name": view.name("Community", x), "street": view.street_of(x)}
-                        for x in sorted(view.nodes.get("Community", {}))},
-    }
     return Analysis(as_of, policy, findings, summary, structure,
-                    {"street": street, "community": community}, places, view)
+                    {"street": street, "community": community}, places_of(view), view)
 
 
 @dataclass

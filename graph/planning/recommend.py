@@ -18,7 +18,7 @@ from typing import Callable
 
 import networkx as nx
 
-from graph.analysis import run_rules
+from graph.analysis import places_of, run_rules
 from graph.analysis.policy import Policy
 from graph.analysis.rules import RULES_BY_ID
 from graph.analysis.view import View
@@ -372,8 +372,5 @@ def recommend(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | No
                     for p in proposals]
     check = check_plan(G, view, findings, plan_changes, closed_keys, policy,
                        street=street, community=community)
-    places = {"streets": {s: view.name("Street", s) for s in sorted(view.nodes.get("Street", {}))},
-              "communities": {x: {"name": view.name("Community", x), "street": view.street_of(x)}
-                              for x in sorted(view.nodes.get("Community", {}))}}
     return Plan(as_of, policy, {"street": street, "community": community}, budget, method, proposals,
-                unclosable, sol, check, places)
+                unclosable, sol, check, places_of(view))

@@ -174,6 +174,19 @@ def _plan_xlsx(plan) -> bytes:
     return buf.getvalue()
 
 
+def _page(title: str, lines: list[str], body: list[str]) -> str:
+    """One self-contained page: the report's CSS, a header with ``lines``
+    (escaped), ``body`` (already HTML), nothing loaded."""
+    return "".join([
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<header><h1>{escape(title)}</h1>", *(f"<p>{escape(x)}</p>" for x in lines), "</header><main>",
+        *body,
+        "</main><footer>cobuild — 不含手机号 / no phone numbers</footer></body></html>\n",
+    ])
+
+
 def _plan_html(plan) -> str:
     s = plan.solution
     rows = [[r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7].replace("\n", " "), r[8].replace("\n", "；"),
@@ -183,36 +196,28 @@ def _plan_html(plan) -> str:
     un = [[u.finding.rule, u.finding.subject.name, u.finding.subject.code, f"{u.why_zh} / {u.why_en}"]
           for u in plan.unclosable]
     head = "最优（已证明）/ optimal (proven)" if s.optimal else f"未证明最优 / not proven optimal (gap {s.gap:.1%})"
-    return "".join([
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        "<title>补齐方案 / Recommended appointments</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<header><h1>补齐方案 / Recommended appointments</h1>",
-        f"<p>分析日期 As of: {escape(plan.as_of.isoformat())}　新增职务 new posts: {len(plan.proposals)}"
-        f"　{escape(head)}　校验 check: {'通过 passed' if plan.check.ok else '未通过 FAILED'}</p></header><main>",
+    return _page("补齐方案 / Recommended appointments", [
+        f"分析日期 As of: {plan.as_of.isoformat()}　新增职务 new posts: {len(plan.proposals)}　{head}　"
+        f"校验 check: {'通过 passed' if plan.check.ok else '未通过 FAILED'}"], [
         "<h2>缺口数 / Findings before → after</h2>",
         _t(["规则 rule", "方案前 before", "方案后 after"], counts, numeric_from=1),
         "<h2>拟任人员 / Proposals</h2>",
         _t(["序号 no.", "街道 street", "社区 community", "党组织 org", "拟任人员 person", "现任职务 current",
             "拟任职务 proposed", "方向 direction", "解决的缺口 closes", "说明 why"], rows),
         "<h2>无法补齐 / Findings no appointment closes</h2>",
-        _t(["规则 rule", "对象 subject", "编码 code", "原因 why"], un),
-        "</main><footer>cobuild — 不含手机号 / no phone numbers</footer></body></html>\n",
-    ])
+        _t(["规则 rule", "对象 subject", "编码 code", "原因 why"], un)])
+
+
+def _dispatch(renderers: dict, obj, fmt: str) -> str | bytes:
+    if fmt not in renderers:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(renderers)}")
+    return renderers[fmt](obj)
 
 
 def render_plan(plan, fmt: str) -> str | bytes:
     """The plan in ``fmt`` (``bytes`` for xlsx)."""
-    if fmt == "text":
-        return _plan_text(plan)
-    if fmt == "json":
-        return _json(plan.as_dict())
-    if fmt == "xlsx":
-        return _plan_xlsx(plan)
-    if fmt == "html":
-        return _plan_html(plan)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(PLAN_FORMATS)}")
+    return _dispatch({"text": _plan_text, "json": lambda p: _json(p.as_dict()), "xlsx": _plan_xlsx,
+                      "html": _plan_html}, plan, fmt)
 
 
 # -- the forecast ---------------------------------------------------------------
@@ -295,41 +300,26 @@ def _forecast_html(fc) -> str:
             f"{escape(_cell_text(s))}</td>" for s in c["series"])
         body.append(f"<tr><td>{escape(c['org_name'])}<br><small>{escape(c['org'])}</small></td>{cells}</tr>")
     legend = "".join(f"<span class=\"badge\" style=\"background:{_SEV_HTML[k]}\">{escape(v)}</span> "
-                     for k, v in ((*x,) for x in [("high", "高 high"), ("medium", "中 medium"),
-                                                  ("low", "低 low"), (None, "无 none")]))
+                     for k, v in (("high", "高 high"), ("medium", "中 medium"), ("low", "低 low"),
+                                  (None, "无 none")))
     ev = [[e["date"], e["rule"], "出现 appears" if e["change"] == "appears" else "消除 goes",
            e["subject"]["name"], e["message_zh"]] for e in fc.events]
     cl = [[c["month"], c["org_name"], len(c["posts"]), "、".join(p["name"] for p in c["posts"])] for c in fc.cliffs]
-    return "".join([
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        "<title>预测 / Forecast</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<header><h1>12个月预测 / Forecast</h1>",
-        f"<p>分析日期 As of: {escape(fc.as_of.isoformat())}（至 to {escape(fc.dates[-1].isoformat())}）</p>",
-        "</header><main>",
+    return _page("12个月预测 / Forecast", [
+        f"分析日期 As of: {fc.as_of.isoformat()}（至 to {fc.dates[-1].isoformat()}）"], [
         f"<h2>各社区党组织 × 月末 / Community organizations × month ends</h2><p>{legend}</p>",
         f"<table class=\"chart\"><thead><tr><th>社区党组织 org</th>{heads}</tr></thead><tbody>",
         "".join(body), "</tbody></table>",
         "<h2>换届断崖 / 换届 cliffs</h2>",
         _t(["月份 month", "社区党组织 org", "到期 posts ending", "人员 people"], cl),
         "<h2>变化 / Events</h2>",
-        _t(["日期 date", "规则 rule", "变化 change", "对象 subject", "说明 message"], ev),
-        "</main><footer>cobuild — 不含手机号 / no phone numbers</footer></body></html>\n",
-    ])
+        _t(["日期 date", "规则 rule", "变化 change", "对象 subject", "说明 message"], ev)])
 
 
 def render_forecast(fc, fmt: str) -> str | bytes:
     """The forecast in ``fmt`` (``bytes`` for xlsx)."""
-    if fmt == "text":
-        return _forecast_text(fc)
-    if fmt == "json":
-        return _json(fc.as_dict())
-    if fmt == "xlsx":
-        return _forecast_xlsx(fc)
-    if fmt == "html":
-        return _forecast_html(fc)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(PLAN_FORMATS)}")
+    return _dispatch({"text": _forecast_text, "json": lambda f: _json(f.as_dict()), "xlsx": _forecast_xlsx,
+                      "html": _forecast_html}, fc, fmt)
 
 
 # -- the what-if ------------------------------------------------------------------
@@ -368,8 +358,4 @@ def _whatif_text(sc) -> str:
 
 def render_whatif(sc, fmt: str) -> str:
     """The what-if in ``fmt`` (``text`` or ``json``)."""
-    if fmt == "text":
-        return _whatif_text(sc)
-    if fmt == "json":
-        return _json(sc.as_dict())
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(WHATIF_FORMATS)}")
+    return _dispatch({"text": _whatif_text, "json": lambda w: _json(w.as_dict())}, sc, fmt)
