@@ -1,5 +1,13 @@
 """Planning on the co-building graph: the 补齐方案 (:func:`recommend`), the
-12-month forecast (:func:`forecast`) and the what-if (:func:`what_if`).
+12-month forecast (:func:`graph.planning.forecast.forecast`) and the what-if
+(:func:`graph.planning.whatif.what_if`).
+
+Modules: :mod:`~graph.planning.problem` (what an appointment can close, the
+candidates, the state after a plan), :mod:`~graph.planning.solver` (the
+CP-SAT model and the greedy baseline), :mod:`~graph.planning.verify` (the
+plan checked by re-running every rule), :mod:`~graph.planning.recommend`
+(the plan in words), :mod:`~graph.planning.changes` (changes and
+scenarios), :mod:`~graph.planning.forecast`, :mod:`~graph.planning.whatif`.
 
 Pure functions over the NetworkX graph and the analysis
 :class:`~graph.analysis.view.View`, under a :class:`~graph.analysis.policy.Policy`

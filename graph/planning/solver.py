@@ -201,7 +201,8 @@ class _Model:
                 if ct is not None:
                     m.add(const + sum(terms) <= pb.spof_min - 1).only_enforce_if(ct)
 
-    def run(self, time_limit: float, workers: int, progress=None, label: str = "") -> dict:
+    def run(self, time_limit: float, workers: int, progress=None, label: str = "",
+            fewest: bool = True) -> dict:
         m, x = self.m, self.x
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = workers
@@ -218,6 +219,11 @@ class _Model:
         weight_bound = int(round(solver.best_objective_bound))
         hint = {i: solver.boolean_value(v) for i, v in x.items()}
         closed_hint = {k: solver.boolean_value(v) for k, v in self.c.items()}
+        if not fewest:  # the weight is all the caller wants
+            chosen = sorted(i for i, v in hint.items() if v)
+            return {"chosen": chosen, "closed": {k for k, v in closed_hint.items() if v},
+                    "optimal": st1 == cp_model.OPTIMAL, "weight": weight, "weight_bound": weight_bound,
+                    "posts": len(chosen), "posts_bound": 0, "status": solver.status_name(st1)}
         m.add(self.weight >= weight)
         big = 1 + sum(k.penalty for k in self.cands)
         m.minimize(sum((big + k.penalty) * x[k.index] for k in self.cands))
@@ -293,15 +299,13 @@ def solve(pb: Problem, targets: list[Target], *, budget: int | None = None, time
     """The optimal plan for ``targets`` (those some candidate can help).
 
     Without ``budget`` the independent parts are solved on their own (small
-    ones batched), each model with ``time_limit`` seconds; with one, the
-    parts share the budget and are solved as one model within
-    ``time_limit``. ``progress`` hears how far the solve is.
+    ones batched), each model with ``time_limit`` seconds. With one, see
+    :func:`_solve_budget`. ``progress`` hears how far the solve is.
     """
     t0 = time.perf_counter()
-    if budget is None:
-        parts = _batches([(ts, ks) for ts, ks in components(pb, targets) if ts and ks])
-    else:
-        parts = [(targets, list(pb.candidates))] if targets and pb.candidates else []
+    if budget is not None:
+        return _solve_budget(pb, targets, budget, time_limit, workers, progress)
+    parts = _batches([(ts, ks) for ts, ks in components(pb, targets) if ts and ks])
     chosen: list[int] = []
     closed: set[str] = set()
     optimal = True
@@ -313,7 +317,7 @@ def solve(pb: Problem, targets: list[Target], *, budget: int | None = None, time
             last_say = time.perf_counter()
             progress(f"求解 solving {n}/{len(parts)}（{len(ks)} 个候选 candidates）")
         big_part = progress if len(ks) > 2000 else None
-        r = _Model(pb, ts, ks, budget).run(time_limit, workers, big_part, f"[{n}/{len(parts)}] ")
+        r = _Model(pb, ts, ks, None).run(time_limit, workers, big_part, f"[{n}/{len(parts)}] ")
         chosen += r["chosen"]
         closed |= r["closed"]
         optimal &= r["optimal"]
@@ -325,6 +329,84 @@ def solve(pb: Problem, targets: list[Target], *, budget: int | None = None, time
                                         "/".join(sorted(statuses)))
     return Solution(sorted(chosen), closed, optimal, weight, weight_bound, len(chosen), posts_bound,
                     round(time.perf_counter() - t0, 3), len(parts), status)
+
+
+def _solve_budget(pb: Problem, targets: list[Target], budget: int, time_limit: float, workers: int,
+                  progress: Callable[[str], None] | None) -> Solution:
+    """The most weight closed with at most ``budget`` new posts.
+
+    One model of the whole scope with a budget is a knapsack CP-SAT proves
+    slowly. Instead each independent part gets its *profile*: the best
+    weight with at most ``b`` posts for ``b = 0 .. P`` (``P``: the fewest
+    posts closing all it can), each point a small model proven on its own;
+    then a dynamic programme over the parts shares the budget (a
+    multiple-choice knapsack, exact). A point a time limit left unproven
+    keeps its solution (the plan stays feasible) and its solver bound (the
+    gap is reported).
+    """
+    t0 = time.perf_counter()
+    parts = [(ts, ks) for ts, ks in components(pb, targets) if ts and ks]
+    tops = [_Model(pb, ts, ks, None).run(time_limit, workers) for ts, ks in parts]
+    if sum(r["posts"] for r in tops) <= budget:  # the budget does not bind
+        sol = solve(pb, targets, time_limit=time_limit, workers=workers, progress=progress)
+        sol.seconds = round(time.perf_counter() - t0, 3)
+        return sol
+    profiles = []  # per part: [(weight, bound, b)] for b = 0 .. m
+    proven = all(r["optimal"] for r in tops)
+    last_say = t0
+    for n, ((ts, ks), top) in enumerate(zip(parts, tops), 1):
+        if progress and time.perf_counter() - last_say > 1.0:
+            last_say = time.perf_counter()
+            progress(f"求解 solving {n}/{len(parts)}（{len(ks)} 个候选 candidates）")
+        prof = [(0, 0)]
+        for b in range(1, min(top["posts"], budget) + 1):
+            r = top if b == top["posts"] else _Model(pb, ts, ks, b).run(time_limit, workers, fewest=False)
+            proven &= r["optimal"]
+            prof.append((r["weight"], r["weight_bound"]))
+        profiles.append(prof)
+    best, choice = _knapsack([[w for w, _ in p] for p in profiles], budget)
+    bound, _ = _knapsack([[ub for _, ub in p] for p in profiles], budget)
+    chosen: list[int] = []
+    closed: set[str] = set()
+    for (ts, ks), top, b in zip(parts, tops, choice):
+        if b:  # the fewest posts (secretaries first) for the weight the profile found
+            r = top if b == top["posts"] else _Model(pb, ts, ks, b).run(time_limit, workers)
+            chosen += r["chosen"]
+            closed |= r["closed"]
+    return Solution(sorted(chosen), closed, proven, best, max(bound, best), len(chosen), 0,
+                    round(time.perf_counter() - t0, 3), len(parts), "OPTIMAL" if proven else "FEASIBLE")
+
+
+def _knapsack(profiles: list[list[int]], budget: int) -> tuple[int, list[int]]:
+    """Share ``budget`` posts among parts: ``profiles[i][b]`` is part i's
+    weight with ``b`` posts. Returns the best total and each part's ``b``
+    (the fewest posts among the best).
+
+    >>> _knapsack([[0, 1, 4], [0, 2, 5]], 2)
+    (5, [0, 2])
+    >>> _knapsack([[0, 1, 4], [0, 2, 5]], 4)
+    (9, [2, 2])
+    """
+    NEG = -1
+    dp = [0] * (budget + 1)  # best weight using at most b posts so far
+    used = [0] * (budget + 1)  # posts behind dp[b] (fewest for that weight)
+    picks: list[list[int]] = []
+    for prof in profiles:
+        new, new_used, pick = [NEG] * (budget + 1), [0] * (budget + 1), [0] * (budget + 1)
+        for b in range(budget + 1):
+            for k in range(min(b, len(prof) - 1) + 1):
+                w = dp[b - k] + prof[k]
+                u = used[b - k] + k
+                if w > new[b] or (w == new[b] and u < new_used[b]):
+                    new[b], new_used[b], pick[b] = w, u, k
+        dp, used = new, new_used
+        picks.append(pick)
+    b = budget
+    choice = [0] * len(profiles)
+    for i in range(len(profiles) - 1, -1, -1):
+        choice[i] = picks[i][b]
+        b -= choice[i]
+    return dp[budget], choice
 
 
 def greedy(pb: Problem, targets: list[Target], *, budget: int | None = None) -> Solution:
