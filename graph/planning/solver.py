@@ -108,7 +108,7 @@ class _Model:
     """The CP-SAT model of some targets and candidates."""
 
     def __init__(self, pb: Problem, targets: list[Target], cands: list[Candidate],
-                 budget: int | None) -> None:
+                 budget: int | str | None) -> None:
         m = self.m = cp_model.CpModel()
         self.pb, self.targets, self.cands = pb, targets, cands
         x = self.x = {k.index: m.new_bool_var(f"x{k.index}") for k in cands}
@@ -160,7 +160,11 @@ class _Model:
         if pb.max_seats:
             for c, xs in seats.items():
                 m.add(sum(xs) <= pb.max_seats - pb.seats_before.get(c, 0))
-        if budget is not None:
+        self.k = None
+        if budget == "variable":  # set by set_budget() before each run
+            self.k = m.new_int_var(0, len(cands), "budget")
+            m.add(sum(x.values()) <= self.k)
+        elif budget is not None:
             m.add(sum(x.values()) <= budget)
         self.weight = sum(t.weight * self.c[t.key] for t in targets)
 
@@ -200,6 +204,17 @@ class _Model:
                 m.add(const + sum(terms) <= max(before, pb.spof_min - 1))
                 if ct is not None:
                     m.add(const + sum(terms) <= pb.spof_min - 1).only_enforce_if(ct)
+
+    def set_budget(self, b: int, hint: list[int] | None = None) -> None:
+        """At most ``b`` posts (a model built with ``budget="variable"``),
+        starting the search from ``hint`` (chosen indexes)."""
+        domain = self.m.proto.variables[self.k.index].domain
+        domain[0], domain[1] = 0, b
+        self.m.clear_hints()
+        if hint is not None:
+            on = set(hint)
+            for i, v in self.x.items():
+                self.m.add_hint(v, i in on)
 
     def run(self, time_limit: float, workers: int, progress=None, label: str = "",
             fewest: bool = True) -> dict:
@@ -359,8 +374,16 @@ def _solve_budget(pb: Problem, targets: list[Target], budget: int, time_limit: f
             last_say = time.perf_counter()
             progress(f"求解 solving {n}/{len(parts)}（{len(ks)} 个候选 candidates）")
         prof = [(0, 0)]
+        model = None
+        hint: list[int] = []
         for b in range(1, min(top["posts"], budget) + 1):
-            r = top if b == top["posts"] else _Model(pb, ts, ks, b).run(time_limit, workers, fewest=False)
+            if b == top["posts"]:
+                r = top
+            else:  # one model per part; the best with b - 1 posts is a start for b
+                model = model or _Model(pb, ts, ks, "variable")
+                model.set_budget(b, hint)
+                r = model.run(time_limit, workers, fewest=False)
+                hint = r["chosen"]
             proven &= r["optimal"]
             prof.append((r["weight"], r["weight_bound"]))
         profiles.append(prof)
