@@ -9,6 +9,7 @@ from typing import Annotated
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from starlette.datastructures import UploadFile as FormFile
 
 from api.auth import Principal
 from api.deps import get_principal, get_source, require_admin
@@ -115,7 +116,7 @@ async def post_import(
     form = await request.form(max_files=1, max_fields=8)
     try:
         file = form.get("file")
-        if not isinstance(file, UploadFile):
+        if not isinstance(file, FormFile):
             raise ApiError(422, "invalid_request", "请求参数无效", "invalid request parameters",
                            [{"loc": ["body", "file"], "code": "missing",
                              "message_zh": "缺少上传的花名册文件（表单字段 file）",
