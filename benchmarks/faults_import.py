@@ -35,6 +35,7 @@ import datetime as dt
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,7 @@ from graph import queries, server, store
 from graph.build import roster_to_graph
 from graph.db import connect
 from graph.settings import Settings
+from loaders import load_roster
 from loaders.demo import generate
 from loaders.writer import write_roster
 
@@ -91,6 +93,11 @@ def judge(stored: nx.MultiDiGraph, before: nx.MultiDiGraph, after: nx.MultiDiGra
     common_nodes = set(before) & set(after)
     common_edges = set(before.edges(keys=True)) & set(after.edges(keys=True))
     lost = len(common_nodes - set(stored)) + len(common_edges - set(stored.edges(keys=True)))
+    for name, G in (("before", before), ("after", after)):
+        nodes, edges = signature(G)
+        print(f"    torn: vs {name}: {len(sig[0] - nodes)} nodes and {len(sig[1] - edges)} "
+              f"relationships differ or are extra, {len(nodes - sig[0])} and "
+              f"{len(edges - sig[1])} missing or differ", flush=True)
     return "torn", lost
 
 
@@ -117,13 +124,18 @@ class Lab:
 
     def kill_server(self) -> None:
         os.kill(self.info.pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
+
+    def wait_server_gone(self) -> None:
+        """Until the killed server's port takes no connection (its pid may
+        linger as a zombie of this process)."""
+        port = int(self.info.bolt_uri.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                os.kill(self.info.pid, 0)
-            except ProcessLookupError:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            except OSError:
                 return
-            time.sleep(0.1)
+            time.sleep(0.2)
 
     def db(self):
         return connect(self.settings)
@@ -192,6 +204,9 @@ def kill_tries(lab: Lab, files: dict, graphs: dict, tries: int, kill_server: boo
             waits.append(time.monotonic() - t_kill)
             raws += raw_lines(stdout + err + rest)
             out["exit %d" % proc.returncode] += 1
+            said = [ln for ln in (stdout + rest).splitlines() if "error" in ln.lower()][:2]
+            print(f"    cobuild exit {proc.returncode} after {waits[-1]:.1f} s: {said}", flush=True)
+            lab.wait_server_gone()
             lab.start()
         else:
             proc.send_signal(signal.SIGKILL)
@@ -221,6 +236,9 @@ def race_tries(lab: Lab, path: Path, graph: nx.MultiDiGraph, tries: int, n: int)
         for p, (so, se) in zip(procs, results):
             out["exit %d" % p.returncode] += 1
             raws += raw_lines(so + se)
+            if p.returncode:
+                print("    a racer failed:", " | ".join((so + se).strip().splitlines()[-3:]),
+                      flush=True)
         state, lost = judge(lab.stored(), graph, graph)
         out["torn" if state == "torn" else "whole"] += 1
         out["lost rows"] += lost
@@ -264,11 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     a, b = rosters(args.scale, args.seed)
-    graphs = {"A": roster_to_graph(a), "B": roster_to_graph(b)}
     with tempfile.TemporaryDirectory(prefix="cobuild-faults-") as tmp:
         tmp = Path(tmp)
-        files = {"A": write_roster(a, tmp / "A"), "B": write_roster(b, tmp / "B"),
-                 "A_roster": a, "B_roster": b}
+        files = {"A": write_roster(a, tmp / "A"), "B": write_roster(b, tmp / "B")}
+        # the rosters as `cobuild import` reads them from the files
+        a, b = load_roster(files["A"]), load_roster(files["B"])
+        files.update(A_roster=a, B_roster=b)
+        graphs = {"A": roster_to_graph(a), "B": roster_to_graph(b)}
         print(f"roster A: {sum(a.counts().values())} rows, {graphs['A'].number_of_nodes()} nodes, "
               f"{graphs['A'].number_of_edges()} relationships; B differs in "
               f"{len(b.rows('units'))} unit names, {len(a.rows('posts')) - len(b.rows('posts'))} "
