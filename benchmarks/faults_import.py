@@ -45,9 +45,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph import queries, server, store
+from cobuild import localserver as server
+from cobuild.database import connect
+from graph import queries, store
 from graph.build import roster_to_graph
-from graph.db import connect
 from graph.settings import Settings
 from loaders import load_roster
 from loaders.demo import generate

@@ -45,7 +45,7 @@ def child_env(server, uri: str | None = None) -> dict[str, str]:
 DEADLOCK = textwrap.dedent("""
     import threading
     from graph import queries as Q
-    from graph.db import connect
+    from cobuild.database import connect
     from graph.settings import Settings
 
     db = connect(Settings())

@@ -14,7 +14,7 @@ import json
 
 import pytest
 from api_kit import serve
-from rosterkit import credit_code
+from roster_kit import credit_code
 
 from api.source import Neo4jSource
 from graph import queries as Q
