@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
+from neo4j.exceptions import ClientError
 
 from graph import queries as Q
 from graph import schema
@@ -477,7 +478,15 @@ def ensure_schema(db: Database) -> None:
     """
     with _database_errors(db):
         for q in (*Q.CREATE_CONSTRAINTS, *Q.CREATE_INDEXES):
-            db.run(q)
+            try:
+                db.run(q)
+            except ClientError as exc:
+                # Two imports into a new database create the same rule at
+                # once; the loser is told it "already exists". Run it again:
+                # IF NOT EXISTS now finds it and does nothing.
+                if not (exc.code or "").endswith("AlreadyExists"):
+                    raise
+                db.run(q)
 
 
 def _write(tx, plan: ImportPlan, progress: Progress | None) -> None:

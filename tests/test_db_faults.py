@@ -18,7 +18,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from graph_kit import rich_roster
 
+from graph import queries as Q
 from graph import store
 from graph.build import roster_to_graph
 from loaders.demo import generate
@@ -80,6 +82,53 @@ def test_a_deadlock_between_two_writers_is_retried_without_a_word(neo4j_server, 
     tries = int(done.stdout.split()[-1])
     assert tries == 3  # a real deadlock happened: one of the two ran again
     assert done.stderr == "" and raw_lines(done.stdout) == []
+
+
+def drop_schema(db) -> None:
+    for row in db.run(Q.LIST_CONSTRAINTS):
+        db.run(Q.DROP_CONSTRAINT, name=row["name"])
+    for row in db.run(Q.LIST_INDEXES):
+        db.run(Q.DROP_INDEX, name=row["name"])
+
+
+def test_imports_creating_the_schema_at_once_all_succeed(neo4j_db):
+    """Imports into a new database create the constraints and indexes at the
+    same moment; the losers are told "already exists", which must not fail
+    them."""
+    failures = []
+    for _ in range(4):
+        drop_schema(neo4j_db)
+        start = threading.Barrier(4, timeout=60)
+
+        def create():
+            start.wait()
+            try:
+                store.ensure_schema(neo4j_db)
+            except Exception as exc:  # noqa: BLE001 - collected for the assertion
+                failures.append(exc)
+
+        threads = [threading.Thread(target=create) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert failures == []
+    assert len(neo4j_db.run(Q.LIST_CONSTRAINTS)) == len(Q.CREATE_CONSTRAINTS)
+
+
+def test_two_imports_of_one_roster_into_an_empty_database(neo4j_server, neo4j_db, tmp_path):
+    roster = rich_roster()
+    path = write_roster(roster, tmp_path / "rich.xlsx")
+    procs = [subprocess.Popen([str(EXE), "import", str(path), "--yes"], text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=child_env(neo4j_server)) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert raw_lines("".join(o + e for o, e in outputs)) == []
+    stored = store.load_graph(neo4j_db)
+    G = roster_to_graph(roster)
+    assert set(stored) == set(G) and set(stored.edges(keys=True)) == set(G.edges(keys=True))
+    assert len(store.import_history(neo4j_db)) == 2
 
 
 class Relay:
