@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -100,18 +101,16 @@ def test_imports_creating_the_schema_at_once_all_succeed(neo4j_db):
         drop_schema(neo4j_db)
         start = threading.Barrier(4, timeout=60)
 
-        def create():
+        def create(_):
             start.wait()
             try:
                 store.ensure_schema(neo4j_db)
             except Exception as exc:  # noqa: BLE001 - collected for the assertion
-                failures.append(exc)
+                return exc
+            return None
 
-        threads = [threading.Thread(target=create) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        with ThreadPoolExecutor(4) as pool:
+            failures += [e for e in pool.map(create, range(4)) if e is not None]
     assert failures == []
     assert len(neo4j_db.run(Q.LIST_CONSTRAINTS)) == len(Q.CREATE_CONSTRAINTS)
 
