@@ -17,6 +17,7 @@ from graph import schema
 
 __all__ = [
     "CellError",
+    "FormulaWithoutValue",
     "normalize_text",
     "normalize_header",
     "parse_cell",
@@ -85,6 +86,22 @@ class CellError(ValueError):
         self.code = code
         self.message_zh = message_zh
         self.message_en = message_en
+
+
+class FormulaWithoutValue:
+    """A workbook cell holding a formula that was never calculated: the
+    file has no value for it (the reader puts this where the cell is)."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"FormulaWithoutValue({self.ref!r})"
 
 
 def normalize_text(value: Any) -> str:
@@ -265,6 +282,14 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
     """
     if value is None:
         return None
+    if isinstance(value, FormulaWithoutValue):
+        raise CellError(
+            "formula_without_value",
+            f"单元格 {value.ref} 是公式，但文件中没有它的计算结果（公式从未计算过）；"
+            "请在 Excel 中打开并保存，或直接填入实际的值",
+            f"cell {value.ref} holds a formula with no calculated value in the file (it was never "
+            "calculated); open and save the file in Excel, or enter the actual value",
+        )
     if isinstance(value, str):
         if not normalize_text(value):
             return None

@@ -272,10 +272,13 @@ def test_excel_formula_errors_are_issues(tmp_path):
     wb["单位"]["D3"] = "=1/0"  # a formula never calculated: no cached value
     wb.save(path)
     got, issues = read_roster(path)
-    assert codes_of(issues) == [("单位 units", 2, "所在社区", "formula_error")]
+    assert codes_of(issues) == [("单位 units", 2, "所在社区", "formula_error"),
+                                ("单位 units", 3, "所在社区", "formula_without_value")]
     assert "#N/A" in issues[0].message_zh
+    # a formula never calculated is an error naming the cell, never a silent blank
+    assert "D3" in issues[1].message_zh and "D3" in issues[1].message_en
     assert "community" not in got.rows("units")[0].values
-    assert "community" not in got.rows("units")[1].values  # uncalculated formula: empty
+    assert "community" not in got.rows("units")[1].values
 
 
 # --------------------------------------------------------------- CSV
