@@ -263,9 +263,10 @@ def _refuse_size(name: str, zh: str, en: str) -> NotARosterError:
 
 
 def _csv_rows(name: str, opener: Callable[[], BinaryIO]) -> Iterator[tuple[int, tuple]]:
-    """(row number, cells) of a CSV file, streamed. Numbered by record, as
-    Excel shows the file: a quoted cell with a line break inside is one row,
-    not two. Refused past :data:`graph.limits.MAX_ROWS` rows (blank ones
+    """(row number, cells) of a CSV file (``name`` as messages show it: for
+    a zip member, ``zip/member``), streamed. Numbered by record, as Excel
+    shows the file: a quoted cell with a line break inside is one row, not
+    two. Refused past :data:`graph.limits.MAX_ROWS` rows (blank ones
     included) or :data:`graph.limits.MAX_TABLE_CELLS` cells."""
     lines = _Lines(name, _decoded(name, opener))
     reader = csv.reader(lines)
@@ -295,8 +296,8 @@ def _csv_rows(name: str, opener: Callable[[], BinaryIO]) -> Iterator[tuple[int, 
         raise _not_a_roster(name, f"压缩包中的该文件已损坏（{e}）", f"the file is damaged in its zip ({e})") from None
 
 
-def _csv_sheet(name: str, opener: Callable[[], BinaryIO]) -> _Sheet:
-    return _Sheet(name, PurePosixPath(name).stem, partial(_csv_rows, name, opener))
+def _csv_sheet(name: str, opener: Callable[[], BinaryIO], shown: str | None = None) -> _Sheet:
+    return _Sheet(name, PurePosixPath(name).stem, partial(_csv_rows, shown or name, opener))
 
 
 def _zip_name(info: zipfile.ZipInfo) -> str:
@@ -377,7 +378,7 @@ def _zip_csv_sources(zf: zipfile.ZipFile, name: str) -> list[_Sheet]:
             raise _not_regular(name, member, "文件夹", "a folder")
         if stat.S_ISLNK(info.external_attr >> 16):
             raise _not_regular(name, member, "符号链接", "a symbolic link")
-        sheets.append(_csv_sheet(base, partial(zf.open, info)))
+        sheets.append(_csv_sheet(base, partial(zf.open, info), f"{name}/{member}"))
     if not sheets:
         books = [PurePosixPath(_zip_name(i)).name for i in zf.infolist()
                  if _zip_name(i).lower().endswith((".xlsx", ".xlsm"))]
