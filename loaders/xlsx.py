@@ -91,7 +91,8 @@ class _Regexes:
 
     def __init__(self, p: bytes) -> None:
         q = re.escape(p)
-        self.cell_ref = re.compile(rb'<' + q + rb'c r="([A-Z]{1,3})(\d{1,7})"')
+        self.cell_row = re.compile(rb'<' + q + rb'c r="[A-Z]{1,3}(\d{1,7})"')
+        self.cell_col = re.compile(rb'<' + q + rb'c r="([A-Z]{1,3})\d')
         self.cell_start = re.compile(rb'<' + q + rb'c[\s>/]')
         self.tag = re.compile(rb'<' + q + rb'(row|c)(?=[\s>/])([^>]*)>')
         self.attr_r = re.compile(rb'\sr\s*=\s*"([A-Z]*)(\d*)"')
@@ -196,15 +197,15 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetS
 
 def _scan_part(scan: SheetScan, rx: _Regexes, part: bytes, letters: set[bytes], seq_row: int) -> int:
     """Scan whole rows of a sheet's XML; returns the running row number."""
-    refs = rx.cell_ref.findall(part)
+    refs = rx.cell_row.findall(part)
     n = len(rx.cell_start.findall(part))
     scan.cells += n
     if len(refs) == n:  # every cell has r="A1" first: the fast path
         if refs:
-            rows = [int(r) for _, r in refs]
+            rows = [int(r) for r in set(refs)]
             scan.rows_span(min(rows), max(rows))
-            letters.update(c for c, _ in refs)
-            seq_row = rows[-1]
+            letters.update(rx.cell_col.findall(part))
+            seq_row = int(refs[-1])
     else:  # cells without a reference (or written oddly): follow them one by one
         col = -1
         for m in rx.tag.finditer(part):
