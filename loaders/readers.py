@@ -44,6 +44,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -115,8 +116,17 @@ _BOM = b"\xef\xbb\xbf"
 csv.field_size_limit(max(csv.field_size_limit(), limits.MAX_FIELD_CHARS))
 
 
-def _cjk(text: str) -> int:
-    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def _cjk(text: str, enough: int = 4) -> int:
+    """Chinese characters in ``text``, counted up to ``enough``."""
+    n = 0
+    for _ in _CJK.finditer(text):
+        n += 1
+        if n >= enough:
+            break
+    return n
 
 
 def _mixed_encoding(name: str, line: int) -> NotARosterError:

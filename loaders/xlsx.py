@@ -282,11 +282,12 @@ class Workbook:
             start = ws.start
             if start is None:
                 return
-            row0, col0 = start
+            col0 = start[1]
             pad = (None,) * col0
             patches = scan.patches
-            for i, cells in enumerate(ws.iter_rows()):
-                line = row0 + i + 1
+            # python-calamine yields rows from the sheet's first row, cells
+            # from its first used column
+            for line, cells in enumerate(ws.iter_rows(), start=1):
                 t = pad + tuple(cells) if col0 else tuple(cells)
                 if line in patches:
                     t = list(t)
