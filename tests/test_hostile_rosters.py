@@ -11,7 +11,7 @@ import tracemalloc
 import zipfile
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from cli.main import main
 from graph import limits, schema
