@@ -93,7 +93,9 @@ class _Regexes:
         q = re.escape(p)
         self.cell_row = re.compile(rb'<' + q + rb'c r="[A-Z]{1,3}(\d{1,7})"')
         self.cell_col = re.compile(rb'<' + q + rb'c r="([A-Z]{1,3})\d')
-        self.cell_start = re.compile(rb'<' + q + rb'c[\s>/]')
+        self.cell_space = b"<" + p + b"c "
+        self.cell_other = re.compile(rb'<' + q + rb'c[\t\n\r>/]')  # cells written oddly
+        self.wide = re.compile(rb'<' + q + rb'c r="[A-Z]{2}')  # a column past Z
         self.tag = re.compile(rb'<' + q + rb'(row|c)(?=[\s>/])([^>]*)>')
         self.attr_r = re.compile(rb'\sr\s*=\s*"([A-Z]*)(\d*)"')
         self.cell = re.compile(rb'<' + q + rb'c(?=[\s>/])([^>]*?)(?:/>|>(.*?)</' + q + rb'c>)', re.S)
@@ -143,12 +145,28 @@ def _refuse_size(name: str, zh: str, en: str) -> NotARosterError:
         "or to the right?) or split it")
 
 
+class _Wide(Exception):
+    """A column past Z: the scan must read every column letter."""
+
+
 def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetScan:
+    """A worksheet's scan: first taking every sheet within A–Z as 26 columns
+    wide (cheap), exactly when that is not enough."""
+    try:
+        scan = _scan_sheet_once(zf, info, name, None)
+        if scan.area <= limits.MAX_TABLE_CELLS:
+            return scan
+    except _Wide:
+        pass
+    return _scan_sheet_once(zf, info, name, set())
+
+
+def _scan_sheet_once(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+                     letters: set[bytes] | None) -> SheetScan:
     scan = SheetScan()
     rx: _Regexes | None = None
     tail = b""
     end = b""  # the part's last bytes
-    letters: set[bytes] = set()
     seq_row = 0  # the slow path's running row
     for chunk in _chunks(zf, info, name):
         end = (end + chunk)[-64:]
@@ -180,6 +198,8 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetS
         cols = [_col_index(lt) for lt in letters]
         scan.cols_span(min(cols), max(cols))
     rows, cols = scan.max_row - scan.min_row + 1, scan.max_col - scan.min_col + 1
+    if letters is None and scan.area > limits.MAX_TABLE_CELLS:
+        return scan  # the caller scans again, reading every column letter
     if scan.max_row > limits.MAX_ROWS or scan.max_col >= limits.MAX_COLUMNS:
         raise _refuse_size(
             name, f"工作表 {info.filename} 用到第 {scan.max_row} 行、第 {scan.max_col + 1} 列，"
@@ -195,16 +215,25 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetS
     return scan
 
 
-def _scan_part(scan: SheetScan, rx: _Regexes, part: bytes, letters: set[bytes], seq_row: int) -> int:
-    """Scan whole rows of a sheet's XML; returns the running row number."""
+def _scan_part(scan: SheetScan, rx: _Regexes, part: bytes, letters: set[bytes] | None,
+               seq_row: int) -> int:
+    """Scan whole rows of a sheet's XML; returns the running row number.
+    ``letters`` collects the column letters; ``None``: only whether a column
+    lies past Z is looked at (the sheet is then taken as 26 columns wide)."""
     refs = rx.cell_row.findall(part)
-    n = len(rx.cell_start.findall(part))
+    n = part.count(rx.cell_space)
+    odd = rx.cell_other.search(part) is not None
     scan.cells += n
-    if len(refs) == n:  # every cell has r="A1" first: the fast path
+    if not odd and len(refs) == n:  # every cell has r="A1" first: the fast path
         if refs:
             rows = [int(r) for r in set(refs)]
             scan.rows_span(min(rows), max(rows))
-            letters.update(rx.cell_col.findall(part))
+            if letters is not None:
+                letters.update(rx.cell_col.findall(part))
+            elif rx.wide.search(part) is not None:
+                raise _Wide
+            else:
+                scan.cols_span(0, 25)
             seq_row = int(refs[-1])
     else:  # cells without a reference (or written oddly): follow them one by one
         col = -1
@@ -273,7 +302,7 @@ class Workbook:
     epoch_1904: bool
     _book: object = None
 
-    def rows(self, sheet: str, scan: SheetScan) -> Iterator[tuple[int, tuple]]:
+    def rows(self, sheet: str, scan: SheetScan) -> Iterator[tuple[int, list]]:
         """(Excel row number, cells) of a sheet; cells indexed by Excel
         column (A = 0); what calamine reads as empty but is an error value or
         an uncalculated formula is put back from the scan."""
@@ -288,13 +317,11 @@ class Workbook:
             # python-calamine yields rows from the sheet's first row, cells
             # from its first used column
             for line, cells in enumerate(ws.iter_rows(), start=1):
-                t = pad + tuple(cells) if col0 else tuple(cells)
+                t = [*pad, *cells] if col0 else cells
                 if line in patches:
-                    t = list(t)
                     for c, v in patches[line]:
                         t.extend([None] * (c + 1 - len(t)))
                         t[c] = v
-                    t = tuple(t)
                 yield line, t
         except NotARosterError:
             raise
