@@ -54,6 +54,8 @@ TAGS = [
     {"name": "人员 people", "description": "人员及任职 People and their posts"},
     {"name": "缺口 gaps", "description": "覆盖缺口 Coverage gaps (rules.md)"},
     {"name": "查找 search", "description": "按名称或编码查找 Search by name or code"},
+    {"name": "规划 planning", "description": "补齐方案、预测、推演（planner/admin 令牌）"
+                                         "The 补齐方案, forecast and what-if (planner/admin tokens)"},
     {"name": "导入 imports", "description": "花名册导入 Roster imports"},
     {"name": "审计 audit", "description": "个人信息查看记录 Audit of personal data shown"},
     {"name": "健康检查 health", "description": "存活与就绪 Liveness and readiness"},

@@ -16,7 +16,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cli.common import add_source_args, date_arg, print_roster_error, progress, write_text_atomic
+from cli.common import (add_source_args, date_arg, format_of, print_roster_error, progress,
+                        write_text_atomic)
 from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
 
@@ -89,14 +90,7 @@ def register(sub) -> None:
 
 
 def _format_of(args) -> str:
-    if args.format:
-        return args.format
-    if args.out:
-        from graph.report import SUFFIXES
-        for fmt, suffix in SUFFIXES.items():
-            if args.out.lower().endswith(suffix) or (fmt == "html" and args.out.lower().endswith(".htm")):
-                return fmt
-    return "text"
+    return format_of(args.format, args.out)
 
 
 def cmd_analyze(args) -> int:
