@@ -95,7 +95,7 @@ def _format_of(args) -> str:
 
 def cmd_analyze(args) -> int:
     """Run ``cobuild analyze``."""
-    from graph.analysis import analyze
+    from cobuild.analysis import analyze_scope
     from graph.analysis.policy import Policy, example_toml, load_policy
     from graph.report import render, write
 
@@ -114,7 +114,7 @@ def cmd_analyze(args) -> int:
     except RosterError as e:
         print_roster_error(e)
         return 1
-    result = analyze(G, args.as_of, policy, say, street=args.street, community=args.community)
+    result = analyze_scope(G, args.as_of, policy, say, street=args.street, community=args.community)
     if args.out:
         try:
             path = write(result, fmt, args.out)
@@ -148,8 +148,8 @@ def _write_explorer(out_dir: Path, G, analysis) -> Path:
 
 def cmd_demo(args) -> int:
     """Run ``cobuild demo``."""
+    from cobuild.analysis import analyze_scope
     from cobuild.sources import open_roster
-    from graph.analysis import analyze
     from graph.report import SUFFIXES, write
     from loaders.demo import generate
     from loaders.writer import write_roster
@@ -172,7 +172,7 @@ def cmd_demo(args) -> int:
     except RosterError as e:
         print_roster_error(e)
         return 1
-    result = analyze(G, as_of, None, say)
+    result = analyze_scope(G, as_of, None, say)
     written = [("花名册 roster", roster_path)]
     for fmt, suffix in SUFFIXES.items():
         written.append((f"报告 report ({fmt})", write(result, fmt, out_dir / f"report{suffix}")))

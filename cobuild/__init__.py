@@ -15,6 +15,7 @@ Entry points (imported on first use, so ``import cobuild`` stays light):
   (:func:`open_roster`: a roster file with its issues);
 * :func:`connect` -- the database the settings point at;
 * :func:`analyze_scope` -- the gap analysis of the county, a street or a community;
+  :func:`what_if_leaves` -- what changes when one person leaves;
 * :func:`explore` -- analyze, take a scope and draw it;
   :func:`draw_scope` / :func:`scope_network` -- the explorer page / JSON of a scope;
 * :func:`prepare_import`, :func:`plan_import`, :func:`run_import` -- an import;
@@ -33,6 +34,7 @@ _EXPORTS = {
     "connect": "cobuild.database",
     "database_configured": "cobuild.database",
     "analyze_scope": "cobuild.analysis",
+    "what_if_leaves": "cobuild.analysis",
     "draw_scope": "cobuild.explorer",
     "scope_network": "cobuild.explorer",
     "prepare_import": "cobuild.imports",
