@@ -25,7 +25,9 @@ Budget = Annotated[int | None, Query(ge=0, le=100_000,
                                      description="至多这么多新职务 at most this many new posts")]
 Method = Annotated[str, Query(pattern="^(cp-sat|greedy)$",
                               description="cp-sat(最优)或 greedy(贪心基线)/ cp-sat (optimal) or greedy")]
-Months = Annotated[int, Query(ge=1, le=120, description="预测月数 months ahead")]
+#: The API forecasts up to two years (each month end is a whole analysis; the
+#: command line goes further: ``cobuild forecast --months``).
+Months = Annotated[int, Query(ge=1, le=24, description="预测月数（至多24）months ahead (at most 24)")]
 
 
 async def require_planner(v: ViewerDep) -> Viewer:
