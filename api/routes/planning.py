@@ -109,7 +109,7 @@ def forecast(v: PlannerDep, as_of: AsOf, street: Street = None, community: Commu
     return _forecast(v, as_of, street, community, months).as_dict()
 
 
-@router.post("/whatif", response_model=dict[str, Any], responses=error_responses(404),
+@router.post("/whatif", response_model=dict[str, Any], responses=error_responses(400, 404),
              summary="推演 What if")
 def whatif(v: PlannerDep, as_of: AsOf, scenario: Annotated[dict[str, Any], Body(
         description="情景：remove_people、remove_units、end_posts、add_posts；或 recommend 的 JSON / "
