@@ -9,10 +9,12 @@ written anywhere; a plan is computed once per data version and question.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AsOf, Viewer, ViewerDep
 from api.errors import ApiError, error_responses, not_found
@@ -27,6 +29,58 @@ Method = Annotated[str, Query(pattern="^(cp-sat|greedy)$",
                               description="cp-sat(最优)或 greedy(贪心基线)/ cp-sat (optimal) or greedy")]
 #: The API forecasts up to two years (each month end is a whole analysis; the
 #: command line goes further: ``cobuild forecast --months``).
+Code_ = Annotated[str, Field(min_length=1, max_length=100, pattern="[^ \t\r\n\u3000]")]
+PostType = Literal["part_time", "own", "兼职", "本职"]
+
+
+class PostRef(BaseModel):
+    """A person's post(s) in an org."""
+
+    model_config = ConfigDict(extra="forbid")
+    person: Code_
+    org: Code_
+
+
+class NewPost(PostRef):
+    """A new post: ROLE a 职务 word (兼职委员, 委员 ...), 兼职 unless said."""
+
+    role: Code_
+    post_type: PostType | None = None
+
+
+class ChangeList(BaseModel):
+    """A scenario: the changes, every list optional."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    description: str | None = None
+    remove_people: list[Code_] = []
+    remove_units: list[Code_] = []
+    end_posts: list[PostRef] = []
+    add_posts: list[NewPost] = []
+
+
+class CodeRef(BaseModel):
+    code: Code_
+
+
+class Proposal(BaseModel):
+    """A proposal of a ``/plan/recommend`` answer (other fields ignored)."""
+
+    person: CodeRef
+    org: CodeRef
+    role: Code_
+    post_type: PostType | None = None
+
+
+class RecommendJson(BaseModel):
+    """A ``/plan/recommend`` answer (other fields ignored): its proposals
+    are new posts from its as-of date."""
+
+    proposals: list[Proposal]
+    as_of: dt.date | None = None
+
+
 Months = Annotated[int, Query(ge=1, le=24, description="预测月数（至多24）months ahead (at most 24)")]
 
 
@@ -111,7 +165,7 @@ def forecast(v: PlannerDep, as_of: AsOf, street: Street = None, community: Commu
 
 @router.post("/whatif", response_model=dict[str, Any], responses=error_responses(400, 404),
              summary="推演 What if")
-def whatif(v: PlannerDep, as_of: AsOf, scenario: Annotated[dict[str, Any], Body(
+def whatif(v: PlannerDep, as_of: AsOf, scenario: Annotated[ChangeList | RecommendJson, Body(
         description="情景：remove_people、remove_units、end_posts、add_posts；或 recommend 的 JSON / "
                     "a scenario: remove_people, remove_units, end_posts, add_posts; or a recommend JSON",
         examples=[{"remove_people": ["P1"], "add_posts": [{"person": "P5", "org": "O1", "role": "兼职委员"}]}])],
@@ -124,7 +178,7 @@ def whatif(v: PlannerDep, as_of: AsOf, scenario: Annotated[dict[str, Any], Body(
     from graph.planning.changes import parse_scenario
 
     street, community = _scope(v, street, community)
-    changes = parse_scenario(scenario, source="body")
+    changes = parse_scenario(scenario.model_dump(mode="json", exclude_none=True), source="body")
     return simulate(_graph(v, as_of, street, community), changes, as_of, street=street,
                     community=community).as_dict()
 

@@ -186,9 +186,9 @@ def _role_code(text: str, where: str) -> str:
     m = schema.ROLE.lookup(text)
     if m is not None:
         return m.code
-    if not text.strip():
+    if not text.strip(_BLANK):
         raise ScenarioError(f"{where}：职务为空", f"{where}: the role is empty")
-    return text.strip()  # 职务 is an open value set: free text is kept
+    return text.strip(_BLANK)  # 职务 is an open value set: free text is kept
 
 
 def _post_type_code(text: str | None, where: str) -> str:
@@ -234,18 +234,23 @@ _KEYS = {"remove_people": "remove_person", "remove_units": "remove_unit",
          "end_posts": "end_post", "add_posts": "add_post"}
 
 
+#: What a code or role is trimmed of (spaces, tabs, line ends, the
+#: ideographic space); a value that is nothing else is missing.
+_BLANK = " \t\r\n\u3000"
+
+
 def _field(item: Any, key: str, where: str) -> str:
-    if not isinstance(item, dict) or not isinstance(item.get(key), (str, int)) or str(item[key]).strip() == "":
+    if not isinstance(item, dict) or not isinstance(item.get(key), (str, int)) or str(item[key]).strip(_BLANK) == "":
         raise ScenarioError(f"{where}：缺少“{key}”", f"{where}: '{key}' is missing")
-    return str(item[key]).strip()
+    return str(item[key]).strip(_BLANK)
 
 
 def _code_of(value: Any, where: str) -> str:
     """A code given as ``"Y3"`` or as ``{"code": "Y3", ...}`` (recommend JSON)."""
     if isinstance(value, dict):
         return _field(value, "code", where)
-    if isinstance(value, (str, int)) and str(value).strip():
-        return str(value).strip()
+    if isinstance(value, (str, int)) and str(value).strip(_BLANK):
+        return str(value).strip(_BLANK)
     raise ScenarioError(f"{where}：应为编码", f"{where}: a code is expected")
 
 
