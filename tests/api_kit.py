@@ -91,14 +91,15 @@ class Api:
             c.close()
 
 
-def serve(source, home: Path):
-    """Context manager: ``create_app`` on ``source`` with ``COBUILD_HOME=home``,
-    served over a real socket; yields an :class:`Api`."""
+def serve(source, home: Path, **settings_values):
+    """Context manager: ``create_app`` on ``source`` with ``COBUILD_HOME=home``
+    (and any other settings given), served over a real socket; yields an
+    :class:`Api`."""
     from contextlib import contextmanager
 
     @contextmanager
     def _cm():
-        settings = Settings(cobuild_home=home)
+        settings = Settings(cobuild_home=home, **settings_values)
         with LiveServer(create_app(settings, source)) as srv:
             api = Api(srv, settings.home)
             try:

@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
+from api.conditional import NOT_MODIFIED
 from api.errors import error_responses
 from api.models import GapPage, RuleId, RuleInfo, Severity
 from graph.analysis.rules import RULES
 
-router = APIRouter(tags=["缺口 gaps"], responses=error_responses(401, 422, 503))
+router = APIRouter(tags=["缺口 gaps"], responses={**error_responses(401, 422, 503), **NOT_MODIFIED})
 
 RuleFilter = Annotated[
     list[RuleId] | None,

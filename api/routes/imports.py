@@ -77,13 +77,24 @@ def post_import(
     source: Annotated[DataSource, Depends(get_source)],
     file: Annotated[UploadFile, File(description="花名册 .xlsx,或 CSV 文件的 .zip / the roster")],
     dry_run: Annotated[bool, Query(description="只校验并预览变更,不写入 validate and preview only")] = False,
+    confirm: Annotated[str | None, Query(
+        max_length=64, description="确认删除：导入会删除已有数据时，先返回 409 并列出要删除的内容和确认码，"
+                                   "以同一文件加 ?confirm=确认码 重新提交 / confirm deletions: an import "
+                                   "that would delete stored data answers 409 listing them and a code; "
+                                   "send the same file again with ?confirm=<code>")] = None,
 ) -> dict:
     """上传花名册(.xlsx 或 CSV 的 .zip),与命令行 ``cobuild import`` 完全相同地校验;
     有错误时返回 422,details 列出每一处问题,不写入任何数据。该花名册覆盖的街道原有数据将被替换。
     / Upload a roster; it is validated exactly as ``cobuild import`` does.
     With any error: 422 and every issue in ``details``, nothing written.
     Otherwise the roster replaces what is stored for its streets
-    (``dry_run=true``: only say what would change). A token limited to a
+    (``dry_run=true``: only say what would change). When that would delete
+    stored data, nothing is written and the answer is 409 ``confirm_deletions``
+    listing the deletions in ``details`` and a code; sending the same file
+    again with ``?confirm=<code>`` imports it (like ``cobuild import --yes``;
+    the code is bound to the file, the stored data and the deletions, so a
+    changed plan asks again). 导入会删除已有数据时返回 409 并列出删除内容，确认后加
+    ``?confirm=确认码`` 重新提交。 A token limited to a
     street may import only a roster of that one street. The roster-file
     data source is read-only: 409."""
     from loaders import check_roster
@@ -103,7 +114,7 @@ def post_import(
                 f"(此花名册包含街道 {', '.join(roster.jurisdiction) or '无'})",
                 f"this token is limited to street {who.street} and may import only that "
                 f"street's roster (this one covers {', '.join(roster.jurisdiction) or 'none'})")
-        result = source.import_roster(roster, dry_run=dry_run)
+        result = source.import_roster(roster, dry_run=dry_run, confirm=confirm)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
+from api.conditional import NOT_MODIFIED
 from api.errors import error_responses, not_found
 from api.models import GapPage, Network, Page, Street, StreetBrief
 from api.routes.communities import explorer_for, network_for
 from api.routes.gaps import RuleFilter, SeverityFilter, gap_page
 
 router = APIRouter(prefix="/streets", tags=["街道 streets"],
-                   responses=error_responses(401, 422, 503))
+                   responses={**error_responses(401, 422, 503), **NOT_MODIFIED})
 
 Code = Annotated[str, Path(max_length=100, description="街道编码 street code")]
 

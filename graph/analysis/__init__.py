@@ -54,6 +54,8 @@ class Analysis:
     #: names of the streets and communities findings refer to:
     #: ``{"streets": {code: name}, "communities": {code: {"name": .., "street": ..}}}``
     places: dict = field(default_factory=lambda: {"streets": {}, "communities": {}})
+    #: where the graph came from: ``"roster"`` (a roster file) or ``"database"`` (Neo4j)
+    source: str = "roster"
 
     def findings_for(self, community: str | None = None, street: str | None = None) -> list[Finding]:
         """The findings of one community and/or street (community and street

@@ -42,7 +42,7 @@ def check(view, cfg):
             evidence = [f"PartyOrg:{u}", f"PartyOrg:{c}"]
             evidence += [f"Person:{p.person}" for p in posts] + [p.id for p in posts]
             yield make_finding(view, cfg, "PartyOrg", u, community=community, street=street,
-                               zh=zh, en=en, evidence=evidence)
+                               zh=zh, en=en, evidence=evidence, key=[f"PartyOrg:{c}"])
 
 
 RULE = Rule(

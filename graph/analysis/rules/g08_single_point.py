@@ -49,7 +49,7 @@ def check(view, cfg):
             evidence = ([f"Person:{person}", f"PartyOrg:{c}"] + [f"PartyOrg:{u}" for u in units]
                         + [p.id for p in posts])
             yield make_finding(view, cfg, "Person", person, community=community, street=street,
-                               zh=zh, en=en, evidence=evidence)
+                               zh=zh, en=en, evidence=evidence, key=[f"PartyOrg:{c}"])
 
 
 
