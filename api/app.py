@@ -5,9 +5,9 @@ routes under ``/api/v1`` (one router per resource, :mod:`api.routes`),
 ``/healthz`` and ``/readyz``, bearer tokens from ``$COBUILD_HOME/
 tokens.json``, the audit trail in ``$COBUILD_HOME/audit.jsonl``, and one
 error shape for every error (:mod:`api.errors`). The OpenAPI document is at
-``/openapi.json``, the interactive docs at ``/docs`` (Swagger UI) and
-``/redoc`` -- their scripts come from the installed ``fastapi-offline``
-package, nothing from a CDN. Read answers have ETags (304 on
+``/openapi.json``, the interactive docs at ``/docs`` (Swagger UI; its
+scripts come from the installed ``fastapi-offline`` package, nothing from a
+CDN; no ReDoc page: ReDoc's sidebar always loads a logo from a CDN). Read answers have ETags (304 on
 ``If-None-Match``, :mod:`api.conditional`), answers over 1 KiB are gzipped
 for clients that accept it, and cross-origin access is off unless origins
 are allowed (:mod:`api.cors`).
@@ -182,7 +182,7 @@ def create_app(settings: Settings | None = None, source: DataSource | None = Non
         description=DESCRIPTION,
         openapi_tags=TAGS,
         docs_url="/docs",
-        redoc_url="/redoc",
+        redoc_url=None,  # ReDoc's sidebar loads its logo from a CDN, whatever its options
         favicon_url=None,
         swagger_ui_parameters={"validatorUrl": None, "tryItOutEnabled": False},
         lifespan=lifespan,
