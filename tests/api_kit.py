@@ -48,10 +48,14 @@ class LiveServer:
 
     def __enter__(self) -> "LiveServer":
         self.thread.start()
-        deadline = time.monotonic() + 20
+        # the app loads and analyses its data before it starts answering
+        # (api.app._warm): allow for a busy machine
+        deadline = time.monotonic() + 180
         while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
+            if not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start (its thread ended)")
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start in 180 s")
             time.sleep(0.02)
         return self
 
