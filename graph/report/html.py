@@ -77,7 +77,7 @@ def _findings(a) -> str:
                         f'<div class="rule"><span class="badge b-{f.severity}">{escape(SEVERITIES[f.severity][0])}</span> '
                         f"{escape(rule_label(f.rule))} · {escape(subject_label(f.subject.type))}: "
                         f"<b>{escape(f.subject.name)}</b> ({escape(f.subject.code)})"
-                        f' <span class="id">编号 id {escape(f.id)}</span></div>"
+                        f' <span class="id">编号 id {escape(f.id)}</span></div>'
                         f'<div class="zh">{escape(f.message_zh)}</div>'
                         f'<div class="en">{escape(f.message_en)}</div>'
                         f'<div class="ev">依据 evidence: {escape("; ".join(f.evidence))}</div>'
