@@ -18,13 +18,12 @@ from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, BeforeValidator
 
-from api.audit import AuditLog
+from api.audit import AuditLog, PhoneView
 from api.auth import Principal, TokenStore
 from api.conditional import IF_NONE_MATCH_DOC, NotModified, entity_tag, matches
 from api.errors import ApiError, invalid_request
 from api.source import NOT_YET as _NOT_YET
 from api.source import DataSource, Snapshot
-from graph.lookup import PhoneView
 
 __all__ = [
     "bearer",

@@ -66,7 +66,7 @@ def _source(args: argparse.Namespace):
         src = RosterSource(args.roster)
         _say(f"数据源 data source: 花名册文件(只读)roster file (read-only) {args.roster}")
         return src
-    from graph.db import connect
+    from cobuild.database import connect
 
     settings = get_settings()
     try:
@@ -204,8 +204,8 @@ def _known_streets(args: argparse.Namespace) -> tuple[list[str] | None, str]:
         from loaders import load_roster
 
         return sorted(load_roster(Path(roster_path)).jurisdiction), f"花名册 roster {roster_path}"
+    from cobuild.database import connect
     from graph import store
-    from graph.db import connect
 
     try:
         with connect(settings) as db:

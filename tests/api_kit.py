@@ -7,6 +7,7 @@ Import from tests as ``from api_kit import ...``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import socket
 import threading
 import time
@@ -17,6 +18,7 @@ import uvicorn
 
 from api.app import create_app
 from api.auth import TokenStore
+from api.errors import ErrorBody
 from graph.settings import Settings
 
 #: The demo county's day: fixed, so the tests see the same posts counting.
@@ -221,3 +223,27 @@ class Oracle:
                 if q in str(r.get(k.name_key, "")).casefold() or q in code.casefold():
                     out.add((k.label, code))
         return out
+
+
+#: A Chinese character (an error's ``message_zh`` has some).
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def assert_error_shape(r, status: int, code: str | None = None) -> dict:
+    """The one error shape, with ``status`` in both the HTTP line and the body."""
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert set(body) == {"error"}
+    err = body["error"]
+    assert set(err) == {"status", "code", "message_zh", "message_en", "details"}
+    assert err["status"] == status
+    assert isinstance(err["code"], str) and re.fullmatch(r"[a-z_]+", err["code"])
+    assert CJK.search(err["message_zh"]), err["message_zh"]
+    assert err["message_en"].strip()
+    assert isinstance(err["details"], list)
+    assert "Traceback" not in r.text
+    ErrorBody.model_validate(body)
+    if code is not None:
+        assert err["code"] == code
+    return err

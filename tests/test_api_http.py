@@ -18,8 +18,7 @@ from importlib.metadata import version
 
 import httpx
 import pytest
-from api_kit import AS_OF, demo_roster, serve, write_demo
-from test_api_error_shape import CJK, assert_error_shape
+from api_kit import AS_OF, CJK, assert_error_shape, demo_roster, serve, write_demo
 
 from api.source import RosterSource
 from graph.analysis import analyze

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from api_kit import serve
-from rosterkit import rich_roster
+from roster_kit import rich_roster
 
 from api.source import Neo4jSource
 from graph import store
