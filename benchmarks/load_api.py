@@ -94,7 +94,7 @@ class Setup:
             env=env, stdout=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"
         t0 = time.monotonic()
-        deadline = t0 + 60
+        deadline = t0 + 300  # it loads and analyses its data before answering
         while True:
             try:
                 urllib.request.urlopen(url + "/healthz", timeout=2).read()
