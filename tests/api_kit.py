@@ -84,7 +84,7 @@ class Api:
     def client(self, role: str | None = "reader", street: str | None = None,
                name: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.token(role, street, name)}"} if role else {}
-        c = httpx.Client(base_url=self.url, headers=headers, timeout=60)
+        c = httpx.Client(base_url=self.url, headers=headers, timeout=300)  # busy machines
         self._clients.append(c)
         return c
 
