@@ -137,6 +137,20 @@ class _Guard:
         return await self.app(scope, receive, send_with_headers)
 
 
+class _Gzip(GZipMiddleware):
+    """Starlette's gzip, entered only for clients that accept gzip: the
+    others (most API clients) skip its buffering wrapper altogether. (A
+    compressed answer says ``Vary: Accept-Encoding``; an identity answer is
+    good for every client.)"""
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            for k, v in scope["headers"]:
+                if k == b"accept-encoding" and b"gzip" in v:
+                    return await super().__call__(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, source: DataSource | None = None) -> FastAPI:
     """The API application.
 
@@ -203,7 +217,7 @@ def create_app(settings: Settings | None = None, source: DataSource | None = Non
            for r in router.routes])
     # outermost last: CORS, then compression, then the guard
     app.add_middleware(_Guard, max_body=MAX_UPLOAD_BYTES + (1 << 20))
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
+    app.add_middleware(_Gzip, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
     if origins:
         app.add_middleware(Cors, origins=origins)
     app.state.cors_origins = origins
