@@ -312,6 +312,7 @@ def install_error_handlers(app: FastAPI) -> None:
                          headers={"Retry-After": "5"})
 
     from api.source import DeletionsNotConfirmed, ReadOnlySource
+    from graph.planning.changes import ScenarioError
 
     # cobuild's own errors: (exception, HTTP status, code, details of it)
     domain_errors = (
@@ -321,6 +322,7 @@ def install_error_handlers(app: FastAPI) -> None:
         (DeletionsNotConfirmed, 409, "confirm_deletions", lambda e: e.details),
         (NotFound, 404, "not_found", None),
         (PolicyError, 422, "policy_invalid", None),
+        (ScenarioError, 422, "scenario_invalid", None),
     )
     for exc_type, status, code, details in domain_errors:
         def handler(request: Request, exc, status=status, code=code, details=details):

@@ -203,9 +203,11 @@ class DataSource:
             )
 
     def import_roster(self, roster, dry_run: bool = False,
+                      within: str | None = None,
                       confirm: str | None = None):  # pragma: no cover - interface
-        """Store a validated roster (replacing its jurisdiction). When that
-        deletes stored data, ``confirm`` must be the plan's
+        """Store a validated roster (replacing its jurisdiction); ``within``:
+        the street the caller is limited to (:mod:`graph.ownership`). When
+        that deletes stored data, ``confirm`` must be the plan's
         :func:`deletion_code`; otherwise :class:`DeletionsNotConfirmed`."""
         raise NotImplementedError
 
@@ -246,7 +248,8 @@ class RosterSource(DataSource):
     def ready(self) -> str | None:
         return self._snapshot.version
 
-    def import_roster(self, roster, dry_run: bool = False, confirm: str | None = None):
+    def import_roster(self, roster, dry_run: bool = False, within: str | None = None,
+                      confirm: str | None = None):
         self.require_writable()
 
     def import_history(self, limit: int = 50) -> list[dict]:
@@ -410,7 +413,8 @@ class Neo4jSource(DataSource):
     def ready(self) -> str | None:
         return self._version()
 
-    def import_roster(self, roster, dry_run: bool = False, confirm: str | None = None):
+    def import_roster(self, roster, dry_run: bool = False, within: str | None = None,
+                      confirm: str | None = None):
         from graph import store
         from graph.build import roster_to_graph
 
@@ -418,12 +422,12 @@ class Neo4jSource(DataSource):
         with self._import_lock:
             G = roster_to_graph(roster)  # once, for the plan and the import
             if not dry_run:
-                plan = store.plan_import(self.db, roster, graph=G)
+                plan = store.plan_import(self.db, roster, graph=G, within=within)
                 if plan.deleted:
                     code = deletion_code(version, roster.sha256, plan)
                     if confirm != code:
                         raise DeletionsNotConfirmed(plan, code)
-            return store.import_graph(self.db, roster, G, dry_run=dry_run)
+            return store.import_graph(self.db, roster, G, dry_run=dry_run, within=within)
 
     def import_history(self, limit: int = 50) -> list[dict]:
         from graph import store

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from graph import schema
+from graph.celltext import as_text
 from loaders.cells import LIST_SEPARATORS, NO, YES
 from loaders.readers import INSTRUCTION_SHEETS
 from loaders.writer import save_workbook, sheet_name
@@ -133,7 +134,7 @@ def _instructions(wb) -> None:
             rows.append(([title if i == 0 else "", m.zh, m.code, m.en], False))
     for r, (cells, is_bold) in enumerate(rows, start=1):
         for c, v in enumerate(cells, start=1):
-            cell = ws.cell(r, c, v)
+            cell = as_text(ws.cell(r, c, v))
             cell.alignment = Alignment(wrap_text=c == 4 or len(cells) == 1, vertical="top")
             if is_bold:
                 cell.font = bold
@@ -146,10 +147,10 @@ def _table_sheet(wb, t: schema.Table) -> None:
     ws = wb.create_sheet(sheet_name(t))
     n = len(t.columns)
     last = get_column_letter(max(n, 4))
-    ws["A1"] = f"{t.zh} {t.en}" + ("(选填 optional)" if t.optional else "")
+    as_text(ws.cell(1, 1, f"{t.zh} {t.en}" + ("(选填 optional)" if t.optional else "")))
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = _table_note(t)
+    as_text(ws.cell(2, 1, _table_note(t)))
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws["A2"].font = Font(color="666666")
     ws.merge_cells(f"A2:{last}2")
@@ -157,7 +158,7 @@ def _table_sheet(wb, t: schema.Table) -> None:
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for j, c in enumerate(t.columns, start=1):
         letter = get_column_letter(j)
-        cell = ws.cell(HEADER_ROW, j, c.header)
+        cell = as_text(ws.cell(HEADER_ROW, j, c.header))
         cell.font = Font(bold=True, color="C00000" if c.required else "000000")
         cell.fill = head_fill
         dim = ws.column_dimensions[letter]

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from graph.analysis.rules import RULES
+from graph.celltext import as_text
 from graph.report.words import headline, rule_label, scope_label, severity_label, subject_label
 
 __all__ = ["render_xlsx", "SHEETS"]
@@ -41,9 +42,7 @@ def _put(ws, row: int, col: int, value):
     not a formula)."""
     cell = ws.cell(row=row, column=col)
     cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
+    return as_text(cell)
 
 
 def _table(ws, header: list[str], rows: list[list], *, start_row: int = 1, max_width: int = 60,
