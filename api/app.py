@@ -5,30 +5,49 @@ routes under ``/api/v1`` (one router per resource, :mod:`api.routes`),
 ``/healthz`` and ``/readyz``, bearer tokens from ``$COBUILD_HOME/
 tokens.json``, the audit trail in ``$COBUILD_HOME/audit.jsonl``, and one
 error shape for every error (:mod:`api.errors`). The OpenAPI document is at
-``/openapi.json``; there is no Swagger UI page (it would load its scripts
-from a CDN, and the product works offline).
+``/openapi.json``, the interactive docs at ``/docs`` (Swagger UI; its
+scripts come from the installed ``fastapi-offline`` package, nothing from a
+CDN; no ReDoc page: ReDoc's sidebar always loads a logo from a CDN). Read answers have ETags (304 on
+``If-None-Match``, :mod:`api.conditional`), answers over 1 KiB are gzipped
+for clients that accept it, and cross-origin access is off unless origins
+are allowed (:mod:`api.cors`).
+
+At start the app loads the current data and analyses it for today, so the
+first request is answered as fast as the next ones.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
+from starlette.middleware.gzip import GZipMiddleware
 
 from api.audit import AuditLog
 from api.auth import TokenStore
+from api.conditional import cache_headers, install_not_modified
+from api.cors import Cors, parse_origins
 from api.deps import reject_unknown_query
-from api.errors import ApiError, error_body, install_error_handlers
+from api.errors import ApiError, error_body, install_error_handlers, method_table
 from api.routes import ROUTERS
 from api.routes.imports import MAX_UPLOAD_BYTES
 from api.source import DataSource, Neo4jSource
+from graph import product_version
+from graph.errors import CobuildError
 from graph.settings import Settings, get_settings
 
-__all__ = ["create_app", "app_from_env", "API_PREFIX", "API_VERSION"]
+__all__ = ["create_app", "app_from_env", "API_PREFIX", "API_VERSION", "GZIP_MIN_BYTES"]
+
+log = logging.getLogger("cobuild.api")
 
 API_PREFIX = "/api/v1"
 API_VERSION = "1.0.0"
+#: Answers at least this long are gzipped for clients that accept it.
+GZIP_MIN_BYTES = 1024
 
 DESCRIPTION = """\
 城市社区党建“共驻共建”关系图谱的查询接口。/ Lookups of the co-building network of urban
@@ -44,6 +63,16 @@ filtered). Every answer that shows an unmasked phone number is recorded in the a
 
 **错误 Errors.** Every error has one shape:
 `{"error": {"status", "code", "message_zh", "message_en", "details": [...]}}`.
+
+**缓存 Caching.** 查询结果带 `ETag`；再次请求时在 `If-None-Match` 中送回，数据未变则返回 304。
+Read answers carry an `ETag` (from the data version, the as-of date and what the token may
+see); send it back in `If-None-Match` and an unchanged answer is `304` without a body. They
+are `Cache-Control: private, no-cache` (personal data: never kept by shared caches). Answers
+over 1 KiB are gzipped when the client accepts it.
+
+**缺口编号 Finding ids.** 每处缺口有稳定编号 `id`（如 `G04-9731a54f5883`），历次导入之间不变。
+Every finding has a stable `id` derived from its rule, subject and defining evidence, the same
+in `cobuild analyze --format json`, the reports and here.
 """
 
 TAGS = [
@@ -66,8 +95,9 @@ class _Guard:
     """Pure ASGI middleware: refuse request bodies over the upload limit
     (413) -- before reading them when ``Content-Length`` says so, and as soon
     as a streamed (chunked) body passes the limit otherwise -- and add safe
-    headers to every response (no caching of personal data, no MIME
-    sniffing, no referrer).
+    headers to every response (no MIME sniffing, no referrer, no framing)
+    with its caching headers (:func:`api.conditional.cache_headers`: a read
+    answer's ETag, private; everything else no-store).
 
     Nothing reads a body before the route's dependencies have checked the
     token (the import route reads its form itself), so an unauthenticated
@@ -75,7 +105,6 @@ class _Guard:
 
     HEADERS = [
         (b"x-content-type-options", b"nosniff"),
-        (b"cache-control", b"no-store"),
         (b"referrer-policy", b"no-referrer"),
         (b"x-frame-options", b"DENY"),
     ]
@@ -100,14 +129,15 @@ class _Guard:
                     await send({"type": "http.response.start", "status": 413,
                                 "headers": [(b"content-type", b"application/json"),
                                             (b"content-length", str(len(body)).encode()),
-                                            *self.HEADERS]})
+                                            *self.HEADERS, *cache_headers(413, {})]})
                     await send({"type": "http.response.body", "body": body})
                     return
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + self.HEADERS
+                message["headers"] = (list(message["headers"]) + self.HEADERS
+                                      + cache_headers(message["status"], scope.get("state", {})))
             await send(message)
 
         received = 0
@@ -126,6 +156,20 @@ class _Guard:
     def _too_large(self) -> ApiError:
         mb = self.max_body // (1 << 20)
         return ApiError(413, "too_large", f"请求体超过 {mb} MB", f"the request body exceeds {mb} MB")
+
+
+class _Gzip(GZipMiddleware):
+    """Starlette's gzip, entered only for clients that accept gzip: the
+    others (most API clients) skip its buffering wrapper altogether. (A
+    compressed answer says ``Vary: Accept-Encoding``; an identity answer is
+    good for every client.)"""
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            for k, v in scope["headers"]:
+                if k == b"accept-encoding" and b"gzip" in v:
+                    return await super().__call__(scope, receive, send)
+        return await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, source: DataSource | None = None) -> FastAPI:
@@ -156,32 +200,61 @@ def create_app(settings: Settings | None = None, source: DataSource | None = Non
 
         source = Neo4jSource(connect(settings))
 
+    origins = parse_origins(settings.cobuild_cors_origins)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        import anyio.to_thread
+
+        await anyio.to_thread.run_sync(_warm, source)
         yield
         if owned:
             source.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="cobuild API",
         version=API_VERSION,
         description=DESCRIPTION,
         openapi_tags=TAGS,
-        docs_url=None,
-        redoc_url=None,
+        docs_url="/docs",
+        redoc_url=None,  # ReDoc's sidebar loads its logo from a CDN, whatever its options
+        favicon_url=None,
+        swagger_ui_parameters={"validatorUrl": None, "tryItOutEnabled": False},
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_query)],
     )
+    app.state.product_version = product_version()
     app.state.settings = settings
     app.state.source = source
     app.state.tokens = TokenStore(settings.home / "tokens.json")
     app.state.audit = AuditLog(settings.home / "audit.jsonl")
     install_error_handlers(app)
+    install_not_modified(app)
     for router, versioned in ROUTERS:
         app.include_router(router, prefix=API_PREFIX if versioned else "")
+    app.state.method_table = method_table(
+        [("", r) for r in app.router.routes if not hasattr(r, "original_router")]
+        + [(API_PREFIX if versioned else "", r) for router, versioned in ROUTERS
+           for r in router.routes])
+    # outermost last: CORS, then compression, then the guard
     app.add_middleware(_Guard, max_body=MAX_UPLOAD_BYTES + (1 << 20))
+    app.add_middleware(_Gzip, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
+    if origins:
+        app.add_middleware(Cors, origins=origins)
+    app.state.cors_origins = origins
     _errors_as_json_in_openapi(app)
     return app
+
+
+def _warm(source: DataSource) -> None:
+    """Load the current data and analyse it for today, so that the first
+    request does not wait for it. A database that is down now is not an
+    error here: requests then answer 503 until it is back."""
+    try:
+        source.snapshot().facts(dt.date.today())
+    except CobuildError as e:
+        log.warning("data not loaded at start (%s); the first request will load it",
+                    type(e).__name__)
 
 
 def _errors_as_json_in_openapi(app: FastAPI) -> None:

@@ -11,17 +11,17 @@ network handlers are plain functions, run in the thread pool.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Annotated, Callable
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, BeforeValidator
 
 from api.audit import AuditLog, PhoneView
 from api.auth import Principal, TokenStore
-from api.errors import ApiError
+from api.conditional import IF_NONE_MATCH_DOC, NotModified, entity_tag, matches
+from api.errors import ApiError, invalid_request
 from api.source import NOT_YET as _NOT_YET
 from api.source import DataSource, Snapshot
 
@@ -36,7 +36,7 @@ __all__ = [
     "PagingDep",
     "AsOf",
     "ViewerDep",
-    "IsoDate",
+    "RosterDate",
     "paginate",
     "reject_unknown_query",
 ]
@@ -166,8 +166,21 @@ async def get_viewer(
     request: Request,
     who: Annotated[Principal, Depends(get_principal)],
     source: Annotated[DataSource, Depends(get_source)],
+    if_none_match: Annotated[str | None, Header(max_length=2000,
+                                                description=IF_NONE_MATCH_DOC)] = None,
 ) -> Viewer:
-    return Viewer(who, source, _audit(request), request)
+    """The request's :class:`Viewer`, after the conditional-request check:
+    the data version is read now (once per request) and the answer's ETag
+    set; a client whose ``If-None-Match`` names it gets 304 at once
+    (:mod:`api.conditional`)."""
+    v = Viewer(who, source, _audit(request), request)
+    snap = await v.snapshot_async()
+    tag = entity_tag(request, snap.version, v.phones.visible, v.within,
+                     request.app.state.product_version)
+    request.state.etag = tag
+    if matches(if_none_match, tag):
+        raise NotModified(tag)
+    return v
 
 
 @dataclass(frozen=True)
@@ -183,24 +196,26 @@ async def _paging(
     return Paging(limit, offset)
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+def _roster_date(v):
+    """A date in any form a roster's date cell takes (``2025-06-30``,
+    ``2025/6/30``, ``2025年6月30日``, ``20250630`` ...), like ``--as-of`` on
+    the command line (pydantic alone would also take ``0`` as 1970-01-01).
+    A date that cannot be read raises :class:`loaders.cells.CellError`,
+    whose two messages the 422 answer shows."""
+    from loaders.cells import parse_date
+
+    return parse_date(v) if isinstance(v, str) else v
 
 
-def _iso_only(v):
-    """Only ``YYYY-MM-DD`` is a date here (pydantic would also take ``0``
-    as 1970-01-01)."""
-    if isinstance(v, str) and not _ISO_DATE.fullmatch(v):
-        raise ValueError("expected a YYYY-MM-DD date")
-    return v
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
+RosterDate = Annotated[dt.date, BeforeValidator(_roster_date)]
 
 
 async def _as_of(
     as_of: Annotated[
-        IsoDate | None,
-        Query(description="截至日期 YYYY-MM-DD(默认今天) the as-of date (default today)"),
+        RosterDate | None,
+        Query(description="截至日期（默认今天），写法同花名册的日期单元格：2025-06-30、2025/6/30、"
+                          "2025年6月30日 / the as-of date (default today), in any form a roster's "
+                          "date cell takes: 2025-06-30, 2025/6/30, 2025年6月30日"),
     ] = None,
 ) -> dt.date:
     return as_of or dt.date.today()
@@ -249,9 +264,8 @@ async def reject_unknown_query(request: Request) -> None:
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
         names = ", ".join(sorted(allowed)) or "-"
-        raise ApiError(
-            422, "invalid_request", "请求参数无效", "invalid request parameters",
-            [{"loc": ["query", name],
-              "message_zh": f"未知参数 {name};可用参数:{names}",
-              "message_en": f"unknown query parameter {name!r}; allowed: {names}",
-              "code": "unknown_parameter"} for name in unknown])
+        details = [{"loc": ["query", name],
+                    "message_zh": f"未知参数 {name};可用参数:{names}",
+                    "message_en": f"unknown query parameter {name!r}; allowed: {names}",
+                    "code": "unknown_parameter"} for name in unknown]
+        raise ApiError(422, "invalid_request", *invalid_request(details), details)

@@ -39,6 +39,7 @@ __all__ = [
     "error_responses",
     "not_found",
     "install_error_handlers",
+    "method_table",
 ]
 
 log = logging.getLogger("cobuild.api")
@@ -163,31 +164,121 @@ def error_responses(*statuses: int) -> dict[int | str, dict]:
     return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in statuses}
 
 
+_PLACES = {"query": ("查询参数", "query parameter"), "path": ("路径参数", "path parameter"),
+           "header": ("请求头", "header"), "body": ("请求体字段", "request body field"),
+           "cookie": ("Cookie", "cookie")}
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _what(loc: list) -> tuple[str, str]:
+    """``["query", "severity", 0]`` -> ("查询参数 severity 的第 1 项",
+    "item 1 of query parameter severity")."""
+    place, rest = (loc[0], loc[1:]) if loc and loc[0] in _PLACES else (None, loc)
+    zh_place, en_place = _PLACES.get(place, ("参数", "parameter"))
+    names = [x for x in rest if isinstance(x, str)]
+    items = [x for x in rest if isinstance(x, int)]
+    name = ".".join(names) or "?"
+    zh, en = f"{zh_place} {name}", f"{en_place} {name}"
+    if items:
+        zh, en = f"{zh} 的第 {items[-1] + 1} 项", f"item {items[-1] + 1} of {en}"
+    return zh, en
+
+
+def _explain(e: dict) -> tuple[str, str]:
+    """What is wrong with one value, for a person, in both languages."""
+    kind, ctx = e.get("type", ""), e.get("ctx") or {}
+    got = e.get("input")
+    g_zh, g_en = f"（收到“{_shown(got)}”）", f" (got {_shown(got)!r})"
+    cause = ctx.get("error")
+    if hasattr(cause, "message_zh") and hasattr(cause, "message_en"):
+        return cause.message_zh, ": " + cause.message_en  # ours: e.g. an unreadable date
+    if kind == "missing":
+        return "缺少此项，必须填写", "is required"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"应为整数{g_zh}", f"must be a whole number{g_en}"
+    if kind in ("float_parsing", "float_type"):
+        return f"应为数字{g_zh}", f"must be a number{g_en}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"应为 true 或 false{g_zh}", f"must be true or false{g_en}"
+    bounds = {"greater_than_equal": ("ge", "不能小于", "must be at least"),
+              "less_than_equal": ("le", "不能大于", "must be at most"),
+              "greater_than": ("gt", "应大于", "must be more than"),
+              "less_than": ("lt", "应小于", "must be less than")}
+    if kind in bounds:
+        key, zh, en = bounds[kind]
+        return f"{zh} {ctx.get(key)}{g_zh}", f"{en} {ctx.get(key)}{g_en}"
+    if kind == "string_too_short":
+        n = ctx.get("min_length")
+        return f"至少要有 {n} 个字符", f"must have at least {n} character(s)"
+    if kind == "string_too_long":
+        n = ctx.get("max_length")
+        return (f"最多 {n} 个字符（收到 {len(got) if isinstance(got, str) else '?'} 个）",
+                f"must have at most {n} characters (got {len(got) if isinstance(got, str) else '?'})")
+    if kind in ("literal_error", "enum"):
+        expected = ctx.get("expected", "")
+        zh_expected = expected.replace(" or ", "、").replace(", ", "、")
+        return f"只能是 {zh_expected} 之一{g_zh}", f"must be one of {expected}{g_en}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return (f"不是有效日期，请写成 2025-06-30、2025/6/30 或 2025年6月30日{g_zh}",
+                f"is not a valid date; write it like 2025-06-30, 2025/6/30 or 2025年6月30日{g_en}")
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
+        return f"类型不对{g_zh}", f"has the wrong type{g_en}"
+    return f"的值无效{g_zh}", f"is not valid{g_en}"
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict]:
+    """One item per bad value: where it is and, in both languages, what is
+    wrong with it and what would be right (never pydantic's own words)."""
     out = []
     for e in exc.errors():
         loc = [x if isinstance(x, (str, int)) else str(x) for x in e.get("loc", ())]
+        where_zh, where_en = _what(loc)
+        zh, en = _explain(e)
         out.append(
             {
                 "loc": loc,
-                "message_zh": "参数无效: " + ".".join(str(x) for x in loc),
-                "message_en": e.get("msg", "invalid value"),
+                "message_zh": f"{where_zh}：{zh}",
+                "message_en": f"{where_en}{en}" if en.startswith(":") else f"{where_en} {en}",
                 "code": e.get("type", "invalid"),
             }
         )
     return out
 
 
-def _allowed_methods(request: Request) -> str:
-    """Every method some route takes at this path (Starlette names only the
-    first route's)."""
-    from starlette.routing import Match
+def invalid_request(details: list[dict]) -> tuple[str, str]:
+    """The headline of a 422 for bad parameters: the one problem itself, or
+    how many there are."""
+    if len(details) == 1:
+        return details[0]["message_zh"], details[0]["message_en"]
+    return (f"请求中有 {len(details)} 处参数无效，见 details",
+            f"{len(details)} request parameters are invalid; see details")
 
+
+def method_table(routes) -> list[tuple[Any, frozenset[str]]]:
+    """``(path regex, methods)`` of ``(prefix, route)`` pairs, for the
+    ``Allow`` header of a 405 (FastAPI's included routers do not tell the
+    methods of their routes to Starlette's 405 any more)."""
+    from starlette.routing import compile_path
+
+    table = []
+    for prefix, route in routes:
+        methods = getattr(route, "methods", None)
+        if methods:
+            table.append((compile_path(prefix + route.path)[0], frozenset(methods)))
+    return table
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path."""
+    path = request.scope.get("path", "")
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    for regex, those in getattr(request.app.state, "method_table", ()):
+        if regex.match(path):
+            methods |= those
     return ", ".join(sorted(methods))
 
 
@@ -201,8 +292,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        return _response(422, "invalid_request", "请求参数无效", "invalid request parameters",
-                         _validation_details(exc))
+        details = _validation_details(exc)
+        return _response(422, "invalid_request", *invalid_request(details), details)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
@@ -220,7 +311,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return _response(503, "database_unavailable", exc.message_zh, exc.message_en,
                          headers={"Retry-After": "5"})
 
-    from api.source import ReadOnlySource
+    from api.source import DeletionsNotConfirmed, ReadOnlySource
     from graph.planning.changes import ScenarioError
 
     # cobuild's own errors: (exception, HTTP status, code, details of it)
@@ -228,6 +319,7 @@ def install_error_handlers(app: FastAPI) -> None:
         (RosterError, 422, "roster_invalid", lambda e: [i.as_dict() for i in e.issues]),
         (NotARosterError, 400, "not_a_roster", None),
         (ReadOnlySource, 409, "read_only", None),
+        (DeletionsNotConfirmed, 409, "confirm_deletions", lambda e: e.details),
         (NotFound, 404, "not_found", None),
         (PolicyError, 422, "policy_invalid", None),
         (ScenarioError, 422, "scenario_invalid", None),

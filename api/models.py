@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import ROLES
 from graph import schema
 from graph.analysis.rules import RULES
-from graph.findings import SEVERITIES
+from graph.findings import FINDING_ID_DOC, SEVERITIES
 
 NodeType = Literal[tuple(k.label for k in schema.NODE_KINDS)]  # type: ignore[valid-type]
 OrgKind = Literal[schema.ORG_KIND.codes]  # type: ignore[valid-type]
@@ -120,6 +120,8 @@ class FindingSubject(BaseModel):
 class Finding(BaseModel):
     """一处缺口 One coverage gap (the JSON contract of ``cobuild analyze``)."""
 
+    id: str = Field(..., description=FINDING_ID_DOC, pattern=r"^G\d{2}-[0-9a-f]{12}$",
+                    examples=["G04-9731a54f5883"])
     rule: str = Field(..., description="规则编号 rule id, e.g. G01")
     severity: Severity
     subject: FindingSubject
@@ -361,6 +363,8 @@ class AuditRecord(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"]
+    version: str = Field(..., description="cobuild 版本 the product's version (cobuild --version)")
+    api_version: str = Field(..., description="接口版本 the API's version (/api/v1)")
 
 
 class Ready(BaseModel):

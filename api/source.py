@@ -18,6 +18,7 @@ round of Cypher queries.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -30,11 +31,49 @@ from graph.errors import CobuildError
 from api.lookup import Lookup
 
 __all__ = ["canonical", "NOT_YET", "Snapshot", "DataSource", "Neo4jSource", "RosterSource",
-           "ReadOnlySource"]
+           "ReadOnlySource", "DeletionsNotConfirmed", "deletion_code"]
 
 
 class ReadOnlySource(CobuildError):
     """The roster-file source cannot import."""
+
+
+def deletion_code(data_version: str, roster_sha256: str | None, plan) -> str:
+    """What ``?confirm=`` must say to let an import delete: 12 hex digits
+    bound to the stored data (its version), the roster file and the
+    deletions themselves -- a confirmation given for one plan never lets
+    another one through."""
+    deleted = sorted((k, c["deleted"]) for k, c in plan.changes().items() if c["deleted"])
+    text = "\x1f".join((data_version, roster_sha256 or "", repr(deleted)))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+class DeletionsNotConfirmed(CobuildError):
+    """An import would delete stored data and ``confirm`` does not match
+    its :func:`deletion_code` (the API's 409, like the CLI's ``--yes``).
+    ``details`` lists the deletions per label and relationship type."""
+
+    def __init__(self, plan, code: str) -> None:
+        from graph import schema
+
+        self.code = code
+        self.details = []
+        for kind, c in sorted(plan.changes().items()):
+            if not c["deleted"]:
+                continue
+            zh = (schema.node_kind(kind).zh if kind in schema.NODE_KINDS_BY_LABEL
+                  else "关系“" + schema.rel_kind(kind).zh + "”")
+            self.details.append({
+                "kind": kind, "deleted": c["deleted"], "code": "would_delete",
+                "message_zh": f"将删除 {c['deleted']} 个{zh}（{kind}）",
+                "message_en": f"{c['deleted']} {kind} would be deleted",
+            })
+        super().__init__(
+            f"导入将删除 {plan.deleted} 项已有数据（见 details），未写入任何数据；"
+            f"确认删除请以同一文件重新提交，并加上 ?confirm={code}",
+            f"the import would delete {plan.deleted} stored item(s) (see details); nothing was "
+            f"written. To confirm, send the same file again with ?confirm={code}",
+        )
 
 
 def canonical(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -164,9 +203,12 @@ class DataSource:
             )
 
     def import_roster(self, roster, dry_run: bool = False,
-                      within: str | None = None):  # pragma: no cover - interface
+                      within: str | None = None,
+                      confirm: str | None = None):  # pragma: no cover - interface
         """Store a validated roster (replacing its jurisdiction); ``within``:
-        the street the caller is limited to (:mod:`graph.ownership`)."""
+        the street the caller is limited to (:mod:`graph.ownership`). When
+        that deletes stored data, ``confirm`` must be the plan's
+        :func:`deletion_code`; otherwise :class:`DeletionsNotConfirmed`."""
         raise NotImplementedError
 
     def import_history(self, limit: int = 50) -> list[dict]:  # pragma: no cover - interface
@@ -206,7 +248,8 @@ class RosterSource(DataSource):
     def ready(self) -> str | None:
         return self._snapshot.version
 
-    def import_roster(self, roster, dry_run: bool = False, within: str | None = None):
+    def import_roster(self, roster, dry_run: bool = False, within: str | None = None,
+                      confirm: str | None = None):
         self.require_writable()
 
     def import_history(self, limit: int = 50) -> list[dict]:
@@ -370,12 +413,21 @@ class Neo4jSource(DataSource):
     def ready(self) -> str | None:
         return self._version()
 
-    def import_roster(self, roster, dry_run: bool = False, within: str | None = None):
+    def import_roster(self, roster, dry_run: bool = False, within: str | None = None,
+                      confirm: str | None = None):
         from graph import store
+        from graph.build import roster_to_graph
 
-        self._version()  # a database that is down fails here at once
+        version = self._version()  # a database that is down fails here at once
         with self._import_lock:
-            return store.import_roster(self.db, roster, dry_run=dry_run, within=within)
+            G = roster_to_graph(roster)  # once, for the plan and the import
+            if not dry_run:
+                plan = store.plan_import(self.db, roster, graph=G, within=within)
+                if plan.deleted:
+                    code = deletion_code(version, roster.sha256, plan)
+                    if confirm != code:
+                        raise DeletionsNotConfirmed(plan, code)
+            return store.import_graph(self.db, roster, G, dry_run=dry_run, within=within)
 
     def import_history(self, limit: int = 50) -> list[dict]:
         from graph import store

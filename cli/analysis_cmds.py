@@ -115,6 +115,7 @@ def cmd_analyze(args) -> int:
         print_roster_error(e)
         return 1
     result = analyze_scope(G, args.as_of, policy, say, street=args.street, community=args.community)
+    result.source = "database" if args.db else "roster"
     if args.out:
         try:
             path = write(result, fmt, args.out)

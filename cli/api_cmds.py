@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -20,9 +22,12 @@ def _say(message: str) -> None:
 # serve
 # ---------------------------------------------------------------------------
 
+#: ``cobuild serve`` exit code when it cannot listen on the address.
+EXIT_CANNOT_LISTEN = 3
+
 SERVE_DESCRIPTION = """\
-启动 HTTP 查询接口(/api/v1,OpenAPI 文档在 /openapi.json)。
-Start the HTTP API (/api/v1; the OpenAPI document is at /openapi.json).
+启动 HTTP 查询接口（/api/v1；交互式文档在 /docs，OpenAPI 文档在 /openapi.json）。
+Start the HTTP API (/api/v1; interactive docs at /docs, the OpenAPI document at /openapi.json).
 
 数据源 Data source:
   给出 --roster 时,读取该花名册文件(只读,不能通过接口导入);
@@ -34,9 +39,20 @@ Start the HTTP API (/api/v1; the OpenAPI document is at /openapi.json).
   cobuild token create --role admin --name 管理员
 Every endpoint but /healthz needs a bearer token; make one first (see above).
 
+跨域 Cross-origin：默认关闭；--cors-origin 可多次给出允许的网页来源（或设置 COBUILD_CORS_ORIGINS，逗号分隔）。
+  Off by default; --cors-origin (repeatable) or COBUILD_CORS_ORIGINS (comma separated) lists
+  the web origins whose pages may call the API.
+
+退出码 Exit codes:
+  0  正常停止 stopped normally (Ctrl+C)
+  2  参数、数据源或花名册有误 bad options, no data source, or an invalid roster
+  3  无法在该地址监听（端口已被占用、无权限或地址无效）cannot listen on the address
+     (the port is in use, no permission, or no such address)
+
 例 examples:
   cobuild serve                                 # Neo4j, http://127.0.0.1:8000
   cobuild serve --roster 花名册.xlsx --port 8080  # 花名册文件,只读 / a roster file, read-only
+  cobuild serve --cors-origin https://dash.example.org
   curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8000/api/v1/communities
 """
 
@@ -68,15 +84,53 @@ def _source(args: argparse.Namespace):
     return Neo4jSource(db)
 
 
+def _can_listen(host: str, port: int) -> tuple[str, str] | None:
+    """``None`` when ``host:port`` can be listened on (tried as uvicorn
+    will: the same address family and ``SO_REUSEADDR``), else what is wrong,
+    in Chinese and English."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+    except OSError as e:
+        where = f"{host}:{port}"
+        if e.errno == errno.EADDRINUSE:
+            return (f"端口 {port} 已被占用（{where}），可能另一个 cobuild serve 正在运行；"
+                    f"请停止它，或用 --port 换一个端口",
+                    f"port {port} is already in use ({where}), perhaps by another cobuild serve; "
+                    "stop it or choose another port with --port")
+        if e.errno == errno.EACCES:
+            return (f"无权在 {where} 上监听（1024 以下的端口需要管理员权限）；请用 --port 换一个端口",
+                    f"no permission to listen on {where} (ports below 1024 need root); choose "
+                    "another port with --port")
+        return (f"无法在 {where} 上监听：{e.strerror or e}；请检查 --host 和 --port",
+                f"cannot listen on {where}: {e.strerror or e}; check --host and --port")
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the API with uvicorn until interrupted."""
     import uvicorn
 
     from api.app import create_app
     from api.auth import TokenStore
+    from api.cors import parse_origins
     from graph.settings import get_settings
 
     settings = get_settings()
+    if not 0 < args.port < 65536:
+        raise CobuildError(f"端口应在 1–65535 之间，不是 {args.port}",
+                           f"the port must be 1–65535, not {args.port}")
+    if args.cors_origin:
+        origins = parse_origins(args.cors_origin)
+        settings = settings.model_copy(update={"cobuild_cors_origins": ",".join(origins)})
+        os.environ["COBUILD_CORS_ORIGINS"] = settings.cobuild_cors_origins  # for --workers
+    origins = parse_origins(settings.cobuild_cors_origins)
+    problem = _can_listen(args.host, args.port)
+    if problem:
+        print(f"错误 error: {problem[0]}\n          {problem[1]}", file=sys.stderr)
+        return EXIT_CANNOT_LISTEN
     source = _source(args)
     app = create_app(settings, source)
     if not TokenStore(settings.home / "tokens.json").records():
@@ -86,7 +140,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _say(f"注意:在 {args.host} 上监听,令牌以明文 HTTP 传输,请置于 HTTPS 反向代理之后 / "
              f"note: listening on {args.host}; tokens travel in clear over HTTP, put it "
              "behind an HTTPS reverse proxy")
+    if origins:
+        _say("允许跨域来源 cross-origin access allowed from: " + ", ".join(origins))
     _say(f"接口地址 API at http://{args.host}:{args.port}/api/v1 (Ctrl+C 停止 to stop)")
+    _say(f"接口文档 API docs at http://{args.host}:{args.port}/docs")
     options = dict(host=args.host, port=args.port, log_level=args.log_level,
                    access_log=args.log_level in ("info", "debug"))
     if args.workers > 1:
@@ -134,8 +191,50 @@ def _store():
     return TokenStore(get_settings().home / "tokens.json")
 
 
+def _known_streets(args: argparse.Namespace) -> tuple[list[str] | None, str]:
+    """The street codes of the configured data source and what it is, or
+    ``(None, why not)`` when no source can be read: the roster of
+    ``--roster`` (or the ``COBUILD_API_ROSTER`` setting), else Neo4j
+    (``NEO4J_URI``, or the local server of ``cobuild neo4j start``)."""
+    from graph.settings import get_settings
+
+    settings = get_settings()
+    roster_path = args.roster or settings.cobuild_api_roster
+    if roster_path:
+        from loaders import load_roster
+
+        return sorted(load_roster(Path(roster_path)).jurisdiction), f"花名册 roster {roster_path}"
+    from cobuild.database import connect
+    from graph import store
+
+    try:
+        with connect(settings) as db:
+            return store.street_codes(db), f"Neo4j {db.uri}"
+    except DatabaseUnavailable as e:
+        return None, f"{e.message_zh} / {e.message_en}"
+
+
+def _check_street(args: argparse.Namespace) -> None:
+    """Refuse a street the data source does not have; warn when there is
+    no source to check against."""
+    codes, source = _known_streets(args)
+    if codes is None:
+        _say(f"注意：无法核对街道 {args.street} 是否存在（没有可读的数据源）。 / note: cannot check "
+             f"that street {args.street} exists (no data source to read): {source}")
+        return
+    if args.street not in codes:
+        shown = "、".join(codes[:20]) or "无"
+        raise CobuildError(
+            f"数据源（{source}）中没有街道 {args.street}；已有的街道：{shown}。未创建令牌",
+            f"the data source ({source}) has no street {args.street}; its streets: "
+            f"{', '.join(codes[:20]) or 'none'}. No token was made",
+        )
+
+
 def cmd_token_create(args: argparse.Namespace) -> int:
     """Make a token; its secret is printed once, as the last line."""
+    if args.street:
+        _check_street(args)
     rec, secret = _store().create(args.role, street=args.street, name=args.name)
     where = f"街道 street {rec.street}" if rec.street else "全县 whole county"
     print(f"已创建令牌 token created: {rec.id}  角色 role {rec.role}  {where}"
@@ -181,6 +280,10 @@ def register(sub) -> None:
                    help="工作进程数,默认 2(单核机器为 1);2 核机器上 2 个进程时 p95 延迟约为 1 个的一半 / "
                         "worker processes (default 2, or 1 on a one-core machine): on 2 cores two "
                         "workers roughly halve the p95 latency")
+    p.add_argument("--cors-origin", action="append", metavar="ORIGIN",
+                   help="允许其网页跨域调用接口的来源，如 https://dash.example.org；可多次给出。"
+                        "默认不允许 / a web origin whose pages may call the API, e.g. "
+                        "https://dash.example.org; repeat for several (default: none)")
     p.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"),
                    help="日志级别 log level (默认 default info)")
@@ -197,7 +300,12 @@ def register(sub) -> None:
     c.add_argument("--role", required=True, choices=tuple(ROLES),
                    help="角色 role: reader | planner | admin")
     c.add_argument("--street", metavar="CODE",
-                   help="只能查看该街道 limit the token to this street code")
+                   help="只能查看该街道；数据源中没有该街道时拒绝创建 / limit the token to this street "
+                        "code; refused when the data source has no such street")
+    c.add_argument("--roster", metavar="FILE",
+                   help="用该花名册核对 --street（与 serve --roster 相同）；默认核对 Neo4j / check "
+                        "--street against this roster file (as served with serve --roster); "
+                        "default: against Neo4j")
     c.add_argument("--name", help="备注名称,如使用单位 a name to recognise it by")
     c.set_defaults(func=cmd_token_create)
     ls = tsub.add_parser("list", help="列出令牌(不显示令牌本身)/ list tokens (no secrets)")

@@ -17,13 +17,15 @@ __all__ = ["add_source_args", "format_of", "write_output", "date_arg", "progress
 
 
 def date_arg(text: str) -> date:
-    """argparse type of an ``--as-of`` date."""
+    """argparse type of an ``--as-of`` date: the forms a roster's date cell
+    takes (``2025-06-30``, ``2025/6/30``, ``2025年6月30日``, ``20250630`` ...,
+    :func:`loaders.cells.parse_date`)."""
+    from loaders.cells import CellError, parse_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期应写成 YYYY-MM-DD(如 2025-06-30),不是“{text}” / "
-            f"a date is written YYYY-MM-DD (e.g. 2025-06-30), not {text!r}") from None
+        return parse_date(text)
+    except CellError as e:
+        raise argparse.ArgumentTypeError(f"{e.message_zh} / {e.message_en}") from None
 
 
 def say(message: str) -> None:

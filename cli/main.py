@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 
+from graph import product_version
 from graph.errors import CobuildError
 
 COMMAND_MODULES = (
@@ -21,6 +22,7 @@ COMMAND_MODULES = (
     "cli.plan_cmds",
     "cli.explore_cmd",
     "cli.api_cmds",
+    "cli.completion_cmd",
 )
 
 DESCRIPTION = """\
@@ -38,6 +40,7 @@ cobuild — co-building network of urban community party-building, and its gaps
   cobuild neo4j start               启动本地 Neo4j / start the local Neo4j
 
 每个命令都有 --help / every command has --help.
+命令补全 Tab completion:  eval "$(cobuild completion bash)"  (zsh: cobuild completion zsh)
 """
 
 
@@ -47,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"cobuild {product_version()}",
+                        help="显示版本并退出 / show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令 commands")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -91,8 +91,8 @@ def translate(exc: BaseException, uri: str, database: str | None = None,
                 f"{credentials}: restart it with `cobuild neo4j stop` and `cobuild neo4j start`",
             )
         return DatabaseUnavailable(
-            f"Neo4j({uri})拒绝了用户名或密码:请检查 NEO4J_USER 和 NEO4J_PASSWORD",
-            f"Neo4j ({uri}) rejected the user name or password: check NEO4J_USER "
+            f"Neo4j({uri})拒绝了用户名或密码:请检查 NEO4J_USER（或 NEO4J_USERNAME）和 NEO4J_PASSWORD",
+            f"Neo4j ({uri}) rejected the user name or password: check NEO4J_USER (or NEO4J_USERNAME) "
             f"and NEO4J_PASSWORD",
         )
     if isinstance(exc, (ServiceUnavailable, SessionExpired, OSError)):

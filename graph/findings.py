@@ -3,16 +3,26 @@
 A finding names the rule, its severity, its subject (type, code, name), the
 community and street it belongs to, a message in Chinese and one in English,
 and the evidence (codes of the posts, people, orgs and units behind it).
+
+Every finding has a stable :attr:`Finding.id` (:func:`finding_id`), the same
+in the CLI's JSON, the reports and the API, so that another system can
+follow one finding from one import to the next: it is derived from the rule,
+the subject and the evidence that *defines* the finding (``key``: e.g. the
+community org of a one-way link, the post of an expiring term), never from
+the message, the severity or evidence that merely describes it (the people
+counted, the shares). The finding stays the same id while it lasts; fixed
+and found again, it has the same id again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from graph import schema
 
-__all__ = ["SEVERITIES", "Subject", "Finding", "select"]
+__all__ = ["SEVERITIES", "Subject", "Finding", "select", "finding_id", "FINDING_ID_DOC"]
 
 #: Severities, most urgent first, with what a planner reads.
 SEVERITIES: dict[str, tuple[str, str]] = {
@@ -36,8 +46,34 @@ class Subject:
         return schema.node_id(self.type, self.code)
 
 
+#: How :func:`finding_id` is made, for the OpenAPI document and the docs.
+FINDING_ID_DOC = (
+    "稳定编号：规则编号加上由“规则、对象、界定该缺口的证据”算出的 12 位十六进制摘要；"
+    "同一缺口在历次导入之间编号不变。 / Stable id: the rule id, a dash and 12 hex digits "
+    "of SHA-256 over the rule, the subject (type:code) and the evidence that defines the "
+    "finding (e.g. the community org of a one-way link, the post of an expiring term) -- "
+    "not the message, severity or descriptive evidence; the same finding keeps its id "
+    "from one import to the next."
+)
+
+
+def finding_id(rule: str, subject_node_id: str, key: tuple[str, ...] | list[str] = ()) -> str:
+    """The stable id of a finding of ``rule`` about ``subject_node_id``
+    (``"PartyOrg:O12"``), told apart from the rule's other findings on the
+    same subject by ``key`` (node or post ids).
+
+    >>> finding_id("G04", "PartyOrg:O12", ["PartyOrg:O3"])
+    'G04-9731a54f5883'
+    """
+    text = "\x1f".join((rule, subject_node_id, *key))
+    return f"{rule}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
+
+
 @dataclass(frozen=True)
 class Finding:
+    """One finding. ``key`` is the evidence that defines it beyond rule and
+    subject (empty when a rule finds at most one thing per subject)."""
+
     rule: str
     severity: str
     subject: Subject
@@ -46,6 +82,12 @@ class Finding:
     message_zh: str
     message_en: str
     evidence: tuple[str, ...] = field(default_factory=tuple)
+    key: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def id(self) -> str:
+        """The stable id (:func:`finding_id`)."""
+        return finding_id(self.rule, self.subject.node_id, self.key)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -54,6 +96,7 @@ class Finding:
     def as_dict(self) -> dict:
         """The finding as the JSON contract writes it."""
         return {
+            "id": self.id,
             "rule": self.rule,
             "severity": self.severity,
             "subject": {"type": self.subject.type, "code": self.subject.code, "name": self.subject.name},

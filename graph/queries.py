@@ -235,4 +235,7 @@ IMPORT_HISTORY = (
 
 LATEST_IMPORT_ID = f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id ORDER BY r.at DESC LIMIT 1"
 
+#: Codes of the stored streets (``cobuild token create --street`` checks its street).
+STREET_CODES = "MATCH (s:Street) RETURN s.code AS code ORDER BY code"
+
 COUNT_IMPORT_RECORDS = f"MATCH (r:{IMPORT_RECORD}) RETURN count(r) AS n"

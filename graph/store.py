@@ -75,6 +75,7 @@ __all__ = [
     "import_roster",
     "import_graph",
     "import_history",
+    "street_codes",
     "load_graph",
     "counts",
     "data_version",
@@ -714,6 +715,12 @@ def data_version(db: Database) -> str | None:
     with _database_errors(db):
         rows = db.run(Q.LATEST_IMPORT_ID)
     return rows[0]["id"] if rows else None
+
+
+def street_codes(db: Database) -> list[str]:
+    """The codes of the stored streets, in order."""
+    with _database_errors(db):
+        return [r["code"] for r in db.run(Q.STREET_CODES)]
 
 
 def import_history(db: Database, limit: int = 50) -> list[dict]:

@@ -7,6 +7,7 @@ Import from tests as ``from api_kit import ...``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import socket
 import threading
 import time
@@ -17,6 +18,7 @@ import uvicorn
 
 from api.app import create_app
 from api.auth import TokenStore
+from api.errors import ErrorBody
 from graph.settings import Settings
 
 #: The demo county's day: fixed, so the tests see the same posts counting.
@@ -48,10 +50,14 @@ class LiveServer:
 
     def __enter__(self) -> "LiveServer":
         self.thread.start()
-        deadline = time.monotonic() + 20
+        # the app loads and analyses its data before it starts answering
+        # (api.app._warm): allow for a busy machine
+        deadline = time.monotonic() + 180
         while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
+            if not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start (its thread ended)")
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start in 180 s")
             time.sleep(0.02)
         return self
 
@@ -78,7 +84,7 @@ class Api:
     def client(self, role: str | None = "reader", street: str | None = None,
                name: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.token(role, street, name)}"} if role else {}
-        c = httpx.Client(base_url=self.url, headers=headers, timeout=60)
+        c = httpx.Client(base_url=self.url, headers=headers, timeout=300)  # busy machines
         self._clients.append(c)
         return c
 
@@ -91,14 +97,15 @@ class Api:
             c.close()
 
 
-def serve(source, home: Path):
-    """Context manager: ``create_app`` on ``source`` with ``COBUILD_HOME=home``,
-    served over a real socket; yields an :class:`Api`."""
+def serve(source, home: Path, **settings_values):
+    """Context manager: ``create_app`` on ``source`` with ``COBUILD_HOME=home``
+    (and any other settings given), served over a real socket; yields an
+    :class:`Api`."""
     from contextlib import contextmanager
 
     @contextmanager
     def _cm():
-        settings = Settings(cobuild_home=home)
+        settings = Settings(cobuild_home=home, **settings_values)
         with LiveServer(create_app(settings, source)) as srv:
             api = Api(srv, settings.home)
             try:
@@ -216,6 +223,30 @@ class Oracle:
                 if q in str(r.get(k.name_key, "")).casefold() or q in code.casefold():
                     out.add((k.label, code))
         return out
+
+
+#: A Chinese character (an error's ``message_zh`` has some).
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def assert_error_shape(r, status: int, code: str | None = None) -> dict:
+    """The one error shape, with ``status`` in both the HTTP line and the body."""
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert set(body) == {"error"}
+    err = body["error"]
+    assert set(err) == {"status", "code", "message_zh", "message_en", "details"}
+    assert err["status"] == status
+    assert isinstance(err["code"], str) and re.fullmatch(r"[a-z_]+", err["code"])
+    assert CJK.search(err["message_zh"]), err["message_zh"]
+    assert err["message_en"].strip()
+    assert isinstance(err["details"], list)
+    assert "Traceback" not in r.text
+    ErrorBody.model_validate(body)
+    if code is not None:
+        assert err["code"] == code
+    return err
 
 
 def serve_demo(kind: str, request, tmp_path_factory, roster):

@@ -126,8 +126,9 @@ def test_json_contract_shape():
     assert {"as_of", "policy", "findings", "summary"} <= set(d)
     assert d["as_of"] == "2024-06-30"
     for f in d["findings"]:
-        assert set(f) == {"rule", "severity", "subject", "community", "street", "message_zh",
-                          "message_en", "evidence"}
+        assert set(f) == {"id", "rule", "severity", "subject", "community", "street",
+                          "message_zh", "message_en", "evidence"}
+        assert f["id"].startswith(f["rule"] + "-")
         assert set(f["subject"]) == {"type", "code", "name"}
         assert f["severity"] in ("high", "medium", "low")
         assert all(isinstance(e, str) for e in f["evidence"])

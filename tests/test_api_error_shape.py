@@ -9,11 +9,10 @@ down, an unexpected bug -- and the OpenAPI document says so.
 from __future__ import annotations
 
 import json
-import re
 import socket
 
 import pytest
-from api_kit import LiveServer, serve
+from api_kit import CJK, LiveServer, assert_error_shape, serve
 from roster_kit import rich_roster, write_thirty_defects
 
 from api.app import create_app
@@ -22,29 +21,6 @@ from api.source import Neo4jSource, RosterSource
 from cobuild.database import connect
 from graph.settings import Settings
 from loaders.writer import write_roster
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def assert_error_shape(r, status: int, code: str | None = None) -> dict:
-    """The one error shape, with ``status`` in both the HTTP line and the body."""
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith("application/json")
-    body = r.json()
-    assert set(body) == {"error"}
-    err = body["error"]
-    assert set(err) == {"status", "code", "message_zh", "message_en", "details"}
-    assert err["status"] == status
-    assert isinstance(err["code"], str) and re.fullmatch(r"[a-z_]+", err["code"])
-    assert CJK.search(err["message_zh"]), err["message_zh"]
-    assert err["message_en"].strip()
-    assert isinstance(err["details"], list)
-    assert "Traceback" not in r.text
-    ErrorBody.model_validate(body)
-    if code is not None:
-        assert err["code"] == code
-    return err
-
 
 def _dead_port() -> int:
     s = socket.socket()

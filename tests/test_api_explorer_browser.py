@@ -59,3 +59,27 @@ def test_the_served_explorer_page_draws_the_community_offline(browser, tmp_path)
     phones = [p["phone"] for p in o.rows["people"] if p.get("phone")]
     assert not any(ph in text for ph in phones)
     assert any(mask_phone(ph) in text for ph in phones)
+
+
+def test_the_api_docs_render_with_the_network_blocked(browser, tmp_path):
+    """/docs (Swagger UI) draws every operation of the served OpenAPI
+    document; every request stays on 127.0.0.1 (anything else is blocked
+    and recorded)."""
+    with serve(RosterSource(write_demo(tmp_path)), tmp_path / "home") as api:
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        outside, local, errors = [], [], []
+        page.route("**/*", lambda r: (local.append(r.request.url), r.continue_())
+                   if r.request.url.startswith(api.url + "/")
+                   else (outside.append(r.request.url), r.abort()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(api.url + "/docs")
+        page.wait_for_selector(".swagger-ui .opblock-summary-path", timeout=120_000)
+        text = page.inner_text("body")
+        paths = page.eval_on_selector_all(".opblock-summary-path", "els => els.length")
+        ctx.close()
+    assert outside == [], f"requests left 127.0.0.1: {outside}"
+    assert errors == []
+    assert api.url + "/openapi.json" in local
+    assert "cobuild API" in text and "/api/v1/communities/{code}" in text
+    assert paths >= 17  # every operation of the document

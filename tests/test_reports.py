@@ -33,6 +33,10 @@ def test_text_report_holds_every_finding_grouped_by_severity(analysis):
     text = render(analysis, "text")
     for f in analysis.findings:
         assert f.message_zh in text and f.message_en in text
+        assert f"编号 id {f.id}" in text
+    assert "范围 Scope: 全部 everything in the roster" in text
+    html = render(analysis, "html")
+    assert all(f"编号 id {f.id}" in html for f in analysis.findings)
     assert text.index("【高 high】") < text.index("【中 medium】") < text.index("【低 low】")
     county = analysis.summary["county"]
     assert re.search(rf"缺口合计\s+findings\s+{county['findings']['total']}\b", text)
@@ -54,9 +58,12 @@ def test_xlsx_workbook(analysis):
     wb = openpyxl.load_workbook(io.BytesIO(render(analysis, "xlsx")))
     assert wb.sheetnames == list(SHEETS)
     ws = wb["缺口"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:N")
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:O")
     assert ws.max_row == len(analysis.findings) + 1
     assert [c.value for c in ws[2]][1] == analysis.findings[0].rule
+    assert ws["O1"].value == "编号 id"
+    assert [ws.cell(row=i + 2, column=15).value for i in range(len(analysis.findings))] == [
+        f.id for f in analysis.findings]
     assert ws.column_dimensions["L"].width >= 40
     comm = wb["社区覆盖"]
     assert comm.max_row == len(analysis.summary["communities"]) + 1

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
+from api.conditional import NOT_MODIFIED
 from api.errors import error_responses, not_found
 from api.models import Community, CommunityBrief, GapPage, Network, Page
 from api.scopes import RuleFilter, SeverityFilter, explorer_for, gap_page, network_for
 
 router = APIRouter(prefix="/communities", tags=["社区 communities"],
-                   responses=error_responses(401, 422, 503))
+                   responses={**error_responses(401, 422, 503), **NOT_MODIFIED})
 
 Code = Annotated[str, Path(max_length=100, description="社区编码 community code")]
 

@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.conditional import NOT_MODIFIED
 from api.deps import AsOf, PagingDep, ViewerDep
 from api.errors import error_responses
 from api.models import GapPage, RuleInfo
 from api.scopes import RuleFilter, SeverityFilter, gap_page
 from graph.analysis.rules import RULES
 
-router = APIRouter(tags=["缺口 gaps"], responses=error_responses(401, 422, 503))
+router = APIRouter(tags=["缺口 gaps"], responses={**error_responses(401, 422, 503), **NOT_MODIFIED})
 
 
 @router.get("/gaps", response_model=GapPage, summary="全部缺口 All coverage gaps")

@@ -1,6 +1,6 @@
 """Liveness (no token) and readiness (checks the data source)."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from api.deps import get_principal, get_source
 from api.errors import error_responses
@@ -10,9 +10,11 @@ router = APIRouter(tags=["健康检查 health"])
 
 
 @router.get("/healthz", response_model=Health, summary="存活 Liveness (no token needed)")
-def healthz() -> dict:
-    """服务进程在运行 The process is up. Needs no token; touches no data."""
-    return {"status": "ok"}
+def healthz(request: Request) -> dict:
+    """服务进程在运行，及其版本 The process is up, and its version. Needs no token;
+    touches no data."""
+    return {"status": "ok", "version": request.app.state.product_version,
+            "api_version": request.app.version}
 
 
 @router.get(

@@ -96,13 +96,24 @@ async def post_import(
     who: Annotated[Principal, Depends(require_admin)],
     source: Annotated[DataSource, Depends(get_source)],
     dry_run: Annotated[bool, Query(description="只校验并预览变更,不写入 validate and preview only")] = False,
+    confirm: Annotated[str | None, Query(
+        max_length=64, description="确认删除：导入会删除已有数据时，先返回 409 并列出要删除的内容和确认码，"
+                                   "以同一文件加 ?confirm=确认码 重新提交 / confirm deletions: an import "
+                                   "that would delete stored data answers 409 listing them and a code; "
+                                   "send the same file again with ?confirm=<code>")] = None,
 ) -> dict:
     """上传花名册(.xlsx 或 CSV 的 .zip),与命令行 ``cobuild import`` 完全相同地校验;
     有错误时返回 422,details 列出每一处问题,不写入任何数据。该花名册覆盖的街道原有数据将被替换。
     / Upload a roster; it is validated exactly as ``cobuild import`` does.
     With any error: 422 and every issue in ``details``, nothing written.
     Otherwise the roster replaces what is stored for its streets
-    (``dry_run=true``: only say what would change). A token limited to a
+    (``dry_run=true``: only say what would change). When that would delete
+    stored data, nothing is written and the answer is 409 ``confirm_deletions``
+    listing the deletions in ``details`` and a code; sending the same file
+    again with ``?confirm=<code>`` imports it (like ``cobuild import --yes``;
+    the code is bound to the file, the stored data and the deletions, so a
+    changed plan asks again). 导入会删除已有数据时返回 409 并列出删除内容，确认后加
+    ``?confirm=确认码`` 重新提交。 A token limited to a
     street may import only a roster of that one street, and changes only
     what is that street's alone: a row whose code another street's data
     uses is refused (422, the row named, nothing said about what the other
@@ -121,12 +132,13 @@ async def post_import(
                            [{"loc": ["body", "file"], "code": "missing",
                              "message_zh": "缺少上传的花名册文件（表单字段 file）",
                              "message_en": "the roster file is missing (form field 'file')"}])
-        return await anyio.to_thread.run_sync(_import_upload, who, source, file, dry_run)
+        return await anyio.to_thread.run_sync(_import_upload, who, source, file, dry_run, confirm)
     finally:
         await form.close()
 
 
-def _import_upload(who: Principal, source: DataSource, file: UploadFile, dry_run: bool) -> dict:
+def _import_upload(who: Principal, source: DataSource, file: UploadFile, dry_run: bool,
+                   confirm: str | None = None) -> dict:
     """Check and store the uploaded roster (in a worker thread)."""
     from loaders import check_roster
 
@@ -144,7 +156,8 @@ def _import_upload(who: Principal, source: DataSource, file: UploadFile, dry_run
                 f"(此花名册包含街道 {', '.join(roster.jurisdiction) or '无'})",
                 f"this token is limited to street {who.street} and may import only that "
                 f"street's roster (this one covers {', '.join(roster.jurisdiction) or 'none'})")
-        result = source.import_roster(roster, dry_run=dry_run, within=who.street)
+        result = source.import_roster(roster, dry_run=dry_run, within=who.street,
+                                      confirm=confirm)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {

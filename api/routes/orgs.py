@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from api.deps import AsOf, ViewerDep
+from api.conditional import NOT_MODIFIED
 from api.errors import error_responses, not_found
 from api.models import PartyOrg
 
 router = APIRouter(prefix="/orgs", tags=["党组织 party organizations"],
-                   responses=error_responses(401, 404, 422, 503))
+                   responses={**error_responses(401, 404, 422, 503), **NOT_MODIFIED})
 
 
 @router.get("/{code}", response_model=PartyOrg, summary="一个党组织 One party organization")

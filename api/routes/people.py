@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from api.deps import AsOf, ViewerDep
+from api.conditional import NOT_MODIFIED
 from api.errors import error_responses, not_found
 from api.models import Person
 
 router = APIRouter(prefix="/people", tags=["人员 people"],
-                   responses=error_responses(401, 404, 422, 503))
+                   responses={**error_responses(401, 404, 422, 503), **NOT_MODIFIED})
 
 
 @router.get("/{code}", response_model=Person, summary="一个人及其任职 One person and their posts")

@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import PagingDep, ViewerDep, paginate
+from api.conditional import NOT_MODIFIED
 from api.errors import error_responses
 from api.models import NodeType, Page, SearchHit
 
-router = APIRouter(tags=["查找 search"], responses=error_responses(401, 422, 503))
+router = APIRouter(tags=["查找 search"], responses={**error_responses(401, 422, 503), **NOT_MODIFIED})
 
 
 @router.get("/search", response_model=Page[SearchHit], summary="按名称或编码查找 Search")

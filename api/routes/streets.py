@@ -8,12 +8,13 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
+from api.conditional import NOT_MODIFIED
 from api.errors import error_responses, not_found
 from api.models import GapPage, Network, Page, Street, StreetBrief
 from api.scopes import RuleFilter, SeverityFilter, explorer_for, gap_page, network_for
 
 router = APIRouter(prefix="/streets", tags=["街道 streets"],
-                   responses=error_responses(401, 422, 503))
+                   responses={**error_responses(401, 422, 503), **NOT_MODIFIED})
 
 Code = Annotated[str, Path(max_length=100, description="街道编码 street code")]
 

@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from api.deps import AsOf, ViewerDep
+from api.conditional import NOT_MODIFIED
 from api.errors import error_responses, not_found
 from api.models import Unit
 
 router = APIRouter(prefix="/units", tags=["驻区单位 units"],
-                   responses=error_responses(401, 404, 422, 503))
+                   responses={**error_responses(401, 404, 422, 503), **NOT_MODIFIED})
 
 
 @router.get("/{code}", response_model=Unit, summary="一个驻区单位 One resident unit")

@@ -58,6 +58,8 @@ class Analysis:
     #: the indexed facts of the whole graph on ``as_of`` the rules read (for
     #: whoever draws or looks up the same graph on the same date next)
     view: View | None = field(default=None, repr=False, compare=False)
+    #: where the graph came from: ``"roster"`` (a roster file) or ``"database"`` (Neo4j)
+    source: str = "roster"
 
     def findings_for(self, community: str | None = None, street: str | None = None) -> list[Finding]:
         """The findings of one community and/or street (community and street

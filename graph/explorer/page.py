@@ -194,6 +194,9 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
     net.node_ids = _NodeIds()
     for n in data["nodes"]:
         n = dict(n)
+        # the findings' text is in the node's tooltip already: the page does
+        # not carry it twice (half a MiB on a 5,000-node street)
+        n.pop("findings", None)
         net.add_node(n.pop("id"), label=n.pop("label"), shape=n.pop("shape"),
                      color=n.pop("color"), **n)
     for e in data["edges"]:

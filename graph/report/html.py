@@ -11,7 +11,7 @@ from itertools import groupby
 from graph.analysis.rules import RULES
 from graph.findings import SEVERITIES
 from graph.report.text import ARTICULATION_LINES
-from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
+from graph.report.words import (community_label, headline, pct, rule_label, scope_label, severity_label,
                                 street_label, subject_label)
 
 __all__ = ["render_html"]
@@ -76,7 +76,8 @@ def _findings(a) -> str:
                         '<div class="finding">'
                         f'<div class="rule"><span class="badge b-{f.severity}">{escape(SEVERITIES[f.severity][0])}</span> '
                         f"{escape(rule_label(f.rule))} · {escape(subject_label(f.subject.type))}: "
-                        f"<b>{escape(f.subject.name)}</b> ({escape(f.subject.code)})</div>"
+                        f"<b>{escape(f.subject.name)}</b> ({escape(f.subject.code)})"
+                        f' <span class="id">编号 id {escape(f.id)}</span></div>'
                         f'<div class="zh">{escape(f.message_zh)}</div>'
                         f'<div class="en">{escape(f.message_en)}</div>'
                         f'<div class="ev">依据 evidence: {escape("; ".join(f.evidence))}</div>'
@@ -122,7 +123,6 @@ def _structure(a) -> str:
 def render_html(analysis) -> str:
     """The report as one self-contained HTML page."""
     a = analysis
-    scope = a.scope.get("community") or a.scope.get("street")
     cards = "".join(f'<div class="card"><b>{escape(str(v))}</b><span>{escape(zh)}<br>{escape(en)}</span></div>'
                     for zh, en, v in headline(a))
     comm_rows = [[r["org_name"], r["org"], r["community_name"] or "", r["members"], r["u_to_c"], r["c_to_u"],
@@ -147,7 +147,7 @@ def render_html(analysis) -> str:
         f"<style>{_CSS}</style></head><body>",
         "<header><h1>共驻共建缺口分析报告 / Co-building gap analysis report</h1>",
         f"<p>分析日期 As of: {escape(a.as_of.isoformat())}</p>",
-        f"<p>范围 Scope: {escape(scope or '全部 everything in the roster')}</p>",
+        f"<p>范围 Scope: {escape(scope_label(a))}</p>",
         f"<p>策略 Policy: {escape(a.policy.source or '默认 default (rules.md)')}</p></header><main>",
         f"<h2>总体情况 / Headline</h2><div class=\"cards\">{cards}</div>",
         f"<h2>缺口与建议 / Findings and what to do next</h2>{_findings(a)}",

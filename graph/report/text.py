@@ -12,7 +12,7 @@ from itertools import groupby
 
 from graph.analysis.rules import RULES
 from graph.findings import SEVERITIES
-from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
+from graph.report.words import (community_label, headline, pct, rule_label, scope_label, severity_label,
                                 street_label, subject_label)
 
 __all__ = ["render_text", "ARTICULATION_LINES"]
@@ -42,22 +42,13 @@ def _table(header: list[str], rows: list[list], numeric_from: int = 99, numeric_
     return out
 
 
-def _scope(analysis) -> str:
-    s, c = analysis.scope.get("street"), analysis.scope.get("community")
-    if c:
-        return f"社区 community {community_label(analysis, c)}"
-    if s:
-        return f"街道 street {street_label(analysis, s)}"
-    return "全部 everything in the roster"
-
-
 def render_text(analysis) -> str:
     """The text report of an :class:`~graph.analysis.Analysis`."""
     L: list[str] = []
     L.append("共驻共建缺口分析报告 / Co-building gap analysis report")
     L.append("=" * 60)
     L.append(f"分析日期 As of: {analysis.as_of.isoformat()}")
-    L.append(f"范围 Scope: {_scope(analysis)}")
+    L.append(f"范围 Scope: {scope_label(analysis)}")
     src = analysis.policy.source
     L.append(f"策略 Policy: {src if src else '默认(rules.md)/ default (rules.md)'}")
     L.append("")
@@ -83,7 +74,7 @@ def render_text(analysis) -> str:
                 L.append(f"    ▸ {community_label(analysis, comm)}")
                 for f in by_comm:
                     L.append(f"      [{rule_label(f.rule)}] {subject_label(f.subject.type)}: "
-                             f"{f.subject.name} ({f.subject.code})")
+                             f"{f.subject.name} ({f.subject.code})  编号 id {f.id}")
                     L.append(f"        {f.message_zh}")
                     L.append(f"        {f.message_en}")
     L.append("")

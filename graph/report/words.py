@@ -7,7 +7,7 @@ from graph.analysis.rules import RULES_BY_ID
 from graph.findings import SEVERITIES
 
 __all__ = ["severity_label", "rule_label", "subject_label", "street_label", "community_label",
-           "headline", "pct"]
+           "scope_label", "headline", "pct"]
 
 
 def severity_label(sev: str) -> str:
@@ -42,6 +42,19 @@ def community_label(analysis, code: str | None) -> str:
         return "(街道层面 street level)"
     info = analysis.places["communities"].get(code)
     return f"{info['name'] if info else code} ({code})"
+
+
+def scope_label(analysis) -> str:
+    """What the report covers: one community, one street, or all of its
+    source (the roster file, or what is stored in the database)."""
+    c, s = analysis.scope.get("community"), analysis.scope.get("street")
+    if c:
+        return f"社区 community {community_label(analysis, c)}"
+    if s:
+        return f"街道 street {street_label(analysis, s)}"
+    if analysis.source == "database":
+        return "全部 everything stored in the database"
+    return "全部 everything in the roster"
 
 
 def pct(x: float) -> str:

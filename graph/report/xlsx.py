@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from graph.analysis.rules import RULES
 from graph.celltext import as_text
-from graph.report.words import headline, rule_label, severity_label, subject_label
+from graph.report.words import headline, rule_label, scope_label, severity_label, subject_label
 
 __all__ = ["render_xlsx", "SHEETS"]
 
@@ -69,7 +69,7 @@ def _table(ws, header: list[str], rows: list[list], *, start_row: int = 1, max_w
 def _overview(ws, a) -> None:
     ws.title = SHEETS[0]
     _put(ws, 1, 1, "共驻共建缺口分析报告 / Co-building gap analysis report").font = Font(bold=True, size=14)
-    scope = a.scope.get("community") or a.scope.get("street") or "全部 all"
+    scope = scope_label(a)
     rows = [
         ["分析日期", "as of", a.as_of.isoformat()],
         ["范围", "scope", scope],
@@ -103,7 +103,7 @@ def _findings(ws, a) -> None:
     header = ["序号 no.", "规则 rule", "规则名称 rule name", "严重程度 severity", "街道 street",
               "街道名称 street name", "社区 community", "社区名称 community name", "对象类型 subject type",
               "对象编码 subject code", "对象名称 subject name", "问题与建议", "finding and what to do",
-              "依据 evidence"]
+              "依据 evidence", "编号 id"]
     streets, comms = a.places["streets"], a.places["communities"]
     rows = []
     for i, f in enumerate(a.findings, 1):
@@ -111,7 +111,7 @@ def _findings(ws, a) -> None:
                      f.street or "", streets.get(f.street, "") if f.street else "",
                      f.community or "", (comms.get(f.community) or {}).get("name", "") if f.community else "",
                      subject_label(f.subject.type), f.subject.code, f.subject.name,
-                     f.message_zh, f.message_en, "; ".join(f.evidence)])
+                     f.message_zh, f.message_en, "; ".join(f.evidence), f.id])
     _table(ws, header, rows, wrap_cols=(12, 13, 14))
     for col in ("L", "M"):
         ws.column_dimensions[col].width = 60

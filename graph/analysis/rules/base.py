@@ -97,10 +97,12 @@ class Rule:
 def make_finding(view, config: RuleConfig, subject_type: str, code: str, *,
                  severity: str | None = None, community: str | None = None,
                  street: str | None = None, zh: str, en: str,
-                 evidence: Iterable[str] = ()) -> Finding:
+                 evidence: Iterable[str] = (), key: Iterable[str] = ()) -> Finding:
     """A finding of ``config.rule`` about node ``subject_type:code``; the
     subject's name is read from the graph, the street from the community
-    when not given."""
+    when not given. ``key``: the evidence that tells this finding from the
+    rule's other findings on the same subject (its stable id,
+    :func:`graph.findings.finding_id`)."""
     if street is None and community is not None:
         street = view.street_of(community)
     return Finding(
@@ -112,4 +114,5 @@ def make_finding(view, config: RuleConfig, subject_type: str, code: str, *,
         message_zh=zh,
         message_en=en,
         evidence=tuple(dict.fromkeys(evidence)),
+        key=tuple(key),
     )

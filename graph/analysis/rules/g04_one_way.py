@@ -43,7 +43,7 @@ def check(view, cfg):
             evidence = [schema.org_id(u), schema.org_id(c)]
             evidence += [schema.person_id(p.person) for p in posts] + [p.id for p in posts]
             yield make_finding(view, cfg, "PartyOrg", u, community=community, street=street,
-                               zh=zh, en=en, evidence=evidence)
+                               zh=zh, en=en, evidence=evidence, key=[schema.org_id(c)])
 
 
 RULE = Rule(

@@ -28,7 +28,8 @@ def check(view, cfg):
                   f"way: appoint the unit organization's head as a part-time member of the community "
                   f"organization, and a community organization member to a part-time post in the unit.")
             yield make_finding(view, cfg, "PartyOrg", u, community=community, street=street,
-                               zh=zh, en=en, evidence=[schema.org_id(u), schema.org_id(c)])
+                               zh=zh, en=en, evidence=[schema.org_id(u), schema.org_id(c)],
+                               key=[schema.org_id(c)])
 
 
 RULE = Rule(

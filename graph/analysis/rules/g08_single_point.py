@@ -50,7 +50,7 @@ def check(view, cfg):
             evidence = ([schema.person_id(person), schema.org_id(c)] + [schema.org_id(u) for u in units]
                         + [p.id for p in posts])
             yield make_finding(view, cfg, "Person", person, community=community, street=street,
-                               zh=zh, en=en, evidence=evidence)
+                               zh=zh, en=en, evidence=evidence, key=[schema.org_id(c)])
 
 
 

@@ -50,7 +50,7 @@ def check(view, cfg):
         for u_, c_ in links:
             evidence += [schema.org_id(u_), schema.org_id(c_)]
         yield make_finding(view, cfg, "Person", post.person, community=community, street=street,
-                           zh=zh, en=en, evidence=evidence)
+                           zh=zh, en=en, evidence=evidence, key=[post.id])
 
 
 RULE = Rule(
