@@ -90,6 +90,14 @@ MERGE_NODES: dict[str, str] = {
     for label in LABELS
 }
 
+#: Create nodes the import knows are new (it holds the import lock; the
+#: uniqueness constraint still refuses a duplicate): ``$rows`` = ``[{props}]``
+#: (``props`` holds ``code``). Cheaper than ``MERGE``: no lookup first.
+CREATE_NODES: dict[str, str] = {
+    label: f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props"
+    for label in LABELS
+}
+
 #: Delete nodes (and their relationships) by code: ``$codes``.
 DELETE_NODES: dict[str, str] = {
     label: f"UNWIND $codes AS code MATCH (n:{label} {{code: code}}) DETACH DELETE n"
@@ -155,6 +163,19 @@ MERGE_RELS: dict[tuple[str, str, str], str] = {
         f"UNWIND $rows AS row "
         f"MATCH (a:{_name(s)} {{code: row.source}}) MATCH (b:{_name(t)} {{code: row.target}}) "
         f"MERGE (a)-[r:{rk.type} {{key: row.key}}]->(b) SET r = row.props"
+    )
+    for rk in schema.REL_KINDS
+    for s in rk.sources
+    for t in rk.targets
+}
+
+#: Create relationships the import knows are new, of one type between two
+#: labels: ``$rows`` = ``[{source, target, props}]`` (``props`` holds ``key``).
+CREATE_RELS: dict[tuple[str, str, str], str] = {
+    (rk.type, s, t): (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{_name(s)} {{code: row.source}}) MATCH (b:{_name(t)} {{code: row.target}}) "
+        f"CREATE (a)-[r:{rk.type}]->(b) SET r = row.props"
     )
     for rk in schema.REL_KINDS
     for s in rk.sources
@@ -228,3 +249,59 @@ IMPORT_HISTORY = (
 LATEST_IMPORT_ID = f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id ORDER BY r.at DESC LIMIT 1"
 
 COUNT_IMPORT_RECORDS = f"MATCH (r:{IMPORT_RECORD}) RETURN count(r) AS n"
+
+# ---------------------------------------------------------------------------
+# Peers the benchmark measures cobuild against (benchmarks/bench_compare.py)
+# ---------------------------------------------------------------------------
+
+#: Empty the database in bounded transactions (auto-commit session only).
+DELETE_ALL_IN_BATCHES = "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+
+#: One node per statement: ``$code``, ``$props``.
+MERGE_ONE_NODE: dict[str, str] = {
+    label: f"MERGE (n:{label} {{code: $code}}) SET n = $props" for label in LABELS
+}
+
+#: One relationship per statement: ``$source``, ``$target``, ``$key``, ``$props``.
+MERGE_ONE_REL: dict[tuple[str, str, str], str] = {
+    (rk.type, s, t): (
+        f"MATCH (a:{_name(s)} {{code: $source}}) MATCH (b:{_name(t)} {{code: $target}}) "
+        f"MERGE (a)-[r:{rk.type} {{key: $key}}]->(b) SET r = $props"
+    )
+    for rk in schema.REL_KINDS
+    for s in rk.sources
+    for t in rk.targets
+}
+
+_COUNTS_ON = (
+    "({r}.start IS NULL OR {r}.start <= $as_of) AND ({r}.end IS NULL OR {r}.end >= $as_of)"
+)
+
+#: Rule G01 in Cypher (rules.md): community orgs with fewer than
+#: ``$min_people`` distinct people holding a part-time post in them whose own
+#: post is in a member unit org, on ``$as_of``. ``$community_kinds``,
+#: ``$unit_kinds``: the kinds of :mod:`graph.schema`.
+PEER_G01 = (
+    "MATCH (c:PartyOrg) WHERE c.kind IN $community_kinds "
+    "OPTIONAL MATCH (c)<-[pt:HOLDS]-(p:Person)-[own:HOLDS]->(u:PartyOrg)-[:MEMBER_OF]->(c) "
+    "WHERE pt.post_type = 'part_time' AND own.post_type = 'own' AND u.kind IN $unit_kinds AND "
+    + _COUNTS_ON.format(r="pt") + " AND " + _COUNTS_ON.format(r="own") + " "
+    "WITH c, count(DISTINCT p) AS people WHERE people < $min_people "
+    "RETURN c.code AS org, people"
+)
+
+#: Rule G04 in Cypher: member (unit org, community org) pairs linked in one
+#: direction only on ``$as_of``.
+PEER_G04 = (
+    "MATCH (u:PartyOrg)-[:MEMBER_OF]->(c:PartyOrg) "
+    "WHERE u.kind IN $unit_kinds AND c.kind IN $community_kinds "
+    "WITH DISTINCT u, c "
+    "WITH u, c, "
+    "EXISTS { MATCH (u)<-[o:HOLDS]-(:Person)-[t:HOLDS]->(c) WHERE o.post_type = 'own' "
+    "AND t.post_type = 'part_time' AND " + _COUNTS_ON.format(r="o") + " AND "
+    + _COUNTS_ON.format(r="t") + " } AS up, "
+    "EXISTS { MATCH (c)<-[o:HOLDS]-(:Person)-[t:HOLDS]->(u) WHERE o.post_type = 'own' "
+    "AND t.post_type = 'part_time' AND " + _COUNTS_ON.format(r="o") + " AND "
+    + _COUNTS_ON.format(r="t") + " } AS down "
+    "WHERE up <> down RETURN u.code AS unit_org, c.code AS community_org"
+)
