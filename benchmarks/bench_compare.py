@@ -49,11 +49,25 @@ from pathlib import Path
 AS_OF = dt.date(2025, 6, 30)
 SEED = 2024
 #: elements (nodes + relationships) written one statement each, for the per-row peer
-SAMPLE = 1500
+SAMPLE = 600
 #: reader benchmark: people per unit of scale (about the demo county's rows)
 READER_PEOPLE_PER_SCALE = 1500
 
 Row = tuple[str, str]  # (what, figure as printed)
+#: a child prints each row as it is measured on a line starting with this
+ROW_MARK = "@@row "
+
+
+class Rows(list):
+    """The rows of one child, printed as they come (a crash keeps the rows so far)."""
+
+    def append(self, row: Row) -> None:
+        super().append(row)
+        print(ROW_MARK + json.dumps(row, ensure_ascii=False), flush=True)
+
+    def extend(self, rows) -> None:
+        for row in rows:
+            self.append(row)
 
 
 def say(msg: str) -> None:
@@ -157,6 +171,7 @@ def per_row_sample(db, G, size: int) -> int:
                    key=r["props"]["key"], props=r["props"]).consume()
 
     db.execute_write(work)
+    wipe(db)
     return len(node_rows) + len(picked)
 
 
@@ -274,7 +289,7 @@ def reader_rows(scale: float) -> list[Row]:
         if not what.startswith(("read", "check")):
             continue
         ratio = f"  ({s / base:.2f}× CSV)" if base and not what.startswith("read CSV") else ""
-        rows.append((f"reader ({people} people): {what}", f"{s:.2f} s{ratio}"))
+        rows.append((f"reader: {what}", f"{s:.2f} s{ratio}"))
     return rows
 
 
@@ -295,7 +310,8 @@ def child(scale: float, sample: int, with_reader: bool, with_admin: bool) -> lis
     from loaders.demo import generate
     from loaders.writer import write_roster
 
-    rows: list[Row] = [("load average (1/5/15 min) at start", load())]
+    rows = Rows([])
+    rows.append(("load average (1/5/15 min) at start", load()))
     tmp = Path(tempfile.mkdtemp(prefix="cobuild-bench-"))
     home = tmp / "home"
     os.environ["COBUILD_HOME"] = str(home)
@@ -329,6 +345,7 @@ def child(scale: float, sample: int, with_reader: bool, with_admin: bool) -> lis
         server.stop(home)
     if with_reader:
         say(f"[scale {scale:g}] readers (benchmarks/bench_read.py) …")
+        rows.append(("reader: roster of", f"{int(READER_PEOPLE_PER_SCALE * scale)} people"))
         _, t, err = attempt(lambda: rows.extend(reader_rows(scale)))
         if err:
             rows.append(("reader", f"failed: {err}"))
@@ -394,7 +411,10 @@ def _measure(db, roster, roster_path, G, n_rows, elements, sample, with_admin, t
         t_same = None
 
     tag("first import, warm plans …")
-    wipe(db)
+    _, _, err_w = attempt(lambda: wipe(db))
+    if err_w:
+        rows.append(("emptying the database", f"failed: {err_w}"))
+        return
     _, t_first, err4 = attempt(lambda: store.import_roster(db, roster))
     rows.append(("first import, warm", f"failed after {t_first:.0f} s: {err4}" if err4
                  else rate(t_first)))
@@ -405,23 +425,28 @@ def _measure(db, roster, roster_path, G, n_rows, elements, sample, with_admin, t
         rows.append(("  ratio: unchanged re-import / first import", f"{t_same / t_first:.2f}×"))
 
     tag("one UNWIND per kind …")
-    wipe(db)
+    _, _, err_w = attempt(lambda: wipe(db))
+    if err_w:
+        rows.append(("emptying the database", f"failed: {err_w}"))
+        return
     _, t_unwind, err5 = attempt(lambda: unwind_per_kind(db, G))
     rows.append(("peer: one UNWIND per kind (CREATE, no diff)",
                  f"failed after {t_unwind:.0f} s: {err5}" if err5 else
                  rate(t_unwind) + (f"  cobuild is {t_first / t_unwind:.2f}×" if ok else "")))
 
     tag("per-row MERGE sample …")
-    wipe(db)
+    _, _, err_w = attempt(lambda: wipe(db))
+    if err_w:
+        rows.append(("emptying the database", f"failed: {err_w}"))
+        return
     n, t_row, err6 = attempt(lambda: per_row_sample(db, G, sample))
     if err6:
         rows.append(("peer: per-row MERGE", f"failed: {err6}"))
     else:
         whole = t_row * elements / n
-        rows.append((f"peer: per-row MERGE (sample of {n} elements, extrapolated)",
-                     f"{whole:.1f} s  ({n / t_row:.0f} elements/s)"
+        rows.append(("peer: per-row MERGE (on a sample, extrapolated)",
+                     f"{whole:.1f} s  ({n} elements at {n / t_row:.0f}/s)"
                      + (f"  {whole / t_first:.1f}× cobuild" if ok else "")))
-    wipe(db)
 
     if with_admin:
         tag("neo4j-admin database import …")
@@ -459,8 +484,7 @@ def main() -> int:
     ap.add_argument("--child", type=float, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
-        rows = child(args.child, args.sample, not args.no_reader, not args.no_admin)
-        print(json.dumps(rows, ensure_ascii=False))
+        child(args.child, args.sample, not args.no_reader, not args.no_admin)
         return 0
 
     scales = [float(s) for s in args.scales.split(",")]
@@ -472,12 +496,10 @@ def main() -> int:
         cmd = [sys.executable, __file__, "--child", repr(scale), "--sample", str(args.sample)]
         cmd += ["--no-reader"] * args.no_reader + ["--no-admin"] * args.no_admin
         cp = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
-        lines = cp.stdout.strip().splitlines()
-        if cp.returncode != 0 or not lines:
-            results[scale] = {"error": f"child exited {cp.returncode}"}
-            order += [k for k in ["error"] if k not in order]
-            continue
-        rows = json.loads(lines[-1])
+        rows = [tuple(json.loads(line[len(ROW_MARK):])) for line in cp.stdout.splitlines()
+                if line.startswith(ROW_MARK)]
+        if cp.returncode != 0:
+            rows.append(("error", f"the child process exited {cp.returncode} (see above)"))
         results[scale] = dict(rows)
         order += [k for k, _ in rows if k not in order]
     width = max(len(k) for k in order) + 2

@@ -104,22 +104,37 @@ DELETE_NODES: dict[str, str] = {
     for label in LABELS
 }
 
-#: Stored properties of the nodes with these ``$codes``.
+# Statements that read many rows return them collected in one record
+# (``rows``, a list of lists): a record per row costs the driver far more
+# than the values in it.
+
+#: Stored properties of the nodes with these ``$codes``: ``rows`` of
+#: ``[code, props]``.
 READ_NODES: dict[str, str] = {
     label: (
         f"UNWIND $codes AS code MATCH (n:{label} {{code: code}}) "
-        "RETURN n.code AS code, properties(n) AS props"
+        "RETURN collect([n.code, properties(n)]) AS rows"
     )
     for label in LABELS
 }
 
-#: Stored nodes kept for any of the ``$streets`` (a scan; imports only).
-READ_NODES_OF_STREETS = (
-    "MATCH (n) WHERE any(s IN n._streets WHERE s IN $streets) "
-    "RETURN n.code AS code, labels(n) AS labels, properties(n) AS props"
-)
+#: Codes of the stored nodes of a label kept for any of the ``$streets`` (a
+#: scan of the label; imports only).
+CODES_OF_STREETS: dict[str, str] = {
+    label: (
+        f"MATCH (n:{label}) WHERE any(s IN n._streets WHERE s IN $streets) "
+        "RETURN collect(n.code) AS codes"
+    )
+    for label in LABELS
+}
 
-#: Every node of a label.
+#: Every node of a label: ``rows`` of ``[code, props]``.
+ALL_NODE_ROWS: dict[str, str] = {
+    label: f"MATCH (n:{label}) RETURN collect([n.code, properties(n)]) AS rows"
+    for label in LABELS
+}
+
+#: Every node of a label, a record each (tests).
 ALL_NODES: dict[str, str] = {
     label: f"MATCH (n:{label}) RETURN n.code AS code, properties(n) AS props"
     for label in LABELS
@@ -135,19 +150,41 @@ NODE_EXISTS: dict[str, str] = {
 # Relationships
 # ---------------------------------------------------------------------------
 
-#: Relationships touching the nodes with these ``$codes``, either way
-#: (``outgoing``: the node is the start).
-READ_RELS: dict[str, str] = {
+_REL_COLUMNS = (
+    "RETURN collect([a.code, type(r), b.code, labels(b), properties(r), elementId(r)]) AS rows"
+)
+
+#: Relationships starting at the nodes with these ``$codes`` (each
+#: relationship is read once, from its start node): ``rows`` of ``[code,
+#: type, other code, other labels, props, elementId]``.
+READ_RELS_OUT: dict[str, str] = {
+    label: f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})-[r]->(b) " + _REL_COLUMNS
+    for label in LABELS
+}
+
+#: Relationships ending at the nodes with these ``$codes`` whose start node is
+#: kept for none of the ``$streets`` (the others are read from their start).
+READ_RELS_IN_FROM_OUTSIDE: dict[str, str] = {
     label: (
-        f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})-[r]-(b) "
-        "RETURN a.code AS code, startNode(r) = a AS outgoing, type(r) AS type, "
-        "b.code AS other, labels(b) AS other_labels, properties(r) AS props, "
-        "elementId(r) AS rid"
+        f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})<-[r]-(b) "
+        "WHERE NOT any(s IN coalesce(b._streets, []) WHERE s IN $streets) " + _REL_COLUMNS
     )
     for label in LABELS
 }
 
-#: Every relationship of a type.
+#: Every relationship of a type between two labels: ``rows`` of ``[source
+#: code, target code, props]``.
+ALL_REL_ROWS: dict[tuple[str, str, str], str] = {
+    (rk.type, s, t): (
+        f"MATCH (a:{_name(s)})-[r:{rk.type}]->(b:{_name(t)}) "
+        "RETURN collect([a.code, b.code, properties(r)]) AS rows"
+    )
+    for rk in schema.REL_KINDS
+    for s in rk.sources
+    for t in rk.targets
+}
+
+#: Every relationship of a type, a record each (tests).
 ALL_RELS: dict[str, str] = {
     type_: (
         f"MATCH (a)-[r:{type_}]->(b) RETURN a.code AS source, labels(a) AS source_labels, "
@@ -244,6 +281,12 @@ CREATE_IMPORT_RECORD = (
 IMPORT_HISTORY = (
     f"MATCH (r:{IMPORT_RECORD}) RETURN properties(r) AS record "
     "ORDER BY r.at DESC LIMIT $limit"
+)
+
+#: The latest import: what it stored (``sha256``, ``streets``, ``counts``) and when.
+LATEST_IMPORT = (
+    f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id, r.file AS file, r.sha256 AS sha256, "
+    "r.streets AS streets, r.counts AS counts, r.at AS at ORDER BY r.at DESC LIMIT 1"
 )
 
 LATEST_IMPORT_ID = f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id ORDER BY r.at DESC LIMIT 1"

@@ -34,16 +34,29 @@ Data kept only for streets outside ``J`` is never touched. ``_streets`` is
 internal: :func:`load_graph` drops every property starting with ``_``.
 
 The plan -- what will be created, changed and deleted, per label and type --
-is computed before anything is written (:func:`plan_import`), and again inside
-the import's single transaction, which writes it in ``UNWIND`` batches
-together with an ``ImportRecord``. A lock node serializes concurrent imports.
+is computed before anything is written (:func:`plan_import`): one read of
+the stored nodes of the roster and of its streets, and of each relationship
+touching them once. The import's single transaction takes a lock node (which
+serializes concurrent imports), and writes that plan in ``UNWIND`` batches
+together with an ``ImportRecord`` -- the plan it was given when no import
+was committed since it was read, otherwise one it reads again under the
+lock. New nodes and relationships are ``CREATE``d (the lock and the
+uniqueness constraints make that safe), changed ones replaced.
+
+A roster whose SHA-256 and streets are those of the latest import record is
+stored already: the plan says so (``unchanged_since``) without reading the
+graph, and the import writes nothing, not even a record. Any other import in
+between makes a newer record, so the roster is then compared in full.
+
 Any driver or server error becomes :class:`~graph.errors.DatabaseUnavailable`;
-the transaction is then rolled back whole.
+the transaction is then rolled back whole. Running out of the server's
+transaction memory is not retried: the message says what to set.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import time
 import uuid
@@ -76,6 +89,7 @@ __all__ = [
     "load_graph",
     "counts",
     "data_version",
+    "warm_up",
 ]
 
 #: Rows per ``UNWIND`` statement.
@@ -95,13 +109,70 @@ _LOCK_ID = "import"
 # ---------------------------------------------------------------------------
 
 
+class _OutOfMemory(Exception):
+    """The server ran out of transaction memory: not retried (a retry needs
+    the same memory again), reported with what to set."""
+
+    def __init__(self, error: Neo4jError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+#: Neo4j's codes for "the transaction needs more memory than it may have"
+#: (the pool of ``dbms.memory.transaction.total.max``, the per-transaction
+#: ``db.memory.transaction.max``, the JVM heap).
+_MEMORY_CODES = ("MemoryPoolOutOfMemoryError", "TransactionOutOfMemoryError",
+                 "General.OutOfMemoryError", "TransactionMemoryLimit")
+
+
+def _is_memory_error(exc: BaseException) -> bool:
+    code = getattr(exc, "code", None) or ""
+    return isinstance(exc, Neo4jError) and any(c in code for c in _MEMORY_CODES)
+
+
+def _not_retried_when_out_of_memory(fn: Callable) -> Callable:
+    """``fn`` for ``execute_read/execute_write``, raising :class:`_OutOfMemory`
+    (which the driver does not retry) instead of the server's memory error."""
+
+    @functools.wraps(fn)
+    def run(tx, *args):
+        try:
+            return fn(tx, *args)
+        except Neo4jError as exc:
+            if _is_memory_error(exc):
+                raise _OutOfMemory(exc) from exc
+            raise
+
+    return run
+
+
+def _memory_message(db: Database) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"Neo4j({db.uri})的事务内存不足,这次导入(整个花名册在一个事务中)没有完成,未写入任何数据。"
+        "本地服务器(`cobuild neo4j start`):设置更大的堆,如 COBUILD_NEO4J_HEAP=4g,再运行 "
+        "`cobuild neo4j stop` 和 `cobuild neo4j start`(事务内存为堆的 70%);"
+        "其他 Neo4j:在 neo4j.conf 中调大 server.memory.heap.max_size 和 "
+        "dbms.memory.transaction.total.max(及 db.memory.transaction.max,如已设置)后重启。",
+        f"Neo4j ({db.uri}) ran out of transaction memory: this import (the whole roster is one "
+        "transaction) did not complete and nothing was written. Local server (`cobuild neo4j "
+        "start`): set a bigger heap, e.g. COBUILD_NEO4J_HEAP=4g, then run `cobuild neo4j stop` "
+        "and `cobuild neo4j start` (transaction memory is 70% of the heap). Another Neo4j: raise "
+        "server.memory.heap.max_size and dbms.memory.transaction.total.max (and "
+        "db.memory.transaction.max if set) in neo4j.conf and restart it.",
+    )
+
+
 @contextlib.contextmanager
 def _database_errors(db: Database) -> Iterator[None]:
     """Every driver or server error as DatabaseUnavailable (bilingual)."""
     try:
         with unavailable_errors(db.uri, db.database):
             yield
+    except _OutOfMemory as exc:
+        raise _memory_message(db) from exc.error
     except (Neo4jError, DriverError) as exc:
+        if _is_memory_error(exc):
+            raise _memory_message(db) from exc
         detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         raise DatabaseUnavailable(
             f"Neo4j({db.uri})未能完成操作,未写入任何数据:{detail}",
@@ -114,8 +185,14 @@ def _database_errors(db: Database) -> Iterator[None]:
 # ---------------------------------------------------------------------------
 
 
+#: Values that come back from Neo4j as they went in (no conversion needed).
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _native(value: Any) -> Any:
     """Neo4j temporal values as Python ones (``neo4j.time.Date`` -> ``date``)."""
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, list):
         return [_native(v) for v in value]
     to_native = getattr(value, "to_native", None)
@@ -124,7 +201,7 @@ def _native(value: Any) -> Any:
 
 def _visible(props: dict) -> dict:
     """The graph-contract properties: no internal ``_`` ones, no edge ``key``."""
-    return {k: _native(v) for k, v in props.items() if not k.startswith("_") and k != "key"}
+    return {k: _native(v) for k, v in props.items() if k[0] != "_" and k != "key"}
 
 
 def _domain_label(labels: Iterable[str]) -> str | None:
@@ -172,6 +249,8 @@ class ImportPlan:
 
     ``nodes`` and ``rels`` map each label / type to its :class:`Change`;
     ``replaced`` is the number of nodes stored for these streets before.
+    ``unchanged_since`` is the latest import record (``id, file, at``) when
+    it holds this very roster (same SHA-256, same streets): nothing to do.
     """
 
     streets: tuple[str, ...]
@@ -180,7 +259,11 @@ class ImportPlan:
     replaced: int = 0
     #: nodes and relationships of the roster (label/type -> count)
     roster_counts: dict[str, int] = field(default_factory=dict)
+    unchanged_since: dict | None = None
+    #: id of the latest import record when the plan was read (None: none)
+    base: str | None = None
     # the writes, for the import transaction
+    _node_creates: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _node_writes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _node_deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _rel_creates: dict[tuple, list[dict]] = field(default_factory=lambda: defaultdict(list), repr=False)
@@ -218,7 +301,8 @@ class ImportPlan:
     @property
     def _write_count(self) -> int:
         return (
-            sum(map(len, self._node_writes.values()))
+            sum(map(len, self._node_creates.values()))
+            + sum(map(len, self._node_writes.values()))
             + sum(map(len, self._node_deletes.values()))
             + sum(map(len, self._rel_creates.values()))
             + len(self._rel_updates)
@@ -238,6 +322,11 @@ class ImportResult:
     seconds: float = 0.0
 
     @property
+    def unchanged(self) -> bool:
+        """True when the roster was stored already (nothing written, no record)."""
+        return self.plan.unchanged_since is not None
+
+    @property
     def created(self) -> int:
         return self.plan.created
 
@@ -250,18 +339,38 @@ class ImportResult:
         return self.plan.deleted
 
 
+class _IndexedWalk(NxWalk):
+    """:class:`graph.scope.NxWalk` with the neighbours indexed by relationship
+    type once, so a step costs what it finds (the street scopes of a big
+    roster walk most of its graph several times)."""
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        super().__init__(G)
+        self._next: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(
+            lambda: defaultdict(list))
+        for u, v, t in G.edges(data="type"):
+            self._next[(t, OUT)][u].append(v)
+            self._next[(t, IN)][v].append(u)
+
+    def step(self, ids, type_, direction):
+        nodes, table = self.G.nodes, self._next.get((type_, direction), {})
+        return {m: nodes[m].get("kind") for n in ids for m in table.get(n, ())}
+
+
 def _owners(G: nx.MultiDiGraph, streets: tuple[str, ...]):
     """The streets each node and edge of ``G`` is kept for (see module doc)."""
-    walk = NxWalk(G)
-    raw: dict[str, set[str]] = defaultdict(set)
-    for s in streets:
-        for n in scope_nodes(walk, street=s):
-            raw[n].add(s)
     whole = set(streets)
+    raw: dict[str, set[str]] = defaultdict(set)
+    if len(streets) > 1:  # with one street, every node and edge is kept for it
+        walk = _IndexedWalk(G)
+        for s in streets:
+            for n in scope_nodes(walk, street=s):
+                raw[n].add(s)
     node_tags = {n: (raw[n] if raw.get(n) else whole) for n in G}
     edge_tags = {}
+    none: set[str] = set()
     for u, v, k in G.edges(keys=True):
-        both = raw.get(u, set()) & raw.get(v, set())
+        both = raw.get(u, none) & raw.get(v, none)
         edge_tags[(u, v, k)] = both or (node_tags[u] | node_tags[v])
     return node_tags, edge_tags
 
@@ -270,47 +379,58 @@ def _tags(props: dict | None) -> set[str]:
     return set((props or {}).get(TAG) or ())
 
 
+def _rows(tx, query: str, **params) -> list:
+    """The ``rows`` a collecting statement returns (see :mod:`graph.queries`)."""
+    return tx.run(query, **params).single()["rows"]
+
+
 def _read_stored(tx, G: nx.MultiDiGraph, streets: list[str], progress: Progress | None):
     """Stored nodes that are in ``G`` or kept for ``streets``, and every
-    relationship touching them."""
+    relationship touching them, each read once."""
     stored: dict[str, dict] = {}
+    of_streets: set[str] = set()
     wanted = _by_label(G.nodes)
+    present = tx.run(Q.COUNTS).single()
     for label in Q.LABELS:
-        for batch in _chunks(wanted.get(label, [])):
-            for r in tx.run(Q.READ_NODES[label], codes=batch):
-                stored[schema.node_id(label, r["code"])] = r["props"]
-    of_streets = set()
-    for r in tx.run(Q.READ_NODES_OF_STREETS, streets=streets):
-        label = _domain_label(r["labels"])
-        if label is None:
-            continue
-        nid = schema.node_id(label, r["code"])
-        stored[nid] = r["props"]
-        of_streets.add(nid)
+        if not present[label]:
+            continue  # nothing of this label is stored
+        tagged = tx.run(Q.CODES_OF_STREETS[label], streets=streets).single()["codes"]
+        of_streets.update(schema.node_id(label, c) for c in tagged)
+        in_roster = wanted.get(label, [])
+        seen = set(in_roster)
+        for batch in _chunks(in_roster + [c for c in tagged if c not in seen]):
+            for code, props in _rows(tx, Q.READ_NODES[label], codes=batch):
+                stored[schema.node_id(label, code)] = props
     rels: dict[str, dict] = {}
     done = 0
     for label, codes in _by_label(stored).items():
         for batch in _chunks(codes):
-            for r in tx.run(Q.READ_RELS[label], codes=batch):
-                if r["rid"] in rels:
-                    continue
-                edge = _rel_of(label, r)
+            for row in _rows(tx, Q.READ_RELS_OUT[label], codes=batch):
+                edge = _rel_of(label, row, outgoing=True)
                 if edge is not None:
-                    rels[r["rid"]] = edge
+                    rels[row[5]] = edge
+            for row in _rows(tx, Q.READ_RELS_IN_FROM_OUTSIDE[label], codes=batch,
+                             streets=streets):
+                edge = _rel_of(label, row, outgoing=False)
+                # a start node read above has given its relationships already
+                if edge is not None and edge["source"] not in stored:
+                    rels[row[5]] = edge
             done += len(batch)
             if progress:
                 progress("读取已有数据 reading the stored data", done, len(stored))
     return stored, of_streets, rels
 
 
-def _rel_of(label: str, r) -> dict | None:
-    """A READ_RELS record as ``{source, target, type, props}`` (node ids)."""
-    other = _domain_label(r["other_labels"])
-    if other is None or r["type"] not in schema.REL_KINDS_BY_TYPE:
+def _rel_of(label: str, row: list, outgoing: bool) -> dict | None:
+    """A READ_RELS_* row ``[code, type, other, other labels, props, id]`` as
+    ``{source, target, type, props}`` (node ids)."""
+    code, type_, other_code, other_labels, props = row[:5]
+    other = _domain_label(other_labels)
+    if other is None or type_ not in schema.REL_KINDS_BY_TYPE:
         return None
-    a, b = schema.node_id(label, r["code"]), schema.node_id(other, r["other"])
-    source, target = (a, b) if r["outgoing"] else (b, a)
-    return {"source": source, "target": target, "type": r["type"], "props": r["props"]}
+    a, b = schema.node_id(label, code), schema.node_id(other, other_code)
+    source, target = (a, b) if outgoing else (b, a)
+    return {"source": source, "target": target, "type": type_, "props": props}
 
 
 def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
@@ -333,7 +453,9 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
         tags = sorted((_tags(old) - J) | node_tags[n])
         if old is None:
             plan.nodes[label].created += 1
-        elif _visible(old) != new:
+            plan._node_creates[label].append({"props": {**new, TAG: tags}})
+            continue
+        if _visible(old) != new:
             plan.nodes[label].changed += 1
         elif sorted(_tags(old)) == tags:
             continue  # identical: nothing to write
@@ -371,7 +493,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             s_label, s_code = schema.split_node_id(u)
             t_label, t_code = schema.split_node_id(v)
             plan._rel_creates[(type_, s_label, t_label)].append(
-                {"source": s_code, "target": t_code, "key": k, "props": props}
+                {"source": s_code, "target": t_code, "props": props}
             )
             continue
         if _visible(old) != new:
@@ -420,6 +542,46 @@ def _plan_tx(tx, G, streets, progress=None) -> ImportPlan:
     return _diff(G, streets, stored, of_streets, rels)
 
 
+def _latest_tx(tx) -> dict | None:
+    record = tx.run(Q.LATEST_IMPORT).single()
+    return None if record is None else {k: _native(v) for k, v in record.items()}
+
+
+def _same_roster(latest: dict | None, roster: Roster) -> bool:
+    """Is ``roster`` what the latest import stored (same file hash, same streets)?"""
+    return bool(latest and roster.sha256 and latest.get("sha256") == roster.sha256
+                and sorted(latest.get("streets") or ()) == sorted(roster.jurisdiction))
+
+
+def _unchanged_plan(latest: dict, roster: Roster) -> ImportPlan:
+    """The plan of a roster the latest import stored: nothing to do. Every
+    node of a roster is kept for its streets, so ``replaced`` is the
+    roster's node count (from the record)."""
+    counts_ = json.loads(latest.get("counts") or "{}")
+    plan = ImportPlan(streets=roster.jurisdiction, roster_counts=counts_, base=latest["id"],
+                      unchanged_since={k: latest.get(k) for k in ("id", "file", "at")})
+    plan.nodes = {label: Change() for label in Q.LABELS}
+    plan.rels = {t: Change() for t in Q.TYPES}
+    plan.replaced = sum(counts_.get(label, 0) for label in Q.LABELS)
+    return plan
+
+
+def _plan_roster_tx(tx, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
+                    progress: Progress | None) -> ImportPlan:
+    """The plan, or the unchanged one when the latest import stored this roster."""
+    latest = _latest_tx(tx)
+    if _same_roster(latest, roster):
+        return _unchanged_plan(latest, roster)
+    plan = _plan_tx(tx, graph(), roster.jurisdiction, progress)
+    plan.base = latest["id"] if latest else None
+    return plan
+
+
+def _graph_of(roster: Roster) -> Callable[[], nx.MultiDiGraph]:
+    """The roster's graph, built on first use (not at all for an unchanged roster)."""
+    return functools.cache(lambda: roster_to_graph(roster))
+
+
 def plan_import(db: Database, roster: Roster, *, progress: Progress | None = None
                 ) -> ImportPlan:
     """What importing ``roster`` would create, change and delete (writes
@@ -436,11 +598,13 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
     Returns
     -------
     ImportPlan
+        With ``unchanged_since`` set (and nothing read but the latest import
+        record) when that record holds this roster already.
     """
     require_jurisdiction(roster)
-    G = roster_to_graph(roster)
     with _database_errors(db):
-        return db.execute_read(_plan_tx, G, roster.jurisdiction, progress)
+        return db.execute_read(_not_retried_when_out_of_memory(_plan_roster_tx), roster,
+                               _graph_of(roster), progress)
 
 
 # ---------------------------------------------------------------------------
@@ -449,7 +613,7 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
 
 
 def ensure_schema(db: Database) -> None:
-    """Create the uniqueness constraints and indexes (``IF NOT EXISTS``).
+    """Create the uniqueness constraints and indexes that are missing.
 
     Raises
     ------
@@ -457,8 +621,11 @@ def ensure_schema(db: Database) -> None:
         When Neo4j cannot be reached or refuses (e.g. stored duplicates).
     """
     with _database_errors(db):
+        have = {r["name"] for r in db.run(Q.LIST_CONSTRAINTS)}
+        have |= {r["name"] for r in db.run(Q.LIST_INDEXES)}
         for q in (*Q.CREATE_CONSTRAINTS, *Q.CREATE_INDEXES):
-            db.run(q)
+            if q.split()[2] not in have:  # "CREATE CONSTRAINT|INDEX <name> IF NOT EXISTS ..."
+                db.run(q)
 
 
 def _write(tx, plan: ImportPlan, progress: Progress | None) -> None:
@@ -482,18 +649,33 @@ def _write(tx, plan: ImportPlan, progress: Progress | None) -> None:
         for batch in _chunks(plan._node_writes.get(label, [])):
             tx.run(Q.MERGE_NODES[label], rows=batch).consume()
             step(len(batch))
+        for batch in _chunks(plan._node_creates.get(label, [])):
+            tx.run(Q.CREATE_NODES[label], rows=batch).consume()
+            step(len(batch))
     for batch in _chunks(plan._rel_updates):
         tx.run(Q.SET_RELS_BY_ID, rows=batch).consume()
         step(len(batch))
     for key, rows in plan._rel_creates.items():
         for batch in _chunks(rows):
-            tx.run(Q.MERGE_RELS[key], rows=batch).consume()
+            tx.run(Q.CREATE_RELS[key], rows=batch).consume()
             step(len(batch))
 
 
-def _import_tx(tx, G, roster: Roster, record_id: str, progress) -> ImportPlan:
+def _import_tx(tx, graph: Callable[[], nx.MultiDiGraph], roster: Roster, record_id: str,
+               progress, planned: ImportPlan | None = None) -> ImportPlan:
+    """Under the import lock: the plan given when no import was committed
+    since it was read, else a fresh one; written with its record. Nothing
+    is written for a roster the latest import stored."""
     tx.run(Q.LOCK_IMPORTS, id=_LOCK_ID).consume()
-    plan = _plan_tx(tx, G, roster.jurisdiction, progress)
+    latest = _latest_tx(tx)
+    if _same_roster(latest, roster):
+        return _unchanged_plan(latest, roster)
+    base = latest["id"] if latest else None
+    if planned is not None and planned.unchanged_since is None and planned.base == base:
+        plan = planned
+    else:
+        plan = _plan_tx(tx, graph(), roster.jurisdiction, progress)
+        plan.base = base
     _write(tx, plan, progress)
     tx.run(
         Q.CREATE_IMPORT_RECORD,
@@ -511,11 +693,12 @@ def _import_tx(tx, G, roster: Roster, record_id: str, progress) -> ImportPlan:
 
 
 def import_roster(db: Database, roster: Roster, *, progress: Progress | None = None,
-                  dry_run: bool = False) -> ImportResult:
+                  dry_run: bool = False, plan: ImportPlan | None = None) -> ImportResult:
     """Store a validated roster, replacing its jurisdiction's previous data.
 
     One transaction for the whole roster: all of it is written, with its
-    ``ImportRecord``, or nothing is.
+    ``ImportRecord``, or nothing is. A roster the latest import stored (same
+    SHA-256, same streets) writes nothing (``result.unchanged``).
 
     Parameters
     ----------
@@ -526,6 +709,10 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
         ``progress(stage, done, total)``, called per batch.
     dry_run : bool
         Only compute the plan; write nothing.
+    plan : ImportPlan, optional
+        The plan :func:`plan_import` gave for this roster (shown to the
+        user): written as it is when no import was committed since, so the
+        stored graph is not read twice; otherwise planned again.
 
     Returns
     -------
@@ -538,7 +725,8 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
     RosterError
         When the roster lists no street (its jurisdiction is unknown).
     DatabaseUnavailable
-        When Neo4j cannot be reached or refuses the work (nothing written).
+        When Neo4j cannot be reached or refuses the work (nothing written),
+        or runs out of transaction memory (saying what to set; not retried).
 
     Examples
     --------
@@ -546,25 +734,77 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
     >>> result.created, result.deleted                            # doctest: +SKIP
     (412, 0)
     """
-    return import_graph(db, roster, roster_to_graph(roster), progress=progress, dry_run=dry_run)
+    return _import(db, roster, _graph_of(roster), progress, dry_run, plan)
 
 
 def import_graph(db: Database, roster: Roster, G: nx.MultiDiGraph, *,
-                 progress: Progress | None = None, dry_run: bool = False) -> ImportResult:
+                 progress: Progress | None = None, dry_run: bool = False,
+                 plan: ImportPlan | None = None) -> ImportResult:
     """:func:`import_roster` with the roster's graph already built."""
+    return _import(db, roster, lambda: G, progress, dry_run, plan)
+
+
+def _import(db: Database, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
+            progress: Progress | None, dry_run: bool, planned: ImportPlan | None
+            ) -> ImportResult:
     require_jurisdiction(roster)
     t0 = time.perf_counter()
-    if dry_run:
-        with _database_errors(db):
-            plan = db.execute_read(_plan_tx, G, roster.jurisdiction, progress)
-        return ImportResult(plan=plan, dry_run=True, seconds=time.perf_counter() - t0)
-    ensure_schema(db)
-    record_id = uuid.uuid4().hex
     with _database_errors(db):
-        plan = db.execute_write(_import_tx, G, roster, record_id, progress)
-    after = counts(db)
-    return ImportResult(plan=plan, dry_run=False, record_id=record_id, counts=after,
+        if dry_run:
+            plan = db.execute_read(_not_retried_when_out_of_memory(_plan_roster_tx), roster,
+                                   graph, progress)
+            return ImportResult(plan=plan, dry_run=True, seconds=time.perf_counter() - t0)
+        latest = db.execute_read(_latest_tx)
+    if _same_roster(latest, roster):
+        plan = _unchanged_plan(latest, roster)
+    else:
+        ensure_schema(db)
+        record_id = uuid.uuid4().hex
+        with _database_errors(db):
+            plan = db.execute_write(_not_retried_when_out_of_memory(_import_tx), graph, roster,
+                                    record_id, progress, planned)
+    if plan.unchanged_since is not None:
+        record_id = plan.unchanged_since["id"]
+    return ImportResult(plan=plan, dry_run=False, record_id=record_id, counts=counts(db),
                         seconds=time.perf_counter() - t0)
+
+
+def warm_up(db: Database) -> None:
+    """Plan every statement of an import once, so that the first import after
+    the server started does not wait for ~80 cold plans.
+
+    Each statement runs with one row of the shape it gets from an import, in
+    a transaction that is rolled back: nothing is written. The constraints
+    are created first (an import needs them; their plans depend on them).
+    """
+    ensure_schema(db)
+    w = "cobuild-warm-up"  # matches nothing stored
+    row = {"code": w, "props": {"code": w, TAG: [w]}}
+    rel = {"source": w, "target": w, "rid": w, "props": {"key": w, TAG: [w]}}
+    codes = streets = [w]
+    statements = [(Q.LOCK_IMPORTS, {"id": w}), (Q.LATEST_IMPORT, {}), (Q.COUNTS, {}),
+                  (Q.DELETE_RELS_BY_ID, {"rids": codes}), (Q.SET_RELS_BY_ID, {"rows": [rel]})]
+    for label in Q.LABELS:
+        statements += [
+            (Q.CODES_OF_STREETS[label], {"streets": streets}),
+            (Q.READ_NODES[label], {"codes": codes}),
+            (Q.READ_RELS_OUT[label], {"codes": codes}),
+            (Q.READ_RELS_IN_FROM_OUTSIDE[label], {"codes": codes, "streets": streets}),
+            (Q.CREATE_NODES[label], {"rows": [row]}),
+            (Q.MERGE_NODES[label], {"rows": [row]}),
+            (Q.DELETE_NODES[label], {"codes": codes}),
+        ]
+    statements += [(q, {"rows": [rel]}) for q in Q.CREATE_RELS.values()]
+    record = dict(id=w, file=w, sha256=w, streets=streets, counts="{}", changes="{}",
+                  created=0, changed=0, deleted=0)
+    statements.append((Q.CREATE_IMPORT_RECORD, record))
+    with _database_errors(db), db.driver.session(database=db.database) as session:
+        tx = session.begin_transaction()
+        try:
+            for query, params in statements:
+                tx.run(query, **params).consume()
+        finally:
+            tx.rollback()
 
 
 # ---------------------------------------------------------------------------
@@ -597,34 +837,32 @@ class _Neo4jWalk:
         return found
 
 
-def _add_edge(G: nx.MultiDiGraph, source: str, target: str, type_: str, props: dict) -> None:
-    G.add_edge(source, target, key=props.get("key", type_), type=type_, **_visible(props))
-
-
 def _load_tx(tx, street: str | None, community: str | None) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     if street is None and community is None:
         for label in Q.LABELS:
-            for r in tx.run(Q.ALL_NODES[label]):
-                G.add_node(schema.node_id(label, r["code"]), label=label, **_visible(r["props"]))
-        for type_ in Q.TYPES:
-            for r in tx.run(Q.ALL_RELS[type_]):
-                s_label = _domain_label(r["source_labels"])
-                t_label = _domain_label(r["target_labels"])
-                if s_label and t_label:
-                    _add_edge(G, schema.node_id(s_label, r["source"]),
-                              schema.node_id(t_label, r["target"]), type_, r["props"])
+            G.add_nodes_from(
+                (schema.node_id(label, code), {"label": label, **_visible(props)})
+                for code, props in _rows(tx, Q.ALL_NODE_ROWS[label]))
+        for (type_, s_label, t_label), query in Q.ALL_REL_ROWS.items():
+            G.add_edges_from(
+                (schema.node_id(s_label, a), schema.node_id(t_label, b), props.get("key", type_),
+                 {"type": type_, **_visible(props)})
+                for a, b, props in _rows(tx, query))
         return G
     ids = scope_nodes(_Neo4jWalk(tx), community=community, street=street)
     for label, codes in _by_label(ids).items():
         for batch in _chunks(codes):
-            for r in tx.run(Q.READ_NODES[label], codes=batch):
-                G.add_node(schema.node_id(label, r["code"]), label=label, **_visible(r["props"]))
-            for r in tx.run(Q.READ_RELS[label], codes=batch):
-                edge = _rel_of(label, r)
+            G.add_nodes_from(
+                (schema.node_id(label, code), {"label": label, **_visible(props)})
+                for code, props in _rows(tx, Q.READ_NODES[label], codes=batch))
+            for row in _rows(tx, Q.READ_RELS_OUT[label], codes=batch):
+                edge = _rel_of(label, row, outgoing=True)
                 # each relationship once: from its start node, both ends in scope
-                if edge and r["outgoing"] and edge["target"] in ids:
-                    _add_edge(G, edge["source"], edge["target"], edge["type"], edge["props"])
+                if edge and edge["target"] in ids:
+                    props = edge["props"]
+                    G.add_edge(edge["source"], edge["target"], key=props.get("key", edge["type"]),
+                               type=edge["type"], **_visible(props))
     return G
 
 
