@@ -2,8 +2,8 @@
 
 ``make bench`` runs this. For each demo-county scale (default 1, 10, 40) one
 child process starts a private local Neo4j with the product's defaults
-(:func:`graph.server.start`: the default heap, page cache and transaction
-memory), and measures, in that one process:
+(:func:`cobuild.localserver.start`: the default heap, page cache and
+transaction memory; it warms the query plans up when it starts), and measures, in that one process:
 
 * the first import right after the server started (the usual CLI case),
   the re-import of the unchanged roster, a replacement with ~1 % of the
@@ -14,7 +14,7 @@ memory), and measures, in that one process:
   relationship kind (no diff, no read-back: the bound of a diffing import),
   and ``neo4j-admin database import full`` (offline bulk load, from the same
   Maven artifacts as the server, into a separate store);
-* ``analyze --db`` (``graph.sources.open_graph(db=True)`` + ``analyze``) and
+* ``analyze --db`` (``cobuild.sources.open_graph(db=True)`` + ``analyze``) and
   the Cypher peer of rules G01 and G04 on the same database (and whether both
   find the same);
 * the roster readers, by running ``benchmarks/bench_read.py``'s entry point
@@ -237,7 +237,9 @@ def admin_csv(G, folder: Path) -> list[str]:
 
 def admin_import(args: list[str], folder: Path) -> None:
     """``neo4j-admin database import full`` into a fresh store under ``folder``."""
-    from graph import server
+    from cobuild import localserver as server
+    from cobuild.localserver.credentials import ADMIN_TOOL
+    from cobuild.localserver.java import _jvm_flags_for
 
     version = server.neo4j_version()
     java = server.find_java(version)
@@ -247,8 +249,8 @@ def admin_import(args: list[str], folder: Path) -> None:
     (home / "conf" / "neo4j.conf").write_text(
         f"server.directories.data={home / 'data'}\nserver.directories.logs={home / 'logs'}\n")
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    cmd = [java.path, "-Xmx1g", *server._jvm_flags_for(java.major), "-cp", os.pathsep.join(jars),
-           server.ADMIN_TOOL, "database", "import", "full", "neo4j", "--overwrite-destination=true",
+    cmd = [java.path, "-Xmx1g", *_jvm_flags_for(java.major), "-cp", os.pathsep.join(jars),
+           ADMIN_TOOL, "database", "import", "full", "neo4j", "--overwrite-destination=true",
            *args]
     out = subprocess.run(cmd, cwd=home, env=env, capture_output=True, text=True, errors="replace")
     if out.returncode != 0:
@@ -298,15 +300,15 @@ def reader_rows(scale: float) -> list[Row]:
 
 def child(scale: float, sample: int, with_reader: bool, with_admin: bool) -> list[Row]:
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
-    from graph import server, store
+    import loaders
+    from cobuild import localserver as server
+    from cobuild.database import connect
+    from cobuild.sources import open_graph
+    from graph import queries as Q
+    from graph import schema, store
     from graph.analysis import analyze
     from graph.build import roster_to_graph
-    from graph.db import connect
     from graph.settings import Settings
-    from graph import queries as Q
-    from graph import schema
-    from graph.sources import open_graph
-    import loaders
     from loaders.demo import generate
     from loaders.writer import write_roster
 

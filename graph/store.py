@@ -18,8 +18,8 @@ Every stored node and relationship carries ``_streets``: the streets it is
 kept for. Importing a roster for streets ``J``:
 
 * gives each of its nodes the streets of ``J`` whose scope
-  (:func:`graph.scope.scope_nodes`) holds it -- or all of ``J`` when no
-  street's scope does (a person with no post, say) -- keeping the streets
+  (:func:`graph.scope.scope_nodes`) holds it (:func:`graph.places.keeping_streets`)
+  -- or all of ``J`` when no street's scope does (a person with no post, say) -- keeping the streets
   outside ``J`` it already had; a relationship gets the streets whose scope
   holds both its ends, or else the union of its two ends' streets;
 * takes ``J`` away from every stored node and relationship that is not in
@@ -62,18 +62,18 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Union
 
 import networkx as nx
-from neo4j.exceptions import DriverError, Neo4jError
 
 from graph import queries as Q
 from graph import schema
 from graph.build import roster_to_graph
-from graph.db import Database, unavailable_errors
-from graph.errors import DatabaseUnavailable, Issue, RosterError
+from graph.db import Database, is_out_of_memory
+from graph.errors import Issue, RosterError
 from graph.roster import Roster
-from graph.scope import IN, OUT, NxWalk, scope_nodes
+from graph.places import keeping_streets
+from graph.scope import IN, OUT, scope_nodes
 
 __all__ = [
     "BATCH_SIZE",
@@ -110,74 +110,40 @@ _LOCK_ID = "import"
 
 
 class _OutOfMemory(Exception):
-    """The server ran out of transaction memory: not retried (a retry needs
-    the same memory again), reported with what to set."""
+    """The server ran out of transaction memory: raised instead of its error
+    inside a transaction function, so the driver does not retry it (a retry
+    needs the same memory again); :func:`_database_errors` hands the server's
+    error to :func:`graph.db.translate`, which says what to set."""
 
-    def __init__(self, error: Neo4jError) -> None:
+    def __init__(self, error: Exception) -> None:
         super().__init__(str(error))
         self.error = error
 
 
-#: Neo4j's codes for "the transaction needs more memory than it may have"
-#: (the pool of ``dbms.memory.transaction.total.max``, the per-transaction
-#: ``db.memory.transaction.max``, the JVM heap).
-_MEMORY_CODES = ("MemoryPoolOutOfMemoryError", "TransactionOutOfMemoryError",
-                 "General.OutOfMemoryError", "TransactionMemoryLimit")
-
-
-def _is_memory_error(exc: BaseException) -> bool:
-    code = getattr(exc, "code", None) or ""
-    return isinstance(exc, Neo4jError) and any(c in code for c in _MEMORY_CODES)
-
-
 def _not_retried_when_out_of_memory(fn: Callable) -> Callable:
     """``fn`` for ``execute_read/execute_write``, raising :class:`_OutOfMemory`
-    (which the driver does not retry) instead of the server's memory error."""
+    instead of the server's memory error."""
 
     @functools.wraps(fn)
     def run(tx, *args):
         try:
             return fn(tx, *args)
-        except Neo4jError as exc:
-            if _is_memory_error(exc):
+        except Exception as exc:
+            if is_out_of_memory(exc):
                 raise _OutOfMemory(exc) from exc
             raise
 
     return run
 
 
-def _memory_message(db: Database) -> DatabaseUnavailable:
-    return DatabaseUnavailable(
-        f"Neo4j({db.uri})的事务内存不足,这次导入(整个花名册在一个事务中)没有完成,未写入任何数据。"
-        "本地服务器(`cobuild neo4j start`):设置更大的堆,如 COBUILD_NEO4J_HEAP=4g,再运行 "
-        "`cobuild neo4j stop` 和 `cobuild neo4j start`(事务内存为堆的 70%);"
-        "其他 Neo4j:在 neo4j.conf 中调大 server.memory.heap.max_size 和 "
-        "dbms.memory.transaction.total.max(及 db.memory.transaction.max,如已设置)后重启。",
-        f"Neo4j ({db.uri}) ran out of transaction memory: this import (the whole roster is one "
-        "transaction) did not complete and nothing was written. Local server (`cobuild neo4j "
-        "start`): set a bigger heap, e.g. COBUILD_NEO4J_HEAP=4g, then run `cobuild neo4j stop` "
-        "and `cobuild neo4j start` (transaction memory is 70% of the heap). Another Neo4j: raise "
-        "server.memory.heap.max_size and dbms.memory.transaction.total.max (and "
-        "db.memory.transaction.max if set) in neo4j.conf and restart it.",
-    )
-
-
 @contextlib.contextmanager
 def _database_errors(db: Database) -> Iterator[None]:
     """Every driver or server error as DatabaseUnavailable (bilingual)."""
-    try:
-        with unavailable_errors(db.uri, db.database):
+    with db.errors(any_error=True):
+        try:
             yield
-    except _OutOfMemory as exc:
-        raise _memory_message(db) from exc.error
-    except (Neo4jError, DriverError) as exc:
-        if _is_memory_error(exc):
-            raise _memory_message(db) from exc
-        detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        raise DatabaseUnavailable(
-            f"Neo4j({db.uri})未能完成操作,未写入任何数据:{detail}",
-            f"Neo4j ({db.uri}) could not complete the work; nothing was written: {detail}",
-        ) from exc
+        except _OutOfMemory as exc:
+            raise exc.error from None
 
 
 # ---------------------------------------------------------------------------
@@ -339,42 +305,6 @@ class ImportResult:
         return self.plan.deleted
 
 
-class _IndexedWalk(NxWalk):
-    """:class:`graph.scope.NxWalk` with the neighbours indexed by relationship
-    type once, so a step costs what it finds (the street scopes of a big
-    roster walk most of its graph several times)."""
-
-    def __init__(self, G: nx.MultiDiGraph) -> None:
-        super().__init__(G)
-        self._next: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(
-            lambda: defaultdict(list))
-        for u, v, t in G.edges(data="type"):
-            self._next[(t, OUT)][u].append(v)
-            self._next[(t, IN)][v].append(u)
-
-    def step(self, ids, type_, direction):
-        nodes, table = self.G.nodes, self._next.get((type_, direction), {})
-        return {m: nodes[m].get("kind") for n in ids for m in table.get(n, ())}
-
-
-def _owners(G: nx.MultiDiGraph, streets: tuple[str, ...]):
-    """The streets each node and edge of ``G`` is kept for (see module doc)."""
-    whole = set(streets)
-    raw: dict[str, set[str]] = defaultdict(set)
-    if len(streets) > 1:  # with one street, every node and edge is kept for it
-        walk = _IndexedWalk(G)
-        for s in streets:
-            for n in scope_nodes(walk, street=s):
-                raw[n].add(s)
-    node_tags = {n: (raw[n] if raw.get(n) else whole) for n in G}
-    edge_tags = {}
-    none: set[str] = set()
-    for u, v, k in G.edges(keys=True):
-        both = raw.get(u, none) & raw.get(v, none)
-        edge_tags[(u, v, k)] = both or (node_tags[u] | node_tags[v])
-    return node_tags, edge_tags
-
-
 def _tags(props: dict | None) -> set[str]:
     return set((props or {}).get(TAG) or ())
 
@@ -439,7 +369,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
     plan = ImportPlan(streets=streets, replaced=len(of_streets))
     plan.nodes = {label: Change() for label in Q.LABELS}
     plan.rels = {t: Change() for t in Q.TYPES}
-    node_tags, edge_tags = _owners(G, streets)
+    node_tags, edge_tags = keeping_streets(G, streets)
     for n, d in G.nodes(data=True):
         plan.roster_counts[d["label"]] = plan.roster_counts.get(d["label"], 0) + 1
     for *_, t in G.edges(data="type"):
@@ -577,13 +507,20 @@ def _plan_roster_tx(tx, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
     return plan
 
 
-def _graph_of(roster: Roster) -> Callable[[], nx.MultiDiGraph]:
-    """The roster's graph, built on first use (not at all for an unchanged roster)."""
-    return functools.cache(lambda: roster_to_graph(roster))
+#: A roster's graph, or a function that builds it (called when needed only).
+GraphSource = Union[nx.MultiDiGraph, Callable[[], nx.MultiDiGraph], None]
 
 
-def plan_import(db: Database, roster: Roster, *, progress: Progress | None = None
-                ) -> ImportPlan:
+def _graph_of(roster: Roster, graph=None) -> Callable[[], nx.MultiDiGraph]:
+    """The roster's graph as a function, built on first use (not at all for
+    an unchanged roster): ``graph`` when given (a graph or a function)."""
+    if isinstance(graph, nx.MultiDiGraph):
+        return lambda: graph
+    return functools.cache(graph if graph is not None else (lambda: roster_to_graph(roster)))
+
+
+def plan_import(db: Database, roster: Roster, *, progress: Progress | None = None,
+                graph: GraphSource = None) -> ImportPlan:
     """What importing ``roster`` would create, change and delete (writes
     nothing).
 
@@ -594,6 +531,10 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
         A validated roster.
     progress : callable, optional
         ``progress(stage, done, total)`` while the stored data is read.
+    graph : networkx.MultiDiGraph or callable, optional
+        The roster's graph when the caller has built it (it is not built
+        again; :func:`import_graph` takes it too), or a function building it
+        (called only when the roster has to be compared).
 
     Returns
     -------
@@ -604,7 +545,7 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
     require_jurisdiction(roster)
     with _database_errors(db):
         return db.execute_read(_not_retried_when_out_of_memory(_plan_roster_tx), roster,
-                               _graph_of(roster), progress)
+                               _graph_of(roster, graph), progress)
 
 
 # ---------------------------------------------------------------------------
@@ -737,11 +678,12 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
     return _import(db, roster, _graph_of(roster), progress, dry_run, plan)
 
 
-def import_graph(db: Database, roster: Roster, G: nx.MultiDiGraph, *,
+def import_graph(db: Database, roster: Roster, G: GraphSource, *,
                  progress: Progress | None = None, dry_run: bool = False,
                  plan: ImportPlan | None = None) -> ImportResult:
-    """:func:`import_roster` with the roster's graph already built."""
-    return _import(db, roster, lambda: G, progress, dry_run, plan)
+    """:func:`import_roster` with the roster's graph already built (or a
+    function building it, called only when the roster has to be compared)."""
+    return _import(db, roster, _graph_of(roster, G), progress, dry_run, plan)
 
 
 def _import(db: Database, roster: Roster, graph: Callable[[], nx.MultiDiGraph],

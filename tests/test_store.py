@@ -17,7 +17,7 @@ from graph.db import Database
 from graph.errors import DatabaseUnavailable, NotFound, RosterError
 from graph.roster import Roster
 from graph.scope import subgraph
-from rich_roster import rich_roster
+from graph_kit import rich_roster
 
 
 # ----------------------------------------------------------------- helpers
@@ -454,8 +454,8 @@ def test_out_of_transaction_memory_is_one_try_and_says_what_to_set():
     import conftest
     from neo4j.exceptions import Neo4jError
 
-    from graph import server
-    from graph.db import connect
+    from cobuild import localserver as server
+    from cobuild.database import connect
     from graph.settings import Settings
     from loaders.demo import generate
 
