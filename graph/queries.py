@@ -36,12 +36,29 @@ LABELS: tuple[str, ...] = tuple(_name(k.label) for k in schema.NODE_KINDS)
 TYPES: tuple[str, ...] = tuple(_name(r.type) for r in schema.REL_KINDS)
 IMPORT_RECORD, IMPORT_LOCK = (_name(x) for x in schema.META_LABELS)
 
+#: ``(type, source label, target label)`` of every relationship the schema allows.
+REL_ENDS: tuple[tuple[str, str, str], ...] = tuple(
+    (_name(rk.type), _name(s), _name(t)) for rk in schema.REL_KINDS
+    for s in rk.sources for t in rk.targets
+)
+
+
+def _per_rel_ends(make) -> dict[tuple[str, str, str], str]:
+    """``{(type, source, target): make(type, source, target)}`` over :data:`REL_ENDS`."""
+    return {ends: make(*ends) for ends in REL_ENDS}
+
+
 # ---------------------------------------------------------------------------
 # Server and database housekeeping (graph.db, cobuild.localserver, tests/conftest.py)
 # ---------------------------------------------------------------------------
 
 #: Does the server answer?
 PING = "RETURN 1 AS ok"
+
+
+def explained(query: str) -> str:
+    """``query`` planned (and its plan cached) but not run."""
+    return "EXPLAIN " + query
 
 #: Set the logged-in user's password (run on the ``system`` database; cobuild.localserver).
 CHANGE_OWN_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM $old TO $new"
@@ -174,15 +191,10 @@ READ_RELS_IN_FROM_OUTSIDE: dict[str, str] = {
 
 #: Every relationship of a type between two labels: ``rows`` of ``[source
 #: code, target code, props]``.
-ALL_REL_ROWS: dict[tuple[str, str, str], str] = {
-    (rk.type, s, t): (
-        f"MATCH (a:{_name(s)})-[r:{rk.type}]->(b:{_name(t)}) "
-        "RETURN collect([a.code, b.code, properties(r)]) AS rows"
-    )
-    for rk in schema.REL_KINDS
-    for s in rk.sources
-    for t in rk.targets
-}
+ALL_REL_ROWS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
+    f"MATCH (a:{s})-[r:{type_}]->(b:{t}) "
+    "RETURN collect([a.code, b.code, properties(r)]) AS rows"
+))
 
 #: Every relationship of a type, a record each (tests).
 ALL_RELS: dict[str, str] = {
@@ -193,31 +205,13 @@ ALL_RELS: dict[str, str] = {
     for type_ in TYPES
 }
 
-#: Create or replace relationships of one type between two labels, merged on
-#: their edge ``key``: ``$rows`` = ``[{source, target, key, props}]``.
-MERGE_RELS: dict[tuple[str, str, str], str] = {
-    (rk.type, s, t): (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{_name(s)} {{code: row.source}}) MATCH (b:{_name(t)} {{code: row.target}}) "
-        f"MERGE (a)-[r:{rk.type} {{key: row.key}}]->(b) SET r = row.props"
-    )
-    for rk in schema.REL_KINDS
-    for s in rk.sources
-    for t in rk.targets
-}
-
 #: Create relationships the import knows are new, of one type between two
 #: labels: ``$rows`` = ``[{source, target, props}]`` (``props`` holds ``key``).
-CREATE_RELS: dict[tuple[str, str, str], str] = {
-    (rk.type, s, t): (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{_name(s)} {{code: row.source}}) MATCH (b:{_name(t)} {{code: row.target}}) "
-        f"CREATE (a)-[r:{rk.type}]->(b) SET r = row.props"
-    )
-    for rk in schema.REL_KINDS
-    for s in rk.sources
-    for t in rk.targets
-}
+CREATE_RELS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
+    f"UNWIND $rows AS row "
+    f"MATCH (a:{s} {{code: row.source}}) MATCH (b:{t} {{code: row.target}}) "
+    f"CREATE (a)-[r:{type_}]->(b) SET r = row.props"
+))
 
 #: Replace the properties of relationships read in the same transaction:
 #: ``$rows`` = ``[{rid, props}]``.
@@ -306,15 +300,10 @@ MERGE_ONE_NODE: dict[str, str] = {
 }
 
 #: One relationship per statement: ``$source``, ``$target``, ``$key``, ``$props``.
-MERGE_ONE_REL: dict[tuple[str, str, str], str] = {
-    (rk.type, s, t): (
-        f"MATCH (a:{_name(s)} {{code: $source}}) MATCH (b:{_name(t)} {{code: $target}}) "
-        f"MERGE (a)-[r:{rk.type} {{key: $key}}]->(b) SET r = $props"
-    )
-    for rk in schema.REL_KINDS
-    for s in rk.sources
-    for t in rk.targets
-}
+MERGE_ONE_REL: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
+    f"MATCH (a:{s} {{code: $source}}) MATCH (b:{t} {{code: $target}}) "
+    f"MERGE (a)-[r:{type_} {{key: $key}}]->(b) SET r = $props"
+))
 
 _COUNTS_ON = (
     "({r}.start IS NULL OR {r}.start <= $as_of) AND ({r}.end IS NULL OR {r}.end >= $as_of)"

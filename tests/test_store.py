@@ -479,3 +479,11 @@ def test_out_of_transaction_memory_is_one_try_and_says_what_to_set():
             assert store.import_history(db) == []
     finally:
         server.stop(home, timeout=10)
+
+
+def test_warm_up_plans_and_writes_nothing(neo4j_db):
+    store.import_roster(neo4j_db, rich_roster())
+    before, history = raw_dump(neo4j_db), store.import_history(neo4j_db)
+    store.warm_up(neo4j_db)
+    assert raw_dump(neo4j_db) == before
+    assert store.import_history(neo4j_db) == history

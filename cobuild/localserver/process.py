@@ -390,6 +390,7 @@ def start(
     heap: str | None = None,
     pagecache: str | None = None,
     tx_memory: str | None = None,
+    warm_up: bool = True,
     dist_dir: Path | str | None = None,
     timeout: float = START_TIMEOUT,
     preexec_fn: Callable[[], None] | None = None,
@@ -418,6 +419,10 @@ def start(
     tx_memory : str, optional
         Memory all transactions together may use (default
         ``COBUILD_NEO4J_TX_MEMORY`` or Neo4j's: 70 % of the heap).
+    warm_up : bool
+        Plan the import's and the analysis's statements once the server
+        answers (:func:`graph.store.warm_up`; a few seconds), so the first
+        import after the start does not wait for them.
     dist_dir : path, optional
         Where the pom and class path are kept (default ``neo4j/dist/<version>``).
     timeout : float
@@ -471,7 +476,8 @@ def start(
             try:
                 info = _launch(root, java, jars, version, port, heap, creds, migrate,
                                timeout, preexec_fn, progress)
-                _warm_up(info, creds, progress)
+                if warm_up:
+                    _warm_up(info, creds, progress)
                 return info, True
             except _PortTaken:
                 if chosen or attempt == PORT_RETRIES:
