@@ -612,7 +612,8 @@ def _import_tx(tx, graph: Callable[[], nx.MultiDiGraph], roster: Roster, record_
     if _same_roster(latest, roster):
         return _unchanged_plan(latest, roster)
     base = latest["id"] if latest else None
-    if planned is not None and planned.unchanged_since is None and planned.base == base:
+    if (planned is not None and planned.unchanged_since is None and planned.base == base
+            and tuple(planned.streets) == tuple(roster.jurisdiction)):
         plan = planned
     else:
         plan = _plan_tx(tx, graph(), roster.jurisdiction, progress)
