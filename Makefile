@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test neo4j-start neo4j-stop neo4j-status venv
+.PHONY: demo test bench neo4j-start neo4j-stop neo4j-status venv
 
 venv: $(STAMP)
 
@@ -27,6 +27,11 @@ demo: $(STAMP)
 # pytest exits 5 when it collects no tests: any non-zero exit fails make.
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+# Speed side by side with the alternatives (issue 16): one table of figures and
+# ratios; a few minutes per scale. BENCH_ARGS="--scales 1,10" for less.
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench_compare.py $(BENCH_ARGS)
 
 neo4j-start: $(STAMP)
 	$(VENV)/bin/cobuild neo4j start

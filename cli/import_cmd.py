@@ -36,11 +36,13 @@ store it in Neo4j.
 * 要删除已有数据时需要确认:终端中会询问,脚本中请加 --yes。
   When stored data would be deleted you are asked to confirm (at a terminal),
   or must add --yes (in scripts).
-* 整个花名册在一个事务中写入:要么全部写入,要么什么都不写。同一花名册导入两次,
-  第二次不改变任何内容。每次导入都留有记录(文件名、SHA-256、时间、数量)。
-  One transaction for the whole roster: all of it or nothing. Importing the
-  same roster twice changes nothing the second time. Every import leaves a
-  record (file name, SHA-256, time, counts).
+* 整个花名册在一个事务中写入:要么全部写入,要么什么都不写。每次导入都留有记录
+  (文件名、SHA-256、时间、数量)。与最近一次导入的文件相同(SHA-256 与街道均相同)时,
+  只说明这一点,不写入,也不新增记录。
+  One transaction for the whole roster: all of it or nothing. Every import
+  leaves a record (file name, SHA-256, time, counts). The same file as the
+  latest import (same SHA-256, same streets) is said to be so and nothing is
+  written, not even a record.
 
 数据库连接见 NEO4J_URI 等环境变量,或 `cobuild neo4j start` 启动的本地服务器。
 The database is NEO4J_URI & co., or the local server of `cobuild neo4j start`.
@@ -132,6 +134,13 @@ def format_plan(plan, roster) -> str:
     else:
         lines.append(f"数据库中尚无街道 {zh} 的数据:全部为新增。")
         lines.append(f"Nothing is stored yet for streets {en}: everything is new.")
+    if plan.unchanged_since is not None:
+        rec = plan.unchanged_since
+        lines.append(f"与最近一次导入(记录 {rec['id']},{rec.get('file') or ''})的花名册完全相同"
+                     "(SHA-256 与街道均相同):不会有任何变化。")
+        lines.append(f"Identical to the roster of the latest import (record {rec['id']}, "
+                     f"{rec.get('file') or ''}: same SHA-256, same streets): nothing will change.")
+        return "\n".join(lines)
     if plan.is_empty:
         lines.append("与数据库中已有的数据完全相同,不会有任何变化。")
         lines.append("Identical to the stored data: nothing will change.")
@@ -199,10 +208,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("\n试运行:未写入任何数据 / dry run: nothing was written")
             return 0
+        if plan.unchanged_since is not None:
+            print("\n未写入任何数据,也不新增导入记录 / nothing was written, and no new import "
+                  "record: 新增 created 0, 更新 changed 0, 删除 deleted 0")
+            return 0
         if plan.deleted and not args.yes and not _confirm(plan):
             return 1
         _say("写入 Neo4j(一个事务)writing to Neo4j (one transaction) …")
-        result = run_import(db, job, progress=progress)
+        result = run_import(db, job, progress=progress, plan=plan)
     except RosterError as e:  # rows that would change another jurisdiction's data
         print(format_report(str(path), roster.counts(), e.issues))
         print("\n未导入任何数据 / nothing was imported")

@@ -1,14 +1,16 @@
 """Use case: import a roster into the database, with its plan first.
 
-Check the roster (and that it names its jurisdiction), build its graph once,
-compute what the import will change, then store it in one transaction. The
-command line calls these; the store itself is :mod:`graph.store`.
+Check the roster (and that it names its jurisdiction), compute what the
+import will change, then store that plan in one transaction. The roster's
+graph is built once, and only when the roster has to be compared with the
+stored one (not for the file the latest import stored). The command line
+calls these; the store itself is :mod:`graph.store`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import networkx as nx
@@ -24,13 +26,26 @@ class ImportJob:
 
     ``issues`` are the checks' (``cobuild check``); ``jurisdiction_issues``
     say the roster names no street (an import replaces its streets' data,
-    so it needs some); ``graph`` is built once, when there is no error.
+    so it needs some); :attr:`graph` is built once, when first needed.
     """
 
     roster: object
     issues: list[Issue]
     jurisdiction_issues: list[Issue]
-    graph: nx.MultiDiGraph | None
+    _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The roster's graph (built on first use)."""
+        if self._graph is None:
+            from graph.build import roster_to_graph
+
+            self._graph = roster_to_graph(self.roster)
+        return self._graph
+
+    def _graph_source(self):
+        """For the store: the graph, or how to build it when needed."""
+        return self._graph if self._graph is not None else (lambda: self.graph)
 
     @property
     def errors(self) -> int:
@@ -40,10 +55,9 @@ class ImportJob:
 
 def prepare_import(path: str | os.PathLike,
                    progress: Callable[[str], None] | None = None) -> ImportJob:
-    """Read and check ``path`` as ``cobuild check`` does, check its
-    jurisdiction, and build its graph when nothing stops the import."""
+    """Read and check ``path`` as ``cobuild check`` does, and check its
+    jurisdiction."""
     from graph import store
-    from graph.build import roster_to_graph
     from graph.errors import RosterError
     from loaders import check_roster
 
@@ -54,21 +68,21 @@ def prepare_import(path: str | os.PathLike,
             store.require_jurisdiction(roster)
         except RosterError as e:
             jurisdiction = list(e.issues)
-    job = ImportJob(roster, issues, jurisdiction, None)
-    if not job.errors:
-        job.graph = roster_to_graph(roster)
-    return job
+    return ImportJob(roster, issues, jurisdiction)
 
 
 def plan_import(db, job: ImportJob, *, progress=None):
     """What importing the job's roster would change (nothing is written)."""
     from graph import store
 
-    return store.plan_import(db, job.roster, progress=progress, graph=job.graph)
+    return store.plan_import(db, job.roster, progress=progress, graph=job._graph_source())
 
 
-def run_import(db, job: ImportJob, *, progress=None, dry_run: bool = False):
-    """Store the job's roster in one transaction (replacing its jurisdiction)."""
+def run_import(db, job: ImportJob, *, progress=None, dry_run: bool = False, plan=None):
+    """Store the job's roster in one transaction (replacing its jurisdiction):
+    ``plan``, the one :func:`plan_import` gave and the user saw, is written
+    without reading the stored graph again when no import came in between."""
     from graph import store
 
-    return store.import_graph(db, job.roster, job.graph, progress=progress, dry_run=dry_run)
+    return store.import_graph(db, job.roster, job._graph_source(), progress=progress,
+                              dry_run=dry_run, plan=plan)

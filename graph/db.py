@@ -41,8 +41,8 @@ from neo4j.exceptions import (
 from graph.errors import DatabaseUnavailable
 from graph.queries import PING
 
-__all__ = ["Database", "connect", "translate", "unavailable_errors", "HOW_TO_GET_ONE",
-           "RETRY_SECONDS"]
+__all__ = ["Database", "connect", "translate", "unavailable_errors", "is_out_of_memory",
+           "HOW_TO_GET_ONE", "RETRY_SECONDS"]
 
 T = TypeVar("T")
 
@@ -60,7 +60,7 @@ def _retryable(exc: Exception) -> bool:
     timeout -- not memory running out, which another try does not fix."""
     if not isinstance(exc, Neo4jError) or not exc.is_retryable():
         return False
-    return "OutOfMemory" not in (exc.code or "")
+    return not is_out_of_memory(exc)
 
 
 HOW_TO_GET_ONE = (
@@ -69,6 +69,36 @@ HOW_TO_GET_ONE = (
     "run `cobuild neo4j start` to start the local Neo4j, or set NEO4J_URI (and "
     "NEO4J_USER, NEO4J_PASSWORD) to point at an existing Neo4j",
 )
+
+
+#: Neo4j's codes for "the work needs more memory than it may have": the pool
+#: of all transactions (``dbms.memory.transaction.total.max``, a transient
+#: error the driver would retry), one transaction's limit
+#: (``db.memory.transaction.max``), the JVM heap.
+_MEMORY_CODES = ("MemoryPoolOutOfMemoryError", "TransactionOutOfMemoryError",
+                 "General.OutOfMemoryError", "TransactionMemoryLimit")
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Is this the server saying it has not the memory for the work?"""
+    code = getattr(exc, "code", None) or ""
+    return isinstance(exc, Neo4jError) and any(c in code for c in _MEMORY_CODES)
+
+
+def _out_of_memory(uri: str) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"Neo4j({uri})的事务内存不足,这项工作没有完成,未写入任何数据(一次导入的整个花名册在"
+        "一个事务中)。本地服务器(`cobuild neo4j start`):设置更大的堆,如 COBUILD_NEO4J_HEAP=4g"
+        "(事务可用堆的 70%),再运行 `cobuild neo4j stop` 和 `cobuild neo4j start`;"
+        "其他 Neo4j:在 neo4j.conf 中调大 server.memory.heap.max_size 和 "
+        "dbms.memory.transaction.total.max(及 db.memory.transaction.max,如已设置)后重启。",
+        f"Neo4j ({uri}) ran out of transaction memory: the work did not complete and nothing "
+        "was written (an import writes the whole roster in one transaction). Local server "
+        "(`cobuild neo4j start`): set a bigger heap, e.g. COBUILD_NEO4J_HEAP=4g (transactions "
+        "may use 70% of it), then run `cobuild neo4j stop` and `cobuild neo4j start`. Another "
+        "Neo4j: raise server.memory.heap.max_size and dbms.memory.transaction.total.max (and "
+        "db.memory.transaction.max if set) in neo4j.conf and restart it.",
+    )
 
 
 def translate(exc: BaseException, uri: str, database: str | None = None,
@@ -110,6 +140,8 @@ def translate(exc: BaseException, uri: str, database: str | None = None,
             f"Neo4j({uri})上没有名为 {database!r} 的数据库:请检查 NEO4J_DATABASE",
             f"Neo4j ({uri}) has no database named {database!r}: check NEO4J_DATABASE",
         )
+    if is_out_of_memory(exc):
+        return _out_of_memory(uri)
     if _retryable(exc):  # still busy after Database._retrying
         return DatabaseUnavailable(
             f"Neo4j（{uri}）一直忙于其他事务（例如另一个同时进行的导入），"

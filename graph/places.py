@@ -134,18 +134,20 @@ def keeping_streets(G: nx.MultiDiGraph, streets: Iterable[str]):
     -------
     (dict node id -> set of str, dict (u, v, key) -> set of str)
     """
-    from graph.scope import NxWalk, scope_nodes
+    from graph.scope import IndexedWalk, scope_nodes
 
     streets = tuple(streets)
-    walk = NxWalk(G)
     raw: dict[str, set[str]] = defaultdict(set)
-    for s in streets:
-        for n in scope_nodes(walk, street=s):
-            raw[n].add(s)
+    if len(streets) > 1:  # with one street, everything is kept for it
+        walk = IndexedWalk(G)
+        for s in streets:
+            for n in scope_nodes(walk, street=s):
+                raw[n].add(s)
     whole = set(streets)
     node_tags = {n: (raw[n] if raw.get(n) else whole) for n in G}
     edge_tags = {}
+    none: set[str] = set()
     for u, v, k in G.edges(keys=True):
-        both = raw.get(u, set()) & raw.get(v, set())
+        both = raw.get(u, none) & raw.get(v, none)
         edge_tags[(u, v, k)] = both or (node_tags[u] | node_tags[v])
     return node_tags, edge_tags

@@ -36,12 +36,29 @@ LABELS: tuple[str, ...] = tuple(_name(k.label) for k in schema.NODE_KINDS)
 TYPES: tuple[str, ...] = tuple(_name(r.type) for r in schema.REL_KINDS)
 IMPORT_RECORD, IMPORT_LOCK = (_name(x) for x in schema.META_LABELS)
 
+#: ``(type, source label, target label)`` of every relationship the schema allows.
+REL_ENDS: tuple[tuple[str, str, str], ...] = tuple(
+    (_name(rk.type), _name(s), _name(t)) for rk in schema.REL_KINDS
+    for s in rk.sources for t in rk.targets
+)
+
+
+def _per_rel_ends(make) -> dict[tuple[str, str, str], str]:
+    """``{(type, source, target): make(type, source, target)}`` over :data:`REL_ENDS`."""
+    return {ends: make(*ends) for ends in REL_ENDS}
+
+
 # ---------------------------------------------------------------------------
 # Server and database housekeeping (graph.db, cobuild.localserver, tests/conftest.py)
 # ---------------------------------------------------------------------------
 
 #: Does the server answer?
 PING = "RETURN 1 AS ok"
+
+
+def explained(query: str) -> str:
+    """``query`` planned (and its plan cached) but not run."""
+    return "EXPLAIN " + query
 
 #: Set the logged-in user's password (run on the ``system`` database; cobuild.localserver).
 CHANGE_OWN_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM $old TO $new"
@@ -90,28 +107,51 @@ MERGE_NODES: dict[str, str] = {
     for label in LABELS
 }
 
+#: Create nodes the import knows are new (it holds the import lock; the
+#: uniqueness constraint still refuses a duplicate): ``$rows`` = ``[{props}]``
+#: (``props`` holds ``code``). Cheaper than ``MERGE``: no lookup first.
+CREATE_NODES: dict[str, str] = {
+    label: f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props"
+    for label in LABELS
+}
+
 #: Delete nodes (and their relationships) by code: ``$codes``.
 DELETE_NODES: dict[str, str] = {
     label: f"UNWIND $codes AS code MATCH (n:{label} {{code: code}}) DETACH DELETE n"
     for label in LABELS
 }
 
-#: Stored properties of the nodes with these ``$codes``.
+# Statements that read many rows return them collected in one record
+# (``rows``, a list of lists): a record per row costs the driver far more
+# than the values in it.
+
+#: Stored properties of the nodes with these ``$codes``: ``rows`` of
+#: ``[code, props]``.
 READ_NODES: dict[str, str] = {
     label: (
         f"UNWIND $codes AS code MATCH (n:{label} {{code: code}}) "
-        "RETURN n.code AS code, properties(n) AS props"
+        "RETURN collect([n.code, properties(n)]) AS rows"
     )
     for label in LABELS
 }
 
-#: Stored nodes kept for any of the ``$streets`` (a scan; imports only).
-READ_NODES_OF_STREETS = (
-    "MATCH (n) WHERE any(s IN n._streets WHERE s IN $streets) "
-    "RETURN n.code AS code, labels(n) AS labels, properties(n) AS props"
-)
+#: Codes of the stored nodes of a label kept for any of the ``$streets`` (a
+#: scan of the label; imports only).
+CODES_OF_STREETS: dict[str, str] = {
+    label: (
+        f"MATCH (n:{label}) WHERE any(s IN n._streets WHERE s IN $streets) "
+        "RETURN collect(n.code) AS codes"
+    )
+    for label in LABELS
+}
 
-#: Every node of a label.
+#: Every node of a label: ``rows`` of ``[code, props]``.
+ALL_NODE_ROWS: dict[str, str] = {
+    label: f"MATCH (n:{label}) RETURN collect([n.code, properties(n)]) AS rows"
+    for label in LABELS
+}
+
+#: Every node of a label, a record each (tests).
 ALL_NODES: dict[str, str] = {
     label: f"MATCH (n:{label}) RETURN n.code AS code, properties(n) AS props"
     for label in LABELS
@@ -127,19 +167,36 @@ NODE_EXISTS: dict[str, str] = {
 # Relationships
 # ---------------------------------------------------------------------------
 
-#: Relationships touching the nodes with these ``$codes``, either way
-#: (``outgoing``: the node is the start).
-READ_RELS: dict[str, str] = {
+_REL_COLUMNS = (
+    "RETURN collect([a.code, type(r), b.code, labels(b), properties(r), elementId(r)]) AS rows"
+)
+
+#: Relationships starting at the nodes with these ``$codes`` (each
+#: relationship is read once, from its start node): ``rows`` of ``[code,
+#: type, other code, other labels, props, elementId]``.
+READ_RELS_OUT: dict[str, str] = {
+    label: f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})-[r]->(b) " + _REL_COLUMNS
+    for label in LABELS
+}
+
+#: Relationships ending at the nodes with these ``$codes`` whose start node is
+#: kept for none of the ``$streets`` (the others are read from their start).
+READ_RELS_IN_FROM_OUTSIDE: dict[str, str] = {
     label: (
-        f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})-[r]-(b) "
-        "RETURN a.code AS code, startNode(r) = a AS outgoing, type(r) AS type, "
-        "b.code AS other, labels(b) AS other_labels, properties(r) AS props, "
-        "elementId(r) AS rid"
+        f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})<-[r]-(b) "
+        "WHERE NOT any(s IN coalesce(b._streets, []) WHERE s IN $streets) " + _REL_COLUMNS
     )
     for label in LABELS
 }
 
-#: Every relationship of a type.
+#: Every relationship of a type between two labels: ``rows`` of ``[source
+#: code, target code, props]``.
+ALL_REL_ROWS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
+    f"MATCH (a:{s})-[r:{type_}]->(b:{t}) "
+    "RETURN collect([a.code, b.code, properties(r)]) AS rows"
+))
+
+#: Every relationship of a type, a record each (tests).
 ALL_RELS: dict[str, str] = {
     type_: (
         f"MATCH (a)-[r:{type_}]->(b) RETURN a.code AS source, labels(a) AS source_labels, "
@@ -148,18 +205,13 @@ ALL_RELS: dict[str, str] = {
     for type_ in TYPES
 }
 
-#: Create or replace relationships of one type between two labels, merged on
-#: their edge ``key``: ``$rows`` = ``[{source, target, key, props}]``.
-MERGE_RELS: dict[tuple[str, str, str], str] = {
-    (rk.type, s, t): (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{_name(s)} {{code: row.source}}) MATCH (b:{_name(t)} {{code: row.target}}) "
-        f"MERGE (a)-[r:{rk.type} {{key: row.key}}]->(b) SET r = row.props"
-    )
-    for rk in schema.REL_KINDS
-    for s in rk.sources
-    for t in rk.targets
-}
+#: Create relationships the import knows are new, of one type between two
+#: labels: ``$rows`` = ``[{source, target, props}]`` (``props`` holds ``key``).
+CREATE_RELS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
+    f"UNWIND $rows AS row "
+    f"MATCH (a:{s} {{code: row.source}}) MATCH (b:{t} {{code: row.target}}) "
+    f"CREATE (a)-[r:{type_}]->(b) SET r = row.props"
+))
 
 #: Replace the properties of relationships read in the same transaction:
 #: ``$rows`` = ``[{rid, props}]``.
@@ -233,9 +285,66 @@ IMPORT_HISTORY = (
     "ORDER BY r.at DESC LIMIT $limit"
 )
 
+#: The latest import: what it stored (``sha256``, ``streets``, ``counts``) and when.
+LATEST_IMPORT = (
+    f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id, r.file AS file, r.sha256 AS sha256, "
+    "r.streets AS streets, r.counts AS counts, r.at AS at ORDER BY r.at DESC LIMIT 1"
+)
+
 LATEST_IMPORT_ID = f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id ORDER BY r.at DESC LIMIT 1"
 
 #: Codes of the stored streets (``cobuild token create --street`` checks its street).
 STREET_CODES = "MATCH (s:Street) RETURN s.code AS code ORDER BY code"
 
 COUNT_IMPORT_RECORDS = f"MATCH (r:{IMPORT_RECORD}) RETURN count(r) AS n"
+
+# ---------------------------------------------------------------------------
+# Peers the benchmark measures cobuild against (benchmarks/bench_compare.py)
+# ---------------------------------------------------------------------------
+
+#: Empty the database in bounded transactions (auto-commit session only).
+DELETE_ALL_IN_BATCHES = "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+
+#: One node per statement: ``$code``, ``$props``.
+MERGE_ONE_NODE: dict[str, str] = {
+    label: f"MERGE (n:{label} {{code: $code}}) SET n = $props" for label in LABELS
+}
+
+#: One relationship per statement: ``$source``, ``$target``, ``$key``, ``$props``.
+MERGE_ONE_REL: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
+    f"MATCH (a:{s} {{code: $source}}) MATCH (b:{t} {{code: $target}}) "
+    f"MERGE (a)-[r:{type_} {{key: $key}}]->(b) SET r = $props"
+))
+
+_COUNTS_ON = (
+    "({r}.start IS NULL OR {r}.start <= $as_of) AND ({r}.end IS NULL OR {r}.end >= $as_of)"
+)
+
+#: Rule G01 in Cypher (rules.md): community orgs with fewer than
+#: ``$min_people`` distinct people holding a part-time post in them whose own
+#: post is in a member unit org, on ``$as_of``. ``$community_kinds``,
+#: ``$unit_kinds``: the kinds of :mod:`graph.schema`.
+PEER_G01 = (
+    "MATCH (c:PartyOrg) WHERE c.kind IN $community_kinds "
+    "OPTIONAL MATCH (c)<-[pt:HOLDS]-(p:Person)-[own:HOLDS]->(u:PartyOrg)-[:MEMBER_OF]->(c) "
+    "WHERE pt.post_type = 'part_time' AND own.post_type = 'own' AND u.kind IN $unit_kinds AND "
+    + _COUNTS_ON.format(r="pt") + " AND " + _COUNTS_ON.format(r="own") + " "
+    "WITH c, count(DISTINCT p) AS people WHERE people < $min_people "
+    "RETURN c.code AS org, people"
+)
+
+#: Rule G04 in Cypher: member (unit org, community org) pairs linked in one
+#: direction only on ``$as_of``.
+PEER_G04 = (
+    "MATCH (u:PartyOrg)-[:MEMBER_OF]->(c:PartyOrg) "
+    "WHERE u.kind IN $unit_kinds AND c.kind IN $community_kinds "
+    "WITH DISTINCT u, c "
+    "WITH u, c, "
+    "EXISTS { MATCH (u)<-[o:HOLDS]-(:Person)-[t:HOLDS]->(c) WHERE o.post_type = 'own' "
+    "AND t.post_type = 'part_time' AND " + _COUNTS_ON.format(r="o") + " AND "
+    + _COUNTS_ON.format(r="t") + " } AS up, "
+    "EXISTS { MATCH (c)<-[o:HOLDS]-(:Person)-[t:HOLDS]->(u) WHERE o.post_type = 'own' "
+    "AND t.post_type = 'part_time' AND " + _COUNTS_ON.format(r="o") + " AND "
+    + _COUNTS_ON.format(r="t") + " } AS down "
+    "WHERE up <> down RETURN u.code AS unit_org, c.code AS community_org"
+)

@@ -59,7 +59,7 @@ import networkx as nx
 from graph import schema
 from graph.errors import NotFound
 
-__all__ = ["GraphWalk", "NxWalk", "scope_nodes", "subgraph"]
+__all__ = ["GraphWalk", "NxWalk", "IndexedWalk", "scope_nodes", "subgraph"]
 
 OUT, IN = "out", "in"
 
@@ -98,6 +98,23 @@ class NxWalk:
                 if t == type_:
                     found[m] = G.nodes[m].get("kind")
         return found
+
+
+class IndexedWalk(NxWalk):
+    """:class:`NxWalk` with the neighbours indexed by relationship type once
+    (one pass over the edges), so a step costs what it finds: for walking
+    many scopes of one big graph (every street of a roster)."""
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        super().__init__(G)
+        self._next: dict[tuple[str, str], dict[str, list[str]]] = {}
+        for u, v, t in G.edges(data="type"):
+            self._next.setdefault((t, OUT), {}).setdefault(u, []).append(v)
+            self._next.setdefault((t, IN), {}).setdefault(v, []).append(u)
+
+    def step(self, ids: Iterable[str], type_: str, direction: str) -> dict[str, str | None]:
+        nodes, table = self.G.nodes, self._next.get((type_, direction), {})
+        return {m: nodes[m].get("kind") for n in ids for m in table.get(n, ())}
 
 
 def _of(ids: Iterable[str], *labels: str) -> set[str]:

@@ -34,21 +34,35 @@ Data kept only for streets outside ``J`` is never touched. ``_streets`` is
 internal: :func:`load_graph` drops every property starting with ``_``.
 
 The plan -- what will be created, changed and deleted, per label and type --
-is computed before anything is written (:func:`plan_import`), and again inside
-the import's single transaction, which writes it in ``UNWIND`` batches
-together with an ``ImportRecord``. A lock node serializes concurrent imports.
+is computed before anything is written (:func:`plan_import`): one read of
+the stored nodes of the roster and of its streets, and of each relationship
+touching them once. The import's single transaction takes a lock node (which
+serializes concurrent imports), and writes that plan in ``UNWIND`` batches
+together with an ``ImportRecord`` -- the plan it was given when no import
+was committed since it was read, otherwise one it reads again under the
+lock. New nodes and relationships are ``CREATE``d (the lock and the
+uniqueness constraints make that safe), changed ones replaced.
+
+A roster whose SHA-256 and streets are those of the latest import record is
+stored already: the plan says so (``unchanged_since``) without reading the
+graph, and the import writes nothing, not even a record. Any other import in
+between makes a newer record, so the roster is then compared in full.
+
 Any driver or server error becomes :class:`~graph.errors.DatabaseUnavailable`;
-the transaction is then rolled back whole.
+the transaction is then rolled back whole. Running out of the server's
+transaction memory is not retried: the message says what to set.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Union
 
 import networkx as nx
 from neo4j.exceptions import ClientError
@@ -56,7 +70,7 @@ from neo4j.exceptions import ClientError
 from graph import queries as Q
 from graph import schema
 from graph.build import roster_to_graph
-from graph.db import Database
+from graph.db import Database, is_out_of_memory
 from graph.errors import Issue, RosterError
 from graph.ownership import TAG, native as _native, ownership_issues, visible as _visible
 from graph.ownership import tags as _tags
@@ -79,6 +93,7 @@ __all__ = [
     "load_graph",
     "counts",
     "data_version",
+    "warm_up",
 ]
 
 #: Rows per ``UNWIND`` statement.
@@ -95,9 +110,41 @@ _LOCK_ID = "import"
 # ---------------------------------------------------------------------------
 
 
-def _database_errors(db: Database):
+class _OutOfMemory(Exception):
+    """The server ran out of transaction memory: raised instead of its error
+    inside a transaction function, so the driver does not retry it (a retry
+    needs the same memory again); :func:`_database_errors` hands the server's
+    error to :func:`graph.db.translate`, which says what to set."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _not_retried_when_out_of_memory(fn: Callable) -> Callable:
+    """``fn`` for ``execute_read/execute_write``, raising :class:`_OutOfMemory`
+    instead of the server's memory error."""
+
+    @functools.wraps(fn)
+    def run(tx, *args):
+        try:
+            return fn(tx, *args)
+        except Exception as exc:
+            if is_out_of_memory(exc):
+                raise _OutOfMemory(exc) from exc
+            raise
+
+    return run
+
+
+@contextlib.contextmanager
+def _database_errors(db: Database) -> Iterator[None]:
     """Every driver or server error as DatabaseUnavailable (bilingual)."""
-    return db.errors(any_error=True)
+    with db.errors(any_error=True):
+        try:
+            yield
+        except _OutOfMemory as exc:
+            raise exc.error from None
 
 
 # ---------------------------------------------------------------------------
@@ -150,6 +197,8 @@ class ImportPlan:
 
     ``nodes`` and ``rels`` map each label / type to its :class:`Change`;
     ``replaced`` is the number of nodes stored for these streets before.
+    ``unchanged_since`` is the latest import record (``id, file, at``) when
+    it holds this very roster (same SHA-256, same streets): nothing to do.
     """
 
     streets: tuple[str, ...]
@@ -163,7 +212,11 @@ class ImportPlan:
     #: type: count}}`` (the roster's nodes and relationships kept for it)
     parts: dict[str, dict[str, Change]] = field(default_factory=dict)
     part_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    unchanged_since: dict | None = None
+    #: id of the latest import record when the plan was read (None: none)
+    base: str | None = None
     # the writes, for the import transaction
+    _node_creates: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _node_writes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _node_deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _rel_creates: dict[tuple, list[dict]] = field(default_factory=lambda: defaultdict(list), repr=False)
@@ -209,7 +262,8 @@ class ImportPlan:
     @property
     def _write_count(self) -> int:
         return (
-            sum(map(len, self._node_writes.values()))
+            sum(map(len, self._node_creates.values()))
+            + sum(map(len, self._node_writes.values()))
             + sum(map(len, self._node_deletes.values()))
             + sum(map(len, self._rel_creates.values()))
             + len(self._rel_updates)
@@ -237,6 +291,11 @@ class ImportResult:
     seconds: float = 0.0
 
     @property
+    def unchanged(self) -> bool:
+        """True when the roster was stored already (nothing written, no record)."""
+        return self.plan.unchanged_since is not None
+
+    @property
     def created(self) -> int:
         return self.plan.created
 
@@ -251,47 +310,58 @@ class ImportResult:
 
 
 
+def _rows(tx, query: str, **params) -> list:
+    """The ``rows`` a collecting statement returns (see :mod:`graph.queries`)."""
+    return tx.run(query, **params).single()["rows"]
+
+
 def _read_stored(tx, G: nx.MultiDiGraph, streets: list[str], progress: Progress | None):
     """Stored nodes that are in ``G`` or kept for ``streets``, and every
-    relationship touching them."""
+    relationship touching them, each read once."""
     stored: dict[str, dict] = {}
+    of_streets: set[str] = set()
     wanted = _by_label(G.nodes)
+    present = tx.run(Q.COUNTS).single()
     for label in Q.LABELS:
-        for batch in _chunks(wanted.get(label, [])):
-            for r in tx.run(Q.READ_NODES[label], codes=batch):
-                stored[schema.node_id(label, r["code"])] = r["props"]
-    of_streets = set()
-    for r in tx.run(Q.READ_NODES_OF_STREETS, streets=streets):
-        label = _domain_label(r["labels"])
-        if label is None:
-            continue
-        nid = schema.node_id(label, r["code"])
-        stored[nid] = r["props"]
-        of_streets.add(nid)
+        if not present[label]:
+            continue  # nothing of this label is stored
+        tagged = tx.run(Q.CODES_OF_STREETS[label], streets=streets).single()["codes"]
+        of_streets.update(schema.node_id(label, c) for c in tagged)
+        in_roster = wanted.get(label, [])
+        seen = set(in_roster)
+        for batch in _chunks(in_roster + [c for c in tagged if c not in seen]):
+            for code, props in _rows(tx, Q.READ_NODES[label], codes=batch):
+                stored[schema.node_id(label, code)] = props
     rels: dict[str, dict] = {}
     done = 0
     for label, codes in _by_label(stored).items():
         for batch in _chunks(codes):
-            for r in tx.run(Q.READ_RELS[label], codes=batch):
-                if r["rid"] in rels:
-                    continue
-                edge = _rel_of(label, r)
+            for row in _rows(tx, Q.READ_RELS_OUT[label], codes=batch):
+                edge = _rel_of(label, row, outgoing=True)
                 if edge is not None:
-                    rels[r["rid"]] = edge
+                    rels[row[5]] = edge
+            for row in _rows(tx, Q.READ_RELS_IN_FROM_OUTSIDE[label], codes=batch,
+                             streets=streets):
+                edge = _rel_of(label, row, outgoing=False)
+                # a start node read above has given its relationships already
+                if edge is not None and edge["source"] not in stored:
+                    rels[row[5]] = edge
             done += len(batch)
             if progress:
                 progress("读取已有数据 reading the stored data", done, len(stored))
     return stored, of_streets, rels
 
 
-def _rel_of(label: str, r) -> dict | None:
-    """A READ_RELS record as ``{source, target, type, props}`` (node ids)."""
-    other = _domain_label(r["other_labels"])
-    if other is None or r["type"] not in schema.REL_KINDS_BY_TYPE:
+def _rel_of(label: str, row: list, outgoing: bool) -> dict | None:
+    """A READ_RELS_* row ``[code, type, other, other labels, props, id]`` as
+    ``{source, target, type, props}`` (node ids)."""
+    code, type_, other_code, other_labels, props = row[:5]
+    other = _domain_label(other_labels)
+    if other is None or type_ not in schema.REL_KINDS_BY_TYPE:
         return None
-    a, b = schema.node_id(label, r["code"]), schema.node_id(other, r["other"])
-    source, target = (a, b) if r["outgoing"] else (b, a)
-    return {"source": source, "target": target, "type": r["type"], "props": r["props"]}
+    a, b = schema.node_id(label, code), schema.node_id(other, other_code)
+    source, target = (a, b) if outgoing else (b, a)
+    return {"source": source, "target": target, "type": type_, "props": props}
 
 
 def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
@@ -330,7 +400,9 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
         tags = sorted((_tags(old) - J) | node_tags[n])
         if old is None:
             count("created", label, plan.nodes, node_tags[n])
-        elif _visible(old) != new:
+            plan._node_creates[label].append({"props": {**new, TAG: tags}})
+            continue
+        if _visible(old) != new:
             count("changed", label, plan.nodes, node_tags[n])
         elif sorted(_tags(old)) == tags:
             continue  # identical: nothing to write
@@ -368,7 +440,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             s_label, s_code = schema.split_node_id(u)
             t_label, t_code = schema.split_node_id(v)
             plan._rel_creates[(type_, s_label, t_label)].append(
-                {"source": s_code, "target": t_code, "key": k, "props": props}
+                {"source": s_code, "target": t_code, "props": props}
             )
             continue
         if _visible(old) != new:
@@ -428,8 +500,56 @@ def _require_within(roster: Roster, within: str | None) -> None:
                          f"roster, not one of {roster.jurisdiction!r}")
 
 
+
+def _latest_tx(tx) -> dict | None:
+    record = tx.run(Q.LATEST_IMPORT).single()
+    return None if record is None else {k: _native(v) for k, v in record.items()}
+
+
+def _same_roster(latest: dict | None, roster: Roster) -> bool:
+    """Is ``roster`` what the latest import stored (same file hash, same streets)?"""
+    return bool(latest and roster.sha256 and latest.get("sha256") == roster.sha256
+                and sorted(latest.get("streets") or ()) == sorted(roster.jurisdiction))
+
+
+def _unchanged_plan(latest: dict, roster: Roster) -> ImportPlan:
+    """The plan of a roster the latest import stored: nothing to do. Every
+    node of a roster is kept for its streets, so ``replaced`` is the
+    roster's node count (from the record)."""
+    counts_ = json.loads(latest.get("counts") or "{}")
+    plan = ImportPlan(streets=roster.jurisdiction, roster_counts=counts_, base=latest["id"],
+                      unchanged_since={k: latest.get(k) for k in ("id", "file", "at")})
+    plan.nodes = {label: Change() for label in Q.LABELS}
+    plan.rels = {t: Change() for t in Q.TYPES}
+    plan.replaced = sum(counts_.get(label, 0) for label in Q.LABELS)
+    return plan
+
+
+def _plan_roster_tx(tx, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
+                    within: str | None, progress: Progress | None) -> ImportPlan:
+    """The plan, or the unchanged one when the latest import stored this roster."""
+    latest = _latest_tx(tx)
+    if _same_roster(latest, roster):
+        return _unchanged_plan(latest, roster)
+    plan = _plan_tx(tx, graph(), roster, within, progress)
+    plan.base = latest["id"] if latest else None
+    return plan
+
+
+#: A roster's graph, or a function that builds it (called when needed only).
+GraphSource = Union[nx.MultiDiGraph, Callable[[], nx.MultiDiGraph], None]
+
+
+def _graph_of(roster: Roster, graph=None) -> Callable[[], nx.MultiDiGraph]:
+    """The roster's graph as a function, built on first use (not at all for
+    an unchanged roster): ``graph`` when given (a graph or a function)."""
+    if isinstance(graph, nx.MultiDiGraph):
+        return lambda: graph
+    return functools.cache(graph if graph is not None else (lambda: roster_to_graph(roster)))
+
+
 def plan_import(db: Database, roster: Roster, *, progress: Progress | None = None,
-                graph: nx.MultiDiGraph | None = None, within: str | None = None) -> ImportPlan:
+                graph: GraphSource = None, within: str | None = None) -> ImportPlan:
     """What importing ``roster`` would create, change and delete (writes
     nothing).
 
@@ -440,9 +560,10 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
         A validated roster.
     progress : callable, optional
         ``progress(stage, done, total)`` while the stored data is read.
-    graph : networkx.MultiDiGraph, optional
+    graph : networkx.MultiDiGraph or callable, optional
         The roster's graph when the caller has built it (it is not built
-        again; :func:`import_graph` takes it too).
+        again; :func:`import_graph` takes it too), or a function building it
+        (called only when the roster has to be compared).
     within : str, optional
         The street the caller is limited to (``None``: full rights); see
         :mod:`graph.ownership`.
@@ -450,6 +571,8 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
     Returns
     -------
     ImportPlan
+        With ``unchanged_since`` set (and nothing read but the latest import
+        record) when that record holds this roster already.
 
     Raises
     ------
@@ -459,9 +582,9 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
     """
     require_jurisdiction(roster)
     _require_within(roster, within)
-    G = roster_to_graph(roster) if graph is None else graph
     with _database_errors(db):
-        return db.execute_read(_plan_tx, G, roster, within, progress)
+        return db.execute_read(_not_retried_when_out_of_memory(_plan_roster_tx), roster,
+                               _graph_of(roster, graph), within, progress)
 
 
 # ---------------------------------------------------------------------------
@@ -470,7 +593,7 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
 
 
 def ensure_schema(db: Database) -> None:
-    """Create the uniqueness constraints and indexes (``IF NOT EXISTS``).
+    """Create the uniqueness constraints and indexes that are missing.
 
     Raises
     ------
@@ -478,7 +601,11 @@ def ensure_schema(db: Database) -> None:
         When Neo4j cannot be reached or refuses (e.g. stored duplicates).
     """
     with _database_errors(db):
+        have = {r["name"] for r in db.run(Q.LIST_CONSTRAINTS)}
+        have |= {r["name"] for r in db.run(Q.LIST_INDEXES)}
         for q in (*Q.CREATE_CONSTRAINTS, *Q.CREATE_INDEXES):
+            if q.split()[2] in have:  # "CREATE CONSTRAINT|INDEX <name> IF NOT EXISTS ..."
+                continue
             try:
                 db.run(q)
             except ClientError as exc:
@@ -511,19 +638,34 @@ def _write(tx, plan: ImportPlan, progress: Progress | None) -> None:
         for batch in _chunks(plan._node_writes.get(label, [])):
             tx.run(Q.MERGE_NODES[label], rows=batch).consume()
             step(len(batch))
+        for batch in _chunks(plan._node_creates.get(label, [])):
+            tx.run(Q.CREATE_NODES[label], rows=batch).consume()
+            step(len(batch))
     for batch in _chunks(plan._rel_updates):
         tx.run(Q.SET_RELS_BY_ID, rows=batch).consume()
         step(len(batch))
     for key, rows in plan._rel_creates.items():
         for batch in _chunks(rows):
-            tx.run(Q.MERGE_RELS[key], rows=batch).consume()
+            tx.run(Q.CREATE_RELS[key], rows=batch).consume()
             step(len(batch))
 
 
-def _import_tx(tx, G, roster: Roster, within: str | None, record_id: str, progress
-               ) -> ImportPlan:
+def _import_tx(tx, graph: Callable[[], nx.MultiDiGraph], roster: Roster, within: str | None,
+               record_id: str, progress, planned: ImportPlan | None = None) -> ImportPlan:
+    """Under the import lock: the plan given when no import was committed
+    since it was read, else a fresh one; written with its record. Nothing
+    is written for a roster the latest import stored."""
     tx.run(Q.LOCK_IMPORTS, id=_LOCK_ID).consume()
-    plan = _plan_tx(tx, G, roster, within, progress)
+    latest = _latest_tx(tx)
+    if _same_roster(latest, roster):
+        return _unchanged_plan(latest, roster)
+    base = latest["id"] if latest else None
+    if (planned is not None and planned.unchanged_since is None and planned.base == base
+            and tuple(planned.streets) == tuple(roster.jurisdiction)):
+        plan = planned
+    else:
+        plan = _plan_tx(tx, graph(), roster, within, progress)
+        plan.base = base
     _write(tx, plan, progress)
     parts = {s: plan.part(s) for s in plan.streets}
     tx.run(
@@ -543,11 +685,13 @@ def _import_tx(tx, G, roster: Roster, within: str | None, record_id: str, progre
 
 
 def import_roster(db: Database, roster: Roster, *, progress: Progress | None = None,
-                  dry_run: bool = False, within: str | None = None) -> ImportResult:
+                  dry_run: bool = False, within: str | None = None,
+                  plan: ImportPlan | None = None) -> ImportResult:
     """Store a validated roster, replacing its jurisdiction's previous data.
 
     One transaction for the whole roster: all of it is written, with its
-    ``ImportRecord``, or nothing is.
+    ``ImportRecord``, or nothing is. A roster the latest import stored (same
+    SHA-256, same streets) writes nothing (``result.unchanged``).
 
     Parameters
     ----------
@@ -563,6 +707,10 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
         street-limited caller imports a roster of that street only, changes
         only what is that street's alone, and gets the stored counts of that
         street only (:mod:`graph.ownership`).
+    plan : ImportPlan, optional
+        The plan :func:`plan_import` gave for this roster (shown to the
+        user): written as it is when no import was committed since, so the
+        stored graph is not read twice; otherwise planned again.
 
     Returns
     -------
@@ -576,7 +724,8 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
         When the roster lists no street (its jurisdiction is unknown), or a
         row would change another jurisdiction's data (each such row named).
     DatabaseUnavailable
-        When Neo4j cannot be reached or refuses the work (nothing written).
+        When Neo4j cannot be reached or refuses the work (nothing written),
+        or runs out of transaction memory (saying what to set; not retried).
 
     Examples
     --------
@@ -584,28 +733,88 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
     >>> result.created, result.deleted                            # doctest: +SKIP
     (412, 0)
     """
-    return import_graph(db, roster, roster_to_graph(roster), progress=progress, dry_run=dry_run,
-                        within=within)
+    return _import(db, roster, _graph_of(roster), progress, dry_run, within, plan)
 
 
-def import_graph(db: Database, roster: Roster, G: nx.MultiDiGraph, *,
+def import_graph(db: Database, roster: Roster, G: GraphSource, *,
                  progress: Progress | None = None, dry_run: bool = False,
-                 within: str | None = None) -> ImportResult:
-    """:func:`import_roster` with the roster's graph already built."""
+                 within: str | None = None, plan: ImportPlan | None = None) -> ImportResult:
+    """:func:`import_roster` with the roster's graph already built (or a
+    function building it, called only when the roster has to be compared)."""
+    return _import(db, roster, _graph_of(roster, G), progress, dry_run, within, plan)
+
+
+def _import(db: Database, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
+            progress: Progress | None, dry_run: bool, within: str | None,
+            planned: ImportPlan | None) -> ImportResult:
     require_jurisdiction(roster)
     _require_within(roster, within)
     t0 = time.perf_counter()
-    if dry_run:
-        with _database_errors(db):
-            plan = db.execute_read(_plan_tx, G, roster, within, progress)
-        return ImportResult(plan=plan, dry_run=True, seconds=time.perf_counter() - t0)
-    ensure_schema(db)
-    record_id = uuid.uuid4().hex
     with _database_errors(db):
-        plan = db.execute_write(_import_tx, G, roster, within, record_id, progress)
-    after = counts(db, street=within)
-    return ImportResult(plan=plan, dry_run=False, record_id=record_id, counts=after,
+        if dry_run:
+            plan = db.execute_read(_not_retried_when_out_of_memory(_plan_roster_tx), roster,
+                                   graph, within, progress)
+            return ImportResult(plan=plan, dry_run=True, seconds=time.perf_counter() - t0)
+        latest = db.execute_read(_latest_tx)
+    if _same_roster(latest, roster):
+        plan = _unchanged_plan(latest, roster)
+    else:
+        ensure_schema(db)
+        record_id = uuid.uuid4().hex
+        with _database_errors(db):
+            plan = db.execute_write(_not_retried_when_out_of_memory(_import_tx), graph, roster,
+                                    within, record_id, progress, planned)
+    if plan.unchanged_since is not None:
+        record_id = plan.unchanged_since["id"]
+    return ImportResult(plan=plan, dry_run=False, record_id=record_id,
+                        counts=counts(db, street=within),
                         seconds=time.perf_counter() - t0)
+
+
+def warm_up(db: Database) -> None:
+    """Plan every statement of an import and of :func:`load_graph` once, so
+    that the first import or analysis after the server started does not
+    wait for ~150 cold plans.
+
+    Each statement of an import runs with one row of the shape it gets from
+    an import, in a transaction that is rolled back: nothing is written. The
+    reading statements are only planned (``EXPLAIN``). The constraints are
+    created first (an import needs them; their plans depend on them).
+    """
+    ensure_schema(db)
+    w = "cobuild-warm-up"  # matches nothing stored
+    row = {"code": w, "props": {"code": w, TAG: [w]}}
+    rel = {"source": w, "target": w, "rid": w, "props": {"key": w, TAG: [w]}}
+    codes = streets = [w]
+    statements = [(Q.LOCK_IMPORTS, {"id": w}), (Q.LATEST_IMPORT, {}), (Q.COUNTS, {}),
+                  (Q.DELETE_RELS_BY_ID, {"rids": codes}), (Q.SET_RELS_BY_ID, {"rows": [rel]})]
+    for label in Q.LABELS:
+        statements += [
+            (Q.CODES_OF_STREETS[label], {"streets": streets}),
+            (Q.READ_NODES[label], {"codes": codes}),
+            (Q.READ_RELS_OUT[label], {"codes": codes}),
+            (Q.READ_RELS_IN_FROM_OUTSIDE[label], {"codes": codes, "streets": streets}),
+            (Q.CREATE_NODES[label], {"rows": [row]}),
+            (Q.MERGE_NODES[label], {"rows": [row]}),
+            (Q.DELETE_NODES[label], {"codes": codes}),
+        ]
+    statements += [(q, {"rows": [rel]}) for q in Q.CREATE_RELS.values()]
+    record = dict(id=w, file=w, sha256=w, streets=streets, counts="{}", changes="{}",
+                  created=0, changed=0, deleted=0)
+    statements.append((Q.CREATE_IMPORT_RECORD, record))
+    # what load_graph and the scope walk read: planned only (EXPLAIN caches the plan)
+    reads = [*Q.ALL_NODE_ROWS.values(), *Q.ALL_REL_ROWS.values(), *Q.NODE_EXISTS.values(),
+             *Q.NEIGHBORS_OUT.values(), *Q.NEIGHBORS_IN.values(), Q.LATEST_IMPORT_ID,
+             Q.IMPORT_HISTORY]
+    with _database_errors(db), db.driver.session(database=db.database) as session:
+        tx = session.begin_transaction()
+        try:
+            for query, params in statements:
+                tx.run(query, **params).consume()
+        finally:
+            tx.rollback()
+        for query in reads:
+            session.run(Q.explained(query), codes=codes, code=w, limit=1).consume()
 
 
 # ---------------------------------------------------------------------------
@@ -638,34 +847,32 @@ class _Neo4jWalk:
         return found
 
 
-def _add_edge(G: nx.MultiDiGraph, source: str, target: str, type_: str, props: dict) -> None:
-    G.add_edge(source, target, key=props.get("key", type_), type=type_, **_visible(props))
-
-
 def _load_tx(tx, street: str | None, community: str | None) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     if street is None and community is None:
         for label in Q.LABELS:
-            for r in tx.run(Q.ALL_NODES[label]):
-                G.add_node(schema.node_id(label, r["code"]), label=label, **_visible(r["props"]))
-        for type_ in Q.TYPES:
-            for r in tx.run(Q.ALL_RELS[type_]):
-                s_label = _domain_label(r["source_labels"])
-                t_label = _domain_label(r["target_labels"])
-                if s_label and t_label:
-                    _add_edge(G, schema.node_id(s_label, r["source"]),
-                              schema.node_id(t_label, r["target"]), type_, r["props"])
+            G.add_nodes_from(
+                (schema.node_id(label, code), {"label": label, **_visible(props)})
+                for code, props in _rows(tx, Q.ALL_NODE_ROWS[label]))
+        for (type_, s_label, t_label), query in Q.ALL_REL_ROWS.items():
+            G.add_edges_from(
+                (schema.node_id(s_label, a), schema.node_id(t_label, b), props.get("key", type_),
+                 {"type": type_, **_visible(props)})
+                for a, b, props in _rows(tx, query))
         return G
     ids = scope_nodes(_Neo4jWalk(tx), community=community, street=street)
     for label, codes in _by_label(ids).items():
         for batch in _chunks(codes):
-            for r in tx.run(Q.READ_NODES[label], codes=batch):
-                G.add_node(schema.node_id(label, r["code"]), label=label, **_visible(r["props"]))
-            for r in tx.run(Q.READ_RELS[label], codes=batch):
-                edge = _rel_of(label, r)
+            G.add_nodes_from(
+                (schema.node_id(label, code), {"label": label, **_visible(props)})
+                for code, props in _rows(tx, Q.READ_NODES[label], codes=batch))
+            for row in _rows(tx, Q.READ_RELS_OUT[label], codes=batch):
+                edge = _rel_of(label, row, outgoing=True)
                 # each relationship once: from its start node, both ends in scope
-                if edge and r["outgoing"] and edge["target"] in ids:
-                    _add_edge(G, edge["source"], edge["target"], edge["type"], edge["props"])
+                if edge and edge["target"] in ids:
+                    props = edge["props"]
+                    G.add_edge(edge["source"], edge["target"], key=props.get("key", edge["type"]),
+                               type=edge["type"], **_visible(props))
     return G
 
 

@@ -140,7 +140,9 @@ def reap_stale_sessions(root: Path = TEST_ROOT) -> list[int]:
 
 def launcher_kwargs() -> dict:
     """Keyword arguments for :func:`cobuild.localserver.start` in tests."""
-    return {"dist_dir": DIST_CACHE / server.neo4j_version(), "preexec_fn": die_with_pytest}
+    # no plan warm-up: every test empties the database and drops the constraints
+    return {"dist_dir": DIST_CACHE / server.neo4j_version(), "preexec_fn": die_with_pytest,
+            "warm_up": False}
 
 
 def new_home(name: str) -> Path:

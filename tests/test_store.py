@@ -57,6 +57,7 @@ def graph_counts(G: nx.MultiDiGraph) -> dict[str, int]:
 def without(roster: Roster, table: str, **match) -> Roster:
     """A copy of ``roster`` without the rows of ``table`` matching ``match``."""
     r = copy.deepcopy(roster)
+    r.sha256 = None  # no longer the file the original was read from
     r.tables[table] = [
         row for row in r.rows(table) if any(row.get(k) != v for k, v in match.items())
     ]
@@ -65,6 +66,7 @@ def without(roster: Roster, table: str, **match) -> Roster:
 
 def edit(roster: Roster, table: str, code: str, **values) -> Roster:
     r = copy.deepcopy(roster)
+    r.sha256 = None
     for row in r.rows(table):
         if row.get("code") == code:
             for k, v in values.items():
@@ -351,3 +353,137 @@ def test_batches_larger_than_one_unwind(neo4j_db, monkeypatch):
     assert_same_graph(store.load_graph(neo4j_db, community="C1"),
                       subgraph(roster_to_graph(roster), community="C1"))
     assert store.import_roster(neo4j_db, roster).plan.is_empty
+
+
+# ------------------------------------------------------ unchanged re-import
+
+
+def test_unchanged_roster_is_said_and_nothing_is_written(neo4j_db):
+    first = store.import_roster(neo4j_db, rich_roster())  # sha256 "000…"
+    before, history = raw_dump(neo4j_db), store.import_history(neo4j_db)
+    plan = store.plan_import(neo4j_db, rich_roster())
+    assert plan.unchanged_since["id"] == first.record_id and plan.is_empty
+    assert plan.replaced == roster_to_graph(rich_roster()).number_of_nodes()
+    again = store.import_roster(neo4j_db, rich_roster())
+    assert again.unchanged and again.record_id == first.record_id
+    assert (again.created, again.changed, again.deleted) == (0, 0, 0)
+    assert again.counts == store.counts(neo4j_db)
+    assert raw_dump(neo4j_db) == before
+    assert store.import_history(neo4j_db) == history  # no new record
+    assert store.data_version(neo4j_db) == first.record_id
+
+
+def test_same_file_after_another_import_is_compared_in_full(neo4j_db):
+    a = rich_roster()
+    store.import_roster(neo4j_db, a)
+    # another file for the same streets, imported in between, renames U1
+    other = edit(a, "units", "U1", name="改名")
+    other.sha256 = "1" * 64
+    store.import_roster(neo4j_db, other)
+    plan = store.plan_import(neo4j_db, rich_roster())
+    assert plan.unchanged_since is None and plan.nodes["Unit"].changed == 1
+    back = store.import_roster(neo4j_db, rich_roster())
+    assert not back.unchanged and back.plan.nodes["Unit"].changed == 1
+    assert_same_graph(store.load_graph(neo4j_db), roster_to_graph(a))
+    assert len(store.import_history(neo4j_db)) == 3
+
+
+def test_same_content_under_another_hash_is_diffed_and_changes_nothing(neo4j_db):
+    store.import_roster(neo4j_db, rich_roster())
+    before = raw_dump(neo4j_db)
+    r = rich_roster()
+    r.sha256 = None
+    again = store.import_roster(neo4j_db, r)
+    assert not again.unchanged and again.plan.is_empty and again.plan.replaced > 0
+    assert raw_dump(neo4j_db) == before
+    assert len(store.import_history(neo4j_db)) == 2
+
+
+def test_shown_plan_is_written_without_reading_again(neo4j_db):
+    store.import_roster(neo4j_db, rich_roster())
+    a2 = without(rich_roster(), "units", code="U6")
+    plan = store.plan_import(neo4j_db, a2)
+    stages = []
+    result = store.import_roster(neo4j_db, a2, plan=plan,
+                                 progress=lambda stage, done, total: stages.append(stage))
+    assert result.plan is plan
+    assert any(s.startswith("写入") for s in stages)
+    assert not any(s.startswith("读取") for s in stages)  # read once, for the plan
+    assert_same_graph(store.load_graph(neo4j_db), roster_to_graph(a2))
+
+
+def test_shown_plan_is_read_again_when_another_import_came_between(neo4j_db):
+    store.import_roster(neo4j_db, rich_roster())
+    a2 = without(rich_roster(), "units", code="U6")
+    plan = store.plan_import(neo4j_db, a2)
+    store.import_roster(neo4j_db, without(rich_roster(), "units", code="U5"))
+    result = store.import_roster(neo4j_db, a2, plan=plan)
+    assert result.plan is not plan
+    assert (result.plan.nodes["Unit"].created, result.plan.nodes["Unit"].deleted) == (1, 1)
+    assert_same_graph(store.load_graph(neo4j_db), roster_to_graph(a2))
+
+
+# ----------------------------------------------- all or nothing, memory
+
+
+def test_failure_in_the_last_batch_leaves_the_database_as_before(neo4j_db, monkeypatch):
+    monkeypatch.setattr(store, "BATCH_SIZE", 5)
+    a = rich_roster()
+    store.import_roster(neo4j_db, a)
+    before, history = raw_dump(neo4j_db), store.import_history(neo4j_db)
+    a2 = without(a, "units", code="U6")
+    a2 = edit(a2, "units", "U1", name="改名")
+    for i in range(20):
+        a2.add("people", {"code": f"P9{i:02d}", "name": f"新人{i}"})
+    seen = []
+
+    def fail_at_the_last_batch(stage, done, total):
+        if stage.startswith("写入"):
+            seen.append(done)
+            if done == total:
+                raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.import_roster(neo4j_db, a2, progress=fail_at_the_last_batch)
+    assert len(seen) > 3  # many batches had been sent
+    assert raw_dump(neo4j_db) == before
+    assert store.import_history(neo4j_db) == history
+
+
+def test_out_of_transaction_memory_is_one_try_and_says_what_to_set():
+    import conftest
+    from neo4j.exceptions import Neo4jError
+
+    from cobuild import localserver as server
+    from cobuild.database import connect
+    from graph.settings import Settings
+    from loaders.demo import generate
+
+    home = conftest.new_home("small-tx-memory")
+    # transactions may use 10 MiB together (the least Neo4j allows); this county needs ~25
+    server.start(home, tx_memory="10m", **conftest.launcher_kwargs())
+    try:
+        with connect(Settings(cobuild_home=home, neo4j_uri=None)) as db:
+            roster = generate(scale=3, as_of=dt.date(2025, 6, 30))
+            sent = []
+            with pytest.raises(DatabaseUnavailable) as err:
+                store.import_roster(db, roster, progress=lambda s, done, total: sent.append(done))
+            assert sent and sent == sorted(sent)  # one try: the batches never restarted
+            cause = err.value.__cause__
+            assert isinstance(cause, Neo4jError) and "OutOfMemory" in (cause.code or "")
+            zh, en = err.value.message_zh, err.value.message_en
+            assert "内存不足" in zh and "COBUILD_NEO4J_HEAP" in zh and "未写入任何数据" in zh
+            assert "COBUILD_NEO4J_HEAP" in en and "dbms.memory.transaction.total.max" in en
+            assert "nothing was written" in en
+            assert all(n == 0 for n in store.counts(db).values())
+            assert store.import_history(db) == []
+    finally:
+        server.stop(home, timeout=10)
+
+
+def test_warm_up_plans_and_writes_nothing(neo4j_db):
+    store.import_roster(neo4j_db, rich_roster())
+    before, history = raw_dump(neo4j_db), store.import_history(neo4j_db)
+    store.warm_up(neo4j_db)
+    assert raw_dump(neo4j_db) == before
+    assert store.import_history(neo4j_db) == history

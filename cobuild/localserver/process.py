@@ -69,8 +69,34 @@ MARKER = "-Dcobuild.neo4j.root="
 STATE_FILE = "server.json"
 #: new ports tried when the chosen free port is taken before Neo4j binds it
 PORT_RETRIES = 3
-DEFAULT_HEAP = "512m"
-DEFAULT_PAGECACHE = "64m"
+#: The heap is an eighth of the machine's memory within these bounds (MiB); the
+#: transaction memory Neo4j allows is 70 % of it (a 120k-row roster, written
+#: in one transaction, needs about 1.5 GiB). The page cache: a 32nd, 64 MiB-1 GiB.
+HEAP_BOUNDS = (512, 4096)
+PAGECACHE_BOUNDS = (64, 1024)
+
+
+def _machine_mib() -> int | None:
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    return None
+
+
+def _share(divisor: int, bounds: tuple[int, int]) -> str:
+    total = _machine_mib()
+    mib = bounds[0] if total is None else min(max(total // divisor, bounds[0]), bounds[1])
+    return f"{mib // 64 * 64}m"
+
+
+def default_heap() -> str:
+    """The JVM heap for this machine: 1/8 of its memory, 512m to 4g."""
+    return _share(8, HEAP_BOUNDS)
+
+
+def default_pagecache() -> str:
+    """The page cache for this machine: 1/32 of its memory, 64m to 1g."""
+    return _share(32, PAGECACHE_BOUNDS)
+
 START_TIMEOUT = 180.0
 STOP_TIMEOUT = 30.0
 
@@ -217,7 +243,7 @@ def status(home: Path | str | None = None) -> ServerInfo | None:
     return None
 
 
-def _write_conf(root: Path, port: int, pagecache: str) -> None:
+def _write_conf(root: Path, port: int, pagecache: str, tx_memory: str | None = None) -> None:
     conf = root / "conf"
     conf.mkdir(parents=True, exist_ok=True)
     settings = {
@@ -237,6 +263,8 @@ def _write_conf(root: Path, port: int, pagecache: str) -> None:
         "server.directories.import": str(root / "import"),
         "server.directories.plugins": str(root / "plugins"),
         "server.memory.pagecache.size": pagecache,
+        # all transactions together; Neo4j's default is 70 % of the heap
+        **({"dbms.memory.transaction.total.max": tx_memory} if tx_memory else {}),
         "db.tx_log.rotation.retention_policy": "2 files",
     }
     (conf / "neo4j.conf").write_text(
@@ -361,6 +389,8 @@ def start(
     port: int | None = None,
     heap: str | None = None,
     pagecache: str | None = None,
+    tx_memory: str | None = None,
+    warm_up: bool = True,
     dist_dir: Path | str | None = None,
     timeout: float = START_TIMEOUT,
     preexec_fn: Callable[[], None] | None = None,
@@ -384,7 +414,15 @@ def start(
         Neo4j binds it, up to :data:`PORT_RETRIES` other ports are tried).
     heap, pagecache : str, optional
         JVM heap and page cache sizes (default ``COBUILD_NEO4J_HEAP`` /
-        ``COBUILD_NEO4J_PAGECACHE`` or 512m / 64m).
+        ``COBUILD_NEO4J_PAGECACHE`` or :func:`default_heap` /
+        :func:`default_pagecache`, from the machine's memory).
+    tx_memory : str, optional
+        Memory all transactions together may use (default
+        ``COBUILD_NEO4J_TX_MEMORY`` or Neo4j's: 70 % of the heap).
+    warm_up : bool
+        Plan the import's and the analysis's statements once the server
+        answers (:func:`graph.store.warm_up`; a few seconds), so the first
+        import after the start does not wait for them.
     dist_dir : path, optional
         Where the pom and class path are kept (default ``neo4j/dist/<version>``).
     timeout : float
@@ -415,8 +453,8 @@ def start(
         java = find_java(version)
         jars = fetch(version, Path(dist_dir) if dist_dir else root / "dist" / version,
                      java, progress)
-        heap = heap or os.environ.get("COBUILD_NEO4J_HEAP") or DEFAULT_HEAP
-        pagecache = pagecache or os.environ.get("COBUILD_NEO4J_PAGECACHE") or DEFAULT_PAGECACHE
+        heap = heap or os.environ.get("COBUILD_NEO4J_HEAP") or default_heap()
+        pagecache = pagecache or os.environ.get("COBUILD_NEO4J_PAGECACHE") or default_pagecache()
         for d in ("data", "logs", "run", "import", "plugins"):
             (root / d).mkdir(exist_ok=True)
         creds = read_credentials(home)
@@ -431,12 +469,16 @@ def start(
                 if chosen:
                     raise ServerError(f"端口 {port} 已被占用", f"port {port} is already in use")
                 continue
-            _write_conf(root, port, pagecache)
+            _write_conf(root, port, pagecache,
+                        tx_memory or os.environ.get("COBUILD_NEO4J_TX_MEMORY") or None)
             if not _system_database_exists(root):
                 _set_initial_password(root, java, jars, creds)
             try:
-                return _launch(root, java, jars, version, port, heap, creds, migrate,
-                               timeout, preexec_fn, progress), True
+                info = _launch(root, java, jars, version, port, heap, creds, migrate,
+                               timeout, preexec_fn, progress)
+                if warm_up:
+                    _warm_up(info, creds, progress)
+                return info, True
             except _PortTaken:
                 if chosen or attempt == PORT_RETRIES:
                     raise ServerError(
@@ -492,6 +534,26 @@ def _launch(root: Path, java: JavaRuntime, jars: list[str], version: str, port: 
                               exc.message_en + ". The log's tail is above.") from None
         raise
     return info
+
+
+def _warm_up(info: ServerInfo, creds: Credentials, progress: Callable[[str], None]) -> None:
+    """Plan the import's statements now (:func:`graph.store.warm_up`), so the
+    first import does not wait for them; a failure here only costs that time."""
+    from neo4j import GraphDatabase
+
+    from graph import store
+    from graph.db import Database
+    from graph.errors import DatabaseUnavailable
+
+    progress("预热查询计划… / warming up the query plans…")
+    try:
+        driver = GraphDatabase.driver(info.bolt_uri, auth=creds.auth,
+                                      notifications_min_severity="OFF")
+        with Database(driver, None, info.bolt_uri) as db:
+            store.warm_up(db)
+    except DatabaseUnavailable as exc:
+        progress(f"查询计划未能预热(不影响使用)/ the query plans were not warmed up "
+                 f"(no harm done): {exc.message_en}")
 
 
 def stop(home: Path | str | None = None, timeout: float = STOP_TIMEOUT) -> ServerInfo | None:
