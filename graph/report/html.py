@@ -128,11 +128,12 @@ def render_html(analysis) -> str:
     comm_rows = [[r["org_name"], r["org"], r["community_name"] or "", r["members"], r["u_to_c"], r["c_to_u"],
                   r["two_way"], pct(r["two_way_share"]), r["part_time_members"]] for r in a.summary["communities"]]
     c = a.summary["county"]
-    street_rows = [[r["name"], r["street"], r["communities"], r["members"], r["u_to_c"], r["c_to_u"],
-                    r["two_way"], pct(r["two_way_share"]), r["part_time_members"], r["findings"]["total"]]
-                   for r in a.summary["streets"]]
-    street_rows.append(["合计 total", "", c["communities"], c["members"], c["u_to_c"], c["c_to_u"], c["two_way"],
-                        pct(c["two_way_share"]), c["part_time_members"], c["findings"]["total"]])
+    street_rows = [[r["name"], r["street"], r["communities"], r["member_orgs"], r["members"], r["u_to_c"],
+                    r["c_to_u"], r["two_way"], pct(r["two_way_share"]), r["part_time_members"],
+                    r["findings"]["total"]] for r in a.summary["streets"]]
+    street_rows.append(["合计 total", "", c["communities"], c["member_orgs"], c["members"], c["u_to_c"],
+                        c["c_to_u"], c["two_way"], pct(c["two_way_share"]), c["part_time_members"],
+                        c["findings"]["total"]])
     rule_rows = []
     for r in RULES:
         cfg = a.policy.rules.get(r.id) or r.default_config()
@@ -155,8 +156,12 @@ def render_html(analysis) -> str:
         _t(["社区党组织 org", "编码 code", "社区 community", "成员 members", "U→C", "C→U", "双向 two-way",
             "比例 share", "兼职委员 part-time"], comm_rows, numeric_from=3),
         "<h2>各街道覆盖 / Coverage per street</h2>",
-        _t(["街道 street", "编码 code", "社区 communities", "成员 members", "U→C", "C→U", "双向 two-way",
-            "比例 share", "兼职委员 part-time", "缺口 findings"], street_rows, numeric_from=2),
+        _t(["街道 street", "编码 code", "社区 communities", "成员单位党组织 member orgs",
+            "纳入关系（对） pairs", "U→C（对）", "C→U（对）", "双向（对） two-way", "比例 share",
+            "兼职委员 part-time", "缺口 findings"], street_rows, numeric_from=2),
+        "<p class=\"note\">纳入关系按“单位党组织–社区党组织”成对计数：一个联合党支部纳入三个社区党组织计三对。"
+        " / Pairs count (unit org, community org) memberships: a joint branch taken into three "
+        "community orgs counts three times.</p>",
         f"<h2>网络结构 / Network structure</h2>{_structure(a)}",
         "<h2>适用规则 / Rules applied</h2>",
         _t(["规则 rule", "启用 enabled", "严重程度 severity", "参数 parameters", "说明 description"], rule_rows),

@@ -100,15 +100,19 @@ def render_text(analysis) -> str:
     L.append("")
 
     L.append("四、各街道覆盖情况 / Coverage per street")
-    rows = [[r["name"], r["communities"], r["members"], r["u_to_c"], r["c_to_u"], r["two_way"],
-             pct(r["two_way_share"]), r["part_time_members"], r["findings"]["total"],
+    rows = [[r["name"], r["communities"], r["member_orgs"], r["members"], r["u_to_c"], r["c_to_u"],
+             r["two_way"], pct(r["two_way_share"]), r["part_time_members"], r["findings"]["total"],
              r["findings"]["high"]] for r in analysis.summary["streets"]]
     c = analysis.summary["county"]
-    rows.append(["合计 total", c["communities"], c["members"], c["u_to_c"], c["c_to_u"], c["two_way"],
-                 pct(c["two_way_share"]), c["part_time_members"], c["findings"]["total"],
+    rows.append(["合计 total", c["communities"], c["member_orgs"], c["members"], c["u_to_c"], c["c_to_u"],
+                 c["two_way"], pct(c["two_way_share"]), c["part_time_members"], c["findings"]["total"],
                  c["findings"]["high"]])
-    L.extend(_table(["街道 street", "社区 communities", "成员 members", "U→C", "C→U", "双向 two-way",
+    L.extend(_table(["街道 street", "社区 communities", "成员单位党组织 member orgs",
+                     "纳入关系（对） pairs", "U→C（对）", "C→U（对）", "双向（对） two-way",
                      "比例 share", "兼职委员 part-time", "缺口 findings", "高 high"], rows, numeric_from=1))
+    L.append("  纳入关系按“单位党组织–社区党组织”成对计数：一个联合党支部纳入三个社区党组织计三对。/ "
+             "Pairs count (unit org, community org) memberships: a joint branch taken into three "
+             "community orgs counts three times.")
     L.append("")
 
     s = analysis.structure

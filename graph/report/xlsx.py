@@ -133,21 +133,22 @@ def _communities(ws, a) -> None:
 
 def _streets(ws, a) -> None:
     header = ["街道编码 street", "街道 name", "社区 communities", "社区党组织 community orgs",
-              "成员单位党组织 members", "单位→社区 U→C", "社区→单位 C→U", "双向 two-way",
-              "兼职委员 part-time members", "双向比例 two-way share", "缺口 findings", "高 high",
-              "中 medium", "低 low"]
+              "成员单位党组织 member orgs", "纳入关系（对） membership pairs", "单位→社区（对） U→C pairs",
+              "社区→单位（对） C→U pairs", "双向（对） two-way pairs",
+              "兼职委员（人） part-time members", "双向比例（按纳入关系） two-way share", "缺口 findings",
+              "高 high", "中 medium", "低 low"]
     rows = []
     for r in a.summary["streets"]:
         f = r["findings"]
-        rows.append([r["street"], r["name"], r["communities"], r["community_orgs"], r["members"],
-                     r["u_to_c"], r["c_to_u"], r["two_way"], r["part_time_members"], r["two_way_share"],
-                     f["total"], f["high"], f["medium"], f["low"]])
+        rows.append([r["street"], r["name"], r["communities"], r["community_orgs"], r["member_orgs"],
+                     r["members"], r["u_to_c"], r["c_to_u"], r["two_way"], r["part_time_members"],
+                     r["two_way_share"], f["total"], f["high"], f["medium"], f["low"]])
     c = a.summary["county"]
     f = c["findings"]
-    rows.append(["合计", "total", c["communities"], c["community_orgs"], c["members"], c["u_to_c"],
-                 c["c_to_u"], c["two_way"], c["part_time_members"], c["two_way_share"], f["total"],
-                 f["high"], f["medium"], f["low"]])
-    _table(ws, header, rows, percent_cols=(10,))
+    rows.append(["合计", "total", c["communities"], c["community_orgs"], c["member_orgs"], c["members"],
+                 c["u_to_c"], c["c_to_u"], c["two_way"], c["part_time_members"], c["two_way_share"],
+                 f["total"], f["high"], f["medium"], f["low"]])
+    _table(ws, header, rows, percent_cols=(11,))
     for j in range(1, len(header) + 1):
         ws.cell(row=len(rows) + 1, column=j).font = Font(bold=True)
 
