@@ -8,7 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from cli.common import date_arg
+from cli.common import date_arg, private_file_note
 from graph import schema
 from graph.errors import CobuildError
 
@@ -123,6 +123,7 @@ def cmd_demo_data(args) -> int:
     kind = "工作簿 workbook" if written.suffix.lower() == ".xlsx" else "CSV 文件夹 CSV folder"
     print(f"已写出演示县花名册 / wrote the demo roster: {written} ({kind})")
     print(f"种子 seed {args.seed} · 规模 scale {args.scale:g} · 日期 as of {as_of.isoformat()}")
+    print(private_file_note(written))
     counts = roster.counts()
     for key, n in counts.items():
         print(f"  {key:<20} {n:>8}  {schema.table(key).zh}")

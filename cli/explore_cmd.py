@@ -9,10 +9,12 @@ page shows the part asked for.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
-from cli.common import add_source_args, date_arg, print_roster_error, progress, write_text_atomic
+from cli.common import (add_source_args, date_arg, print_roster_error, private_file_note, progress,
+                        write_text_atomic)
 from graph.errors import CobuildError, RosterError
 from graph.sources import open_graph
 
@@ -113,7 +115,10 @@ def cmd_explore(args) -> int:
         say(f"绘制网络图 / drawing the page ({view.number_of_nodes()} 个节点 nodes)")
     html = render_page(view, result.findings, title=_title(G, args),
                        show_phones=args.role == "planner", as_of=as_of, scope=scope)
-    write_text_atomic(out, html)
+    planner = args.role == "planner"
+    write_text_atomic(out, html, private=planner)
     if say:
         say(f"已写入 wrote {out} ({len(html.encode('utf-8')) // 1024} KB)")
+    if planner:
+        print(private_file_note(out), file=sys.stderr)
     return 0

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from cli.common import refuse_overwrite, say
+from cli.common import private_file_note, refuse_overwrite, say
 from graph import schema
 from graph.errors import CobuildError, Issue, NotARosterError
 
@@ -188,7 +188,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     write_roster(roster, out, progress=say)
     counts = ", ".join(f"{schema.table(k).zh} {n}" for k, n in roster.counts().items())
     print(f"已导出 exported: {out} ({counts or '空 empty'})")
-    print("注意:文件含未遮盖的手机号 / note: the file holds unmasked phone numbers")
+    print(private_file_note(out))
     return 0
 
 
