@@ -135,7 +135,12 @@ class Finding(BaseModel):
     street: str | None = None
     message_zh: str
     message_en: str
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list,
+                                description="依据的键（供程序使用）/ evidence keys, for programs")
+    evidence_text: list[str] = Field(
+        default_factory=list,
+        description="依据（供人阅读，与 evidence 一一对应），如“人员 王建国（P0017）”/ the evidence as a "
+                    "planner reads it, one per key of evidence")
 
 
 class GapPage(Page[Finding]):

@@ -2,7 +2,9 @@
 
 A finding names the rule, its severity, its subject (type, code, name), the
 community and street it belongs to, a message in Chinese and one in English,
-and the evidence (codes of the posts, people, orgs and units behind it).
+and the evidence: the keys of the posts, people, orgs and units behind it
+(``evidence``, for programs) and the same as a planner reads it
+(``evidence_text``, see :mod:`graph.analysis.evidence`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ class Finding:
     message_zh: str
     message_en: str
     evidence: tuple[str, ...] = field(default_factory=tuple)
+    #: the evidence as a planner reads it (``人员 王建国（P0017）`` ...), one
+    #: text per key of ``evidence``; not part of a finding's identity
+    evidence_text: tuple[str, ...] = field(default_factory=tuple, compare=False)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -59,4 +64,5 @@ class Finding:
             "message_zh": self.message_zh,
             "message_en": self.message_en,
             "evidence": list(self.evidence),
+            "evidence_text": list(self.evidence_text),
         }

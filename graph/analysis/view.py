@@ -331,6 +331,11 @@ class View:
     def is_unit_org(self, org: str) -> bool:
         return org in self._is_unit_org
 
+    @cached_property
+    def post_index(self) -> dict[str, Post]:
+        """The posts that count, keyed by their evidence id."""
+        return {p.id: p for p in self.posts}
+
     # -- coverage -----------------------------------------------------------
 
     @cached_property

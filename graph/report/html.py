@@ -79,7 +79,7 @@ def _findings(a) -> str:
                         f"<b>{escape(f.subject.name)}</b> ({escape(f.subject.code)})</div>"
                         f'<div class="zh">{escape(f.message_zh)}</div>'
                         f'<div class="en">{escape(f.message_en)}</div>'
-                        f'<div class="ev">依据 evidence: {escape("; ".join(f.evidence))}</div>'
+                        f'<div class="ev">依据 evidence：{escape("；".join(f.evidence_text or f.evidence))}</div>'
                         "</div>")
                 out.append("</div>")
             out.append("</div>")
@@ -100,8 +100,11 @@ def _structure(a) -> str:
                   [[x["name"], x["person"], x["betweenness"], ", ".join(x["communities"]), x["posts"]]
                    for x in s["bridges"]], numeric_from=2))
     out.append("<h3>关键节点 / Articulation points (whose loss cuts a community off from members)</h3>")
-    out.append(_t(["节点 node", "编码 code", "社区党组织 community org", "社区 community", "切断 cuts off"],
-                  [[x["name"], x["code"], x["community_org"], x["community"] or "", ", ".join(x["cuts_off"])]
+    out.append(_t(["节点 node", "社区党组织 community org", "社区 community", "切断的成员单位党组织 cuts off",
+                   "建议 what to do"],
+                  [[f"{x['name']}（{x['code']}）", f"{x['community_org_name']}（{x['community_org']}）",
+                    community_label(a, x["community"]), "、".join(x["cuts_off_names"]),
+                    f"{x['advice_zh']} / {x['advice_en']}"]
                    for x in s["articulation"][:ARTICULATION_LINES]]))
     if len(s["articulation"]) > ARTICULATION_LINES:
         more = len(s["articulation"]) - ARTICULATION_LINES
@@ -109,8 +112,10 @@ def _structure(a) -> str:
     out.append(f"<h3>与主网络脱节 / Cut off from the main network</h3><p>{comps['cut_off']} 个部分 components, "
                f"含 {comps['cut_off_orgs']} 个党组织 orgs (其中 {comps['isolated_orgs']} 个无人任职 with nobody "
                f"holding a post)</p>")
-    out.append(_t(["规模 size", "党组织 orgs", "人员 people", "社区 communities"],
-                  [[x["size"], ", ".join(x["orgs"][:12]), ", ".join(x["people"][:12]), ", ".join(x["communities"])]
+    out.append(_t(["规模 size", "党组织 orgs", "人员 people", "社区 communities", "建议 what to do"],
+                  [[x["size"], "、".join(x["org_names"][:12]) + ("等" if len(x["org_names"]) > 12 else ""),
+                    len(x["people"]), "、".join(community_label(a, c) for c in x["communities"]),
+                    f"{x['advice_zh']} / {x['advice_en']}"]
                    for x in comps["largest_cut_off"]]))
     out.append("<h3>兼职最多的人 / Most cross-appointments</h3>")
     out.append(_t(["人员 person", "编码 code", "兼职 part-time posts", "党组织 orgs"],

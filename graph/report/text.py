@@ -135,8 +135,11 @@ def render_text(analysis) -> str:
                  "a community off from member units")
         if s["articulation"]:
             for r in s["articulation"][:ARTICULATION_LINES]:
-                L.append(f"    {r['name']} ({r['code']}) — {community_label(analysis, r['community'])}: "
-                         f"切断 cuts off {', '.join(r['cuts_off'])}")
+                L.append(f"    {r['name']}（{r['code']}）— {r['community_org_name']}（{r['community_org']}），"
+                         f"{community_label(analysis, r['community'])}：切断 cuts off "
+                         f"{'、'.join(r['cuts_off_names'])}")
+                L.append(f"      建议：{r['advice_zh']}")
+                L.append(f"      What to do: {r['advice_en']}")
             more = len(s["articulation"]) - ARTICULATION_LINES
             if more > 0:
                 L.append(f"    ……另有 {more} 个(见 xlsx/json 报告)/ {more} more (see the xlsx/json report)")
@@ -147,6 +150,11 @@ def render_text(analysis) -> str:
         L.append(f"  与全县主网络脱节的部分 / Parts cut off from the main network: {comps['cut_off']} 个 "
                  f"components, 含党组织 with {comps['cut_off_orgs']} orgs "
                  f"(其中完全无人任职 {comps['isolated_orgs']} with nobody holding a post)")
+        for x in comps["largest_cut_off"]:
+            L.append(f"    {x['size']} 个节点 nodes：{'、'.join(x['org_names'][:8])}"
+                     f"{'等' if len(x['org_names']) > 8 else ''}")
+            L.append(f"      建议：{x['advice_zh']}")
+            L.append(f"      What to do: {x['advice_en']}")
         L.append("")
         L.append("  兼职最多的人 / Most cross-appointments")
         if s["cross_appointments"]:

@@ -112,7 +112,7 @@ def _findings(ws, a) -> None:
                      f.street or "", streets.get(f.street, "") if f.street else "",
                      f.community or "", (comms.get(f.community) or {}).get("name", "") if f.community else "",
                      subject_label(f.subject.type), f.subject.code, f.subject.name,
-                     f.message_zh, f.message_en, "; ".join(f.evidence)])
+                     f.message_zh, f.message_en, "\n".join(f.evidence_text or f.evidence)])
     _table(ws, header, rows, wrap_cols=(12, 13, 14))
     for col in ("L", "M"):
         ws.column_dimensions[col].width = 60
@@ -164,12 +164,11 @@ def _structure(ws, a) -> None:
                          x["betweenness"], ", ".join(x["communities"]), f"{b['note_zh']} / {b['note_en']}"])
         for x in s["articulation"]:
             rows.append(["关键节点", "articulation point", x["code"], x["name"], len(x["cuts_off"]),
-                         ", ".join(x["cuts_off"]),
-                         f"离开后{x['community_org']}与这些成员单位失去联系 / their loss cuts "
-                         f"{x['community_org']} off from these members"])
+                         "、".join(x["cuts_off_names"]), f"{x['advice_zh']} / {x['advice_en']}"])
         for i, x in enumerate(s["components"]["largest_cut_off"], 1):
-            rows.append(["脱节部分", "cut-off component", f"#{i}", ", ".join(x["orgs"][:10]), x["size"],
-                         ", ".join(x["communities"]), "与全县主网络不连通 / not connected to the main network"])
+            rows.append(["脱节部分", "cut-off component", f"#{i}",
+                         "、".join(x["org_names"][:10]) + ("等" if len(x["org_names"]) > 10 else ""),
+                         x["size"], "、".join(x["communities"]), f"{x['advice_zh']} / {x['advice_en']}"])
         for x in s["cross_appointments"]:
             rows.append(["兼职最多", "most cross-appointments", x["person"], x["name"], x["part_time_posts"],
                          ", ".join(x["orgs"]), ""])
