@@ -148,6 +148,11 @@ Export the roster stored in Neo4j in the same roster format (.xlsx, or a folder
 of CSV files when OUT does not end in .xlsx); it can be imported again: import
 → export → import loses nothing.
 
+导出的工作簿与模板一样：有“说明”表、下拉列表和文本格式，改完可直接再导入。
+The exported workbook is laid out like the template (its 说明 sheet, drop-down
+lists, text formats): edit it and import it again.
+文件权限为 0600（仅本人可读写）/ the file is written 0600 (readable by you only).
+
 注意 NOTE: 导出文件含未遮盖的手机号(个人信息),这是规划人员自己的命令;
 请妥善保管,不要外发。
 The export holds phone numbers UNMASKED (personal data): this is the planner's
@@ -185,7 +190,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not G.number_of_nodes():
         say("数据库中没有花名册数据,导出的是空花名册 / the database holds no roster; "
                   "the export is empty")
-    write_roster(roster, out, progress=say)
+    write_roster(roster, out, progress=say, as_template=True)
     counts = ", ".join(f"{schema.table(k).zh} {n}" for k, n in roster.counts().items())
     print(f"已导出 exported: {out} ({counts or '空 empty'})")
     print(private_file_note(out))

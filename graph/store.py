@@ -180,6 +180,10 @@ class ImportPlan:
     replaced: int = 0
     #: nodes and relationships of the roster (label/type -> count)
     roster_counts: dict[str, int] = field(default_factory=dict)
+    #: which stored items change and which go, each as :func:`_item` makes
+    #: it (all of them; the CLI lists the first few and counts the rest)
+    changed_items: list[dict] = field(default_factory=list)
+    deleted_items: list[dict] = field(default_factory=list)
     # the writes, for the import transaction
     _node_writes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _node_deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
@@ -313,6 +317,28 @@ def _rel_of(label: str, r) -> dict | None:
     return {"source": source, "target": target, "type": r["type"], "props": r["props"]}
 
 
+def _node_item(nid: str, old: dict, new: dict | None = None) -> dict:
+    """A stored node that changes or goes: its kind, code, name and (when it
+    changes) the properties that differ."""
+    label, code = schema.split_node_id(nid)
+    kind = schema.node_kind(label)
+    props = new if new is not None else old
+    item = {"label": label, "code": code, "name": str(props.get(kind.name_key) or code)}
+    if new is not None:
+        before = _visible(old)
+        item["fields"] = sorted(k for k in set(before) | set(new) if before.get(k) != new.get(k))
+    return item
+
+
+def _rel_item(type_: str, source: str, target: str, old: dict, new: dict | None = None) -> dict:
+    """A stored relationship that changes or goes."""
+    item = {"type": type_, "source": source, "target": target}
+    if new is not None:
+        before = _visible(old)
+        item["fields"] = sorted(k for k in set(before) | set(new) if before.get(k) != new.get(k))
+    return item
+
+
 def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
           of_streets: set[str], rels: dict[str, dict]) -> ImportPlan:
     J = set(streets)
@@ -335,6 +361,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             plan.nodes[label].created += 1
         elif _visible(old) != new:
             plan.nodes[label].changed += 1
+            plan.changed_items.append(_node_item(n, old, new))
         elif sorted(_tags(old)) == tags:
             continue  # identical: nothing to write
         plan._node_writes[label].append({"code": new["code"], "props": {**new, TAG: tags}})
@@ -351,6 +378,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             plan._node_writes[label].append({"code": code, "props": {**props, TAG: rest}})
         else:
             plan.nodes[label].deleted += 1
+            plan.deleted_items.append(_node_item(n, stored[n]))
             plan._node_deletes[label].append(code)
             deleted_nodes.add(n)
 
@@ -376,6 +404,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             continue
         if _visible(old) != new:
             plan.rels[type_].changed += 1
+            plan.changed_items.append(_rel_item(type_, u, v, old, new))
         elif sorted(_tags(old)) == tags:
             continue
         plan._rel_updates.append({"rid": rid, "props": props})
@@ -386,6 +415,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
         r = rels[rid]
         if u in deleted_nodes or v in deleted_nodes:
             plan.rels[r["type"]].deleted += 1  # goes with its node (DETACH)
+            plan.deleted_items.append(_rel_item(r["type"], u, v, r["props"]))
             continue
         old_tags = _tags(r["props"])
         if not old_tags & J:
@@ -396,6 +426,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             plan._rel_updates.append({"rid": rid, "props": {**props, TAG: rest}})
         else:
             plan.rels[r["type"]].deleted += 1
+            plan.deleted_items.append(_rel_item(r["type"], u, v, r["props"]))
             plan._rel_deletes.append(rid)
     return plan
 

@@ -16,11 +16,12 @@ import os
 from pathlib import Path
 
 from graph import schema
+from graph.printing import print_setup
 from loaders.cells import LIST_SEPARATORS, NO, YES
 from loaders.readers import INSTRUCTION_SHEETS
 from loaders.writer import save_workbook, sheet_name
 
-__all__ = ["write_template", "HEADER_ROW", "drop_down_words"]
+__all__ = ["write_template", "HEADER_ROW", "drop_down_words", "table_sheet", "instruction_sheet"]
 
 #: Row of the header in every table sheet (row 1 title, row 2 note).
 HEADER_ROW = 3
@@ -100,15 +101,17 @@ def _validation(column: schema.Column, words: list[str]):
     )
 
 
-def _instructions(wb) -> None:
+def instruction_sheet(wb, index: int = 0) -> None:
+    """Add the ``说明`` sheet (tables, columns, value sets) to ``wb`` at
+    ``index``; ``wb`` may be a write-only workbook."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    ws = wb.create_sheet(INSTRUCTION_SHEETS[0], 0)
+    ws = wb.create_sheet(INSTRUCTION_SHEETS[0], index)
+    print_setup(ws, None)  # before the first row: a write-only sheet writes its head then
     bold = Font(bold=True)
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 26
-    ws.column_dimensions["C"].width = 12
-    ws.column_dimensions["D"].width = 90
+    for col, width in zip("ABCD", (18, 26, 12, 90)):
+        ws.column_dimensions[col].width = width
     rows: list[tuple[list, bool]] = [
         (["共驻共建花名册模板 co-building roster template (格式版本 format version 1)"], True),
         (["每张工作表是一张表;表头在第 3 行,带 * 的列必填;编码在本表内唯一,其他表用编码引用。"
@@ -131,35 +134,39 @@ def _instructions(wb) -> None:
         title = f"{vs.zh} {vs.en}" + ("(可填其他文字 free text allowed)" if vs.open else "")
         for i, m in enumerate(vs.members):
             rows.append(([title if i == 0 else "", m.zh, m.code, m.en], False))
-    for r, (cells, is_bold) in enumerate(rows, start=1):
+    for cells, is_bold in rows:
+        out = []
         for c, v in enumerate(cells, start=1):
-            cell = ws.cell(r, c, v)
+            cell = WriteOnlyCell(ws, value=v)
             cell.alignment = Alignment(wrap_text=c == 4 or len(cells) == 1, vertical="top")
             if is_bold:
                 cell.font = bold
+            out.append(cell)
+        ws.append(out)
 
 
-def _table_sheet(wb, t: schema.Table) -> None:
+def table_sheet(wb, t: schema.Table):
+    """Add table ``t``'s sheet in the template layout to ``wb`` (a
+    write-only workbook): title row, note row, the header on
+    :data:`HEADER_ROW`, drop-down lists on enum and yes/no columns, text
+    format on code columns, date format on dates, frozen header, print
+    setup. Returns the sheet; append data rows to it."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(sheet_name(t))
     n = len(t.columns)
     last = get_column_letter(max(n, 4))
-    ws["A1"] = f"{t.zh} {t.en}" + ("(选填 optional)" if t.optional else "")
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = _table_note(t)
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws["A2"].font = Font(color="666666")
-    ws.merge_cells(f"A2:{last}2")
     ws.row_dimensions[2].height = 48
     head_fill = PatternFill("solid", fgColor="DDEBF7")
+    header = []
     for j, c in enumerate(t.columns, start=1):
         letter = get_column_letter(j)
-        cell = ws.cell(HEADER_ROW, j, c.header)
+        cell = WriteOnlyCell(ws, value=c.header)
         cell.font = Font(bold=True, color="C00000" if c.required else "000000")
         cell.fill = head_fill
+        header.append(cell)
         dim = ws.column_dimensions[letter]
         dim.width = max(12, len(c.header) * 2 + 4)
         if c.type in _TEXT_TYPES:
@@ -170,8 +177,20 @@ def _table_sheet(wb, t: schema.Table) -> None:
         if words:
             dv = _validation(c, words)
             dv.add(f"{letter}{HEADER_ROW + 1}:{letter}{_LAST_ROW}")
-            ws.add_data_validation(dv)
+            ws.data_validations.append(dv)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.merged_cells.add(f"A1:{last}1")
+    ws.merged_cells.add(f"A2:{last}2")
+    title = WriteOnlyCell(ws, value=f"{t.zh} {t.en}" + ("(选填 optional)" if t.optional else ""))
+    title.font = Font(bold=True, size=14)
+    note = WriteOnlyCell(ws, value=_table_note(t))
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    note.font = Font(color="666666")
+    print_setup(ws, HEADER_ROW)  # before the first row (write-only)
+    ws.append([title])
+    ws.append([note])
+    ws.append(header)
+    return ws
 
 
 def write_template(path: str | os.PathLike) -> Path:
@@ -198,10 +217,9 @@ def write_template(path: str | os.PathLike) -> Path:
     from openpyxl import Workbook
 
     path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
+    instruction_sheet(wb)
     for t in schema.TABLES:
-        _table_sheet(wb, t)
-    _instructions(wb)
+        table_sheet(wb, t)
     return save_workbook(wb, path)
 

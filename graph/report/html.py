@@ -10,6 +10,7 @@ from itertools import groupby
 
 from graph.analysis.rules import RULES
 from graph.findings import SEVERITIES
+from graph.report.charts import chart_figures, svg
 from graph.report.text import ARTICULATION_LINES
 from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
                                 street_label, subject_label)
@@ -43,6 +44,26 @@ summary{cursor:pointer;padding:8px 12px;font-weight:bold}
 .badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px}
 .b-high{background:#c00000;color:#fff}.b-medium{background:#e6a000;color:#fff}.b-low{background:#5b9bd5;color:#fff}
 footer{color:#888;font-size:12px;padding:18px 28px}
+.charts{display:flex;flex-wrap:wrap;gap:14px}
+.chart-box{margin:0;background:#fff;border-radius:6px;padding:10px 12px;box-shadow:0 1px 2px #0002;max-width:100%;overflow-x:auto}
+.chart-box p{margin:4px 0 0;font-size:12px;color:#555}
+svg.chart{max-width:100%;height:auto}
+p.note{font-size:12px;color:#555}
+@page{size:A4 landscape;margin:14mm 12mm}
+@media print{
+body{background:#fff;font-size:11pt}
+header{background:#fff;color:#000;border-bottom:3px solid #b00000;padding:0 0 8px}
+main{padding:0;max-width:none}
+h2{break-after:avoid;page-break-after:avoid}
+.card,.chart-box,details{box-shadow:none;border:1px solid #ccc}
+.chart-box,tr,.finding{break-inside:avoid;page-break-inside:avoid}
+details>summary{list-style:none}
+details::details-content{content-visibility:visible;display:block}
+thead{display:table-header-group}
+table{font-size:9pt}
+a{color:#000;text-decoration:none}
+footer{padding:8px 0}
+}
 """
 
 
@@ -124,6 +145,16 @@ def _structure(a) -> str:
     return "".join(out)
 
 
+def _charts(a) -> str:
+    boxes = []
+    for chart in chart_figures(a):
+        note = f"<p>{escape(chart.note)}</p>" if chart.note else ""
+        boxes.append(f'<figure class="chart-box">{svg(chart)}{note}</figure>')
+    if not boxes:
+        return ""
+    return ("<h2>图表 / Charts</h2><div class=\"charts\">" + "".join(boxes) + "</div>")
+
+
 def render_html(analysis) -> str:
     """The report as one self-contained HTML page."""
     a = analysis
@@ -156,6 +187,7 @@ def render_html(analysis) -> str:
         f"<p>范围 Scope: {escape(scope or '全部 everything in the roster')}</p>",
         f"<p>策略 Policy: {escape(a.policy.source or '默认 default (rules.md)')}</p></header><main>",
         f"<h2>总体情况 / Headline</h2><div class=\"cards\">{cards}</div>",
+        _charts(a),
         f"<h2>缺口与建议 / Findings and what to do next</h2>{_findings(a)}",
         "<h2>各社区党组织覆盖 / Coverage per community party organization</h2>",
         _t(["社区党组织 org", "编码 code", "社区 community", "成员 members", "U→C", "C→U", "双向 two-way",
