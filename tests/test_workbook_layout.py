@@ -4,11 +4,10 @@ sheet and reads back to the same roster (issue 13, points 4 and 10)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
-import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from analysis_kit import AS_OF, perfect
 from graph import schema
@@ -59,7 +58,7 @@ def test_export_keeps_the_template_layout_and_drop_downs(tmp_path):
     assert [ws.cell(HEADER_ROW, j + 1).value for j in range(len(t.columns))] == [c.header for c in t.columns]
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     kind_col = next(j for j, c in enumerate(t.columns, 1) if c.key == "kind")
-    letter = ws.cell(1, kind_col).column_letter
+    letter = get_column_letter(kind_col)
     assert lists[f"{letter}{HEADER_ROW + 1}"] == '"' + ",".join(drop_down_words(t.column("kind"))) + '"'
     assert ws.column_dimensions["A"].number_format == "@"
     # the data starts under the header, in Chinese words
