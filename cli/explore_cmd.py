@@ -72,6 +72,9 @@ def register(sub) -> None:
                         "for: reader (default, phone numbers masked) or planner (whole numbers)")
     p.add_argument("--policy", metavar="FILE",
                    help="策略文件(TOML),同 cobuild analyze / policy file (TOML), as for cobuild analyze")
+    p.add_argument("--no-overview", action="store_true",
+                   help="县、街道页面不以概览打开，直接显示完整网络 / open a county or street page on its "
+                        "whole network, not on the overview")
     p.add_argument("--title", help="页面标题,默认按范围生成 / page title (default: from the scope)")
     p.add_argument("--out", metavar="FILE", required=True,
                    help="写入的 HTML 文件,例如 东关社区.html / the HTML file to write, e.g. east.html")
@@ -114,7 +117,8 @@ def cmd_explore(args) -> int:
     if say:
         say(f"绘制网络图 / drawing the page ({view.number_of_nodes()} 个节点 nodes)")
     html = render_page(view, result.findings, title=_title(G, args),
-                       show_phones=args.role == "planner", as_of=as_of, scope=scope)
+                       show_phones=args.role == "planner", as_of=as_of, scope=scope,
+                       street=args.street, overview=False if args.no_overview else None)
     planner = args.role == "planner"
     write_text_atomic(out, html, private=planner)
     if say:

@@ -24,6 +24,8 @@ __all__ = [
     "GROUP_KINDS",
     "view_kind_of",
     "SEVERITY_LOOK",
+    "SHARE_SCALE",
+    "share_color",
     "LINK_STYLES",
     "EDGE_STYLES",
     "FONT_FACE",
@@ -132,13 +134,38 @@ def view_kind_of(label: str, attrs: dict) -> ViewKind:
 
 
 #: Severity marks on the subjects of findings: border colour and width, a
-#: glow of the same colour, and the label in a readable shade of it (the
-#: label tells the severity even on a node whose fill is red).
+#: glow of the same colour, and the label in a readable shade of it. Red,
+#: orange and yellow mean a severity and nothing else: no node kind is
+#: drawn in them (:mod:`graph.schema` colours, checked by the tests).
 SEVERITY_LOOK: dict[str, dict] = {
     "high": {"color": "#d7191c", "width": 6, "label": "#b00000"},
     "medium": {"color": "#f28e2b", "width": 4, "label": "#c05000"},
     "low": {"color": "#e6b800", "width": 3, "label": "#8a6d00"},
 }
+
+#: The overview's ring colour by two-way share: (from, to, colour) bands of
+#: one blue scale (the darker, the higher); blue says nothing else here.
+SHARE_SCALE: tuple[tuple[float, float, str], ...] = (
+    (0.0, 0.3, "#c6dbef"),
+    (0.3, 0.6, "#6baed6"),
+    (0.6, 1.0, "#08519c"),
+)
+_NO_SHARE = "#9e9e9e"
+
+
+def share_color(share: float | None) -> str:
+    """The ring colour of a two-way share (grey: no membership pairs).
+
+    >>> share_color(0.1), share_color(0.3), share_color(1.0), share_color(None)
+    ('#c6dbef', '#6baed6', '#08519c', '#9e9e9e')
+    """
+    if share is None:
+        return _NO_SHARE
+    for lo, hi, color in SHARE_SCALE:
+        if lo <= share < hi:
+            return color
+    return SHARE_SCALE[-1][2]
+
 
 #: The co-building link between a community org and a member unit org.
 LINK_STYLES: dict[str, dict] = {
