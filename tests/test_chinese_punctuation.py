@@ -49,22 +49,40 @@ from test_analysis import gappy
 ROOT = Path(__file__).resolve().parents[1]
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _CJK = HAN + "\u3000-\u303f\uff01-\uff5e\u201c\u201d\u2018\u2019\u2026"
-SEP = re.compile(rf"[{_CJK}][ \t]*[,;:](?![/:])")
+SEP = re.compile(rf"[{_CJK}][ \t]*[,;:](?![/:”])")
 PAREN = re.compile(r"\(([^()]*)\)")
 STOP = re.compile(rf"[{HAN}]\.(?=$|\s)")
 HAS_HAN = re.compile(f"[{HAN}]")
+
+
+LATIN = re.compile(r"[A-Za-z]")
+HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+def _english_context(text: str, at: int) -> bool:
+    """Whether position ``at`` lies in English text (a Chinese name inside
+    an English sentence keeps English punctuation): in its line (or its half
+    of a ``中文 / English`` line) Latin words outnumber runs of Chinese."""
+    start = max(text.rfind("\n", 0, at), text.rfind(" / ", 0, at), text.rfind("。", 0, at)) + 1
+    ends = [i for i in (text.find("\n", at), text.find(" / ", at), text.find("。", at)) if i >= 0]
+    seg = text[start: min(ends) if ends else len(text)]
+    words = len(re.findall(r"[A-Za-z]{2,}", seg))
+    runs = len(re.findall(f"[{HAN}]+", seg))
+    return words >= 3 and words > 1.5 * runs
 
 
 def violations(text: str) -> list[str]:
     """The places in ``text`` where Chinese text has half-width punctuation."""
     out = []
     for m in SEP.finditer(text):
-        out.append(text[max(0, m.start() - 12): m.end() + 12])
+        if not _english_context(text, m.end()):
+            out.append(text[max(0, m.start() - 12): m.end() + 12])
     for m in PAREN.finditer(text):
-        if HAS_HAN.search(m.group(1)):
+        if HAS_HAN.search(m.group(1)) and not _english_context(text, m.end()):
             out.append(text[max(0, m.start() - 8): m.end() + 4])
     for m in STOP.finditer(text):
-        out.append(text[max(0, m.start() - 12): m.end() + 2])
+        if not _english_context(text, m.end()):
+            out.append(text[max(0, m.start() - 12): m.end() + 2])
     return out
 
 
@@ -73,6 +91,9 @@ def test_the_checker_itself():
     assert violations("第 3 行, 请核对")
     assert not violations("编码：P001，王建国 (P001)；（无 none）。findings: 5, rules.md")
     assert not violations("默认 default (rules.md) / 比例 share 30%")
+    # a Chinese name inside an English sentence keeps English punctuation
+    assert not violations("OU3 is not a member of 向阳社区党委. It has posts with 南街社区党委: appoint")
+    assert not violations("the compound 嘉昌家园 (昊远物业管理有限公司) has no model")
 
 
 class Texts:
@@ -233,7 +254,11 @@ def _static(t: Texts) -> None:
 
 @pytest.fixture(scope="module")
 def texts(tmp_path_factory) -> Texts:
-    tmp = tmp_path_factory.mktemp("punct")
+    return gather(tmp_path_factory.mktemp("punct"))
+
+
+def gather(tmp: Path) -> Texts:
+    """Run the product and gather what it says (see the module docstring)."""
     t = Texts()
     G = roster_to_graph(demo_roster())
     _analysis_texts(t, "demo county", G, DEMO_AS_OF)

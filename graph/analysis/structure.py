@@ -131,7 +131,7 @@ def _betweenness(B: nx.Graph, comps: list[set], settings) -> tuple[dict, dict]:
         "sample_k": k,
         "seed": seed,
         "note_zh": ("全部精确计算" if method == "exact" else
-                    f"节点数超过{exact_max}的连通分量按{k}个随机起点抽样估算(种子{seed})"),
+                    f"节点数超过{exact_max}的连通分量按{k}个随机起点抽样估算（种子{seed}）"),
         "note_en": ("all computed exactly" if method == "exact" else
                     f"components larger than {exact_max} nodes estimated from {k} sampled sources "
                     f"(seed {seed})"),
@@ -244,7 +244,7 @@ def compute_structure(view, settings, progress=None) -> dict:
     B = person_org_graph(view)
     comps = sorted((set(c) for c in nx.connected_components(B)), key=lambda c: (-len(c), min(c)))
     if progress:
-        progress("结构:介数中心性 / structure: betweenness")
+        progress("结构：介数中心性 / structure: betweenness")
     bc, method = _betweenness(B, comps, settings)
 
     people = [n for n in bc if n.startswith("Person:") and bc[n] > 0]
@@ -260,7 +260,7 @@ def compute_structure(view, settings, progress=None) -> dict:
         })
 
     if progress:
-        progress("结构:关节点 / structure: articulation points")
+        progress("结构：关节点 / structure: articulation points")
     articulation = _articulation(view)
 
     main = comps[0] if comps else set()

@@ -109,9 +109,9 @@ def _view_kinds() -> tuple[ViewKind, ...]:
             size = {"Street": 34, "Community": 28}.get(k.label, 16)
             out.append(ViewKind(k.label, k.label, k.zh, k.en, k.shape, k.color, size))
     unit, community = schema.node_kind("Unit"), schema.node_kind("Community")
-    out.append(ViewKind(UNIT_GROUP, "Unit", f"{unit.zh}组(按社区)",
+    out.append(ViewKind(UNIT_GROUP, "Unit", f"{unit.zh}组（按社区）",
                         f"{unit.en}s of a community, as one node", "dot", _tint(unit.color, 0.1)))
-    out.append(ViewKind(DETAIL_GROUP, "Community", "网格、小区、人员等(按社区)",
+    out.append(ViewKind(DETAIL_GROUP, "Community", "网格、小区、人员等（按社区）",
                         "grids, compounds, people of a community, as one node", "dot",
                         _tint(community.color, 0.55)))
     return tuple(out)
@@ -171,9 +171,9 @@ def share_color(share: float | None) -> str:
 LINK_STYLES: dict[str, dict] = {
     "two_way": {"zh": "双向进入", "en": "two-way link",
                 "color": "#1a9850", "width": 4, "dashes": False},
-    "one_way": {"zh": "单向进入(箭头为已有方向)", "en": "one-way link (arrow: the present direction)",
+    "one_way": {"zh": "单向进入（箭头为已有方向）", "en": "one-way link (arrow: the present direction)",
                 "color": "#f57c00", "width": 3, "dashes": False},
-    "missing": {"zh": "缺失的联系(虚线)", "en": "missing link (dashed)",
+    "missing": {"zh": "缺失的联系（虚线）", "en": "missing link (dashed)",
                 "color": "#d73027", "width": 2, "dashes": [8, 6]},
 }
 
@@ -181,9 +181,9 @@ LINK_STYLES: dict[str, dict] = {
 EDGE_STYLES: dict[str, dict] = {
     "structure": {"zh": "隶属、位于、纳入等", "en": "containment, membership, belonging",
                   "color": "#a0a0a0", "width": 1, "dashes": False},
-    "post": {"zh": "任职(在任)", "en": "post in force", "color": "#8c8c8c", "width": 1,
+    "post": {"zh": "任职（在任）", "en": "post in force", "color": "#8c8c8c", "width": 1,
              "dashes": False},
-    "post_inactive": {"zh": "任职(不在任)", "en": "post not in force", "color": "#cfcfcf",
+    "post_inactive": {"zh": "任职（不在任）", "en": "post not in force", "color": "#cfcfcf",
                       "width": 1, "dashes": [2, 4]},
 }
 

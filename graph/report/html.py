@@ -111,7 +111,7 @@ def _findings(a) -> str:
 def _structure(a) -> str:
     s = a.structure
     if not s:
-        return "<p>(未计算 not computed)</p>"
+        return "<p>（未计算 not computed）</p>"
     b, comps = s["betweenness"], s["components"]
     out = [f"<p>人员–党组织网络 person–org network: {s['graph']['people']} 人 people, "
            f"{s['graph']['orgs']} 个党组织 orgs, {s['graph']['posts']} 个任职 posts. "
@@ -129,10 +129,10 @@ def _structure(a) -> str:
                    for x in s["articulation"][:ARTICULATION_LINES]]))
     if len(s["articulation"]) > ARTICULATION_LINES:
         more = len(s["articulation"]) - ARTICULATION_LINES
-        out.append(f"<p>……另有 {more} 个(见 xlsx/json 报告)/ {more} more (see the xlsx/json report)</p>")
-    out.append(f"<h3>与主网络脱节 / Cut off from the main network</h3><p>{comps['cut_off']} 个部分 components, "
-               f"含 {comps['cut_off_orgs']} 个党组织 orgs (其中 {comps['isolated_orgs']} 个无人任职 with nobody "
-               f"holding a post)</p>")
+        out.append(f"<p>……另有 {more} 个（见 xlsx/json 报告）/ {more} more (see the xlsx/json report)</p>")
+    out.append(f"<h3>与主网络脱节 / Cut off from the main network</h3><p>{comps['cut_off']} 个部分 components，"
+               f"含 {comps['cut_off_orgs']} 个党组织 orgs（其中 {comps['isolated_orgs']} 个无人任职 with nobody "
+               f"holding a post）</p>")
     out.append(_t(["规模 size", "党组织 orgs", "人员 people", "社区 communities", "建议 what to do"],
                   [[x["size"], "、".join(x["org_names"][:12]) + ("等" if len(x["org_names"]) > 12 else ""),
                     len(x["people"]), "、".join(community_label(a, c) for c in x["communities"]),

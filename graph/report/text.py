@@ -96,7 +96,7 @@ def render_text(analysis) -> str:
         L.extend(_table(["社区党组织 org", "社区 community", "成员 members", "U→C", "C→U",
                          "双向 two-way", "比例 share", "兼职委员 part-time"], rows, numeric_from=2))
     else:
-        L.append("  (无 none)")
+        L.append("  （无 none）")
     L.append("")
 
     L.append("四、各街道覆盖情况 / Coverage per street")
@@ -123,15 +123,15 @@ def render_text(analysis) -> str:
                  f"{s['graph']['orgs']} 个党组织 orgs, {s['graph']['posts']} 个任职 posts")
         L.append(f"  介数中心性 betweenness: {b['note_zh']} / {b['note_en']}")
         L.append("")
-        L.append("  联系最广的人(介数中心性)/ Who bridges the most (betweenness)")
+        L.append("  联系最广的人（介数中心性）/ Who bridges the most (betweenness)")
         if s["bridges"]:
             L.extend(_table(["人员 person", "介数 betweenness", "涉及社区 communities", "任职 posts"],
                             [[f"{x['name']} ({x['person']})", x["betweenness"], len(x["communities"]),
                               x["posts"]] for x in s["bridges"]], numeric_from=1))
         else:
-            L.append("  (无 none)")
+            L.append("  （无 none）")
         L.append("")
-        L.append("  关键节点:一旦离开,社区与成员单位失去联系 / Articulation points: whose loss cuts "
+        L.append("  关键节点：一旦离开，社区与成员单位失去联系 / Articulation points: whose loss cuts "
                  "a community off from member units")
         if s["articulation"]:
             for r in s["articulation"][:ARTICULATION_LINES]:
@@ -142,14 +142,14 @@ def render_text(analysis) -> str:
                 L.append(f"      What to do: {r['advice_en']}")
             more = len(s["articulation"]) - ARTICULATION_LINES
             if more > 0:
-                L.append(f"    ……另有 {more} 个(见 xlsx/json 报告)/ {more} more (see the xlsx/json report)")
+                L.append(f"    ……另有 {more} 个（见 xlsx/json 报告）/ {more} more (see the xlsx/json report)")
         else:
-            L.append("    (无 none)")
+            L.append("    （无 none）")
         comps = s["components"]
         L.append("")
         L.append(f"  与全县主网络脱节的部分 / Parts cut off from the main network: {comps['cut_off']} 个 "
                  f"components, 含党组织 with {comps['cut_off_orgs']} orgs "
-                 f"(其中完全无人任职 {comps['isolated_orgs']} with nobody holding a post)")
+                 f"（其中完全无人任职 {comps['isolated_orgs']} with nobody holding a post）")
         for x in comps["largest_cut_off"]:
             L.append(f"    {x['size']} 个节点 nodes：{'、'.join(x['org_names'][:8])}"
                      f"{'等' if len(x['org_names']) > 8 else ''}")
@@ -162,7 +162,7 @@ def render_text(analysis) -> str:
                             [[f"{x['name']} ({x['person']})", x["part_time_posts"], ", ".join(x["orgs"])]
                              for x in s["cross_appointments"]], numeric_from=1, numeric_to=1))
         else:
-            L.append("  (无 none)")
+            L.append("  （无 none）")
         L.append("")
 
     L.append("六、适用规则 / Rules applied")

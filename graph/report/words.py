@@ -33,13 +33,13 @@ def subject_label(label: str) -> str:
 
 def street_label(analysis, code: str | None) -> str:
     if not code:
-        return "(无街道 no street)"
+        return "（无街道 no street）"
     return f"{analysis.places['streets'].get(code, code)} ({code})"
 
 
 def community_label(analysis, code: str | None) -> str:
     if not code:
-        return "(街道层面 street level)"
+        return "（街道层面 street level）"
     info = analysis.places["communities"].get(code)
     return f"{info['name'] if info else code} ({code})"
 

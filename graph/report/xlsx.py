@@ -165,7 +165,7 @@ def _structure(ws, a) -> None:
     if s:
         b = s["betweenness"]
         for x in s["bridges"]:
-            rows.append(["联系最广(介数中心性)", "bridge (betweenness)", x["person"], x["name"],
+            rows.append(["联系最广（介数中心性）", "bridge (betweenness)", x["person"], x["name"],
                          x["betweenness"], ", ".join(x["communities"]), f"{b['note_zh']} / {b['note_en']}"])
         for x in s["articulation"]:
             rows.append(["关键节点", "articulation point", x["code"], x["name"], len(x["cuts_off"]),
