@@ -20,6 +20,7 @@ from cli.common import (add_source_args, date_arg, print_roster_error, private_f
                         write_text_atomic)
 from graph.errors import CobuildError, RosterError
 from graph.sources import open_graph
+from graph.reference import doc_ref
 
 __all__ = ["register", "cmd_analyze", "cmd_demo"]
 
@@ -47,7 +48,7 @@ def register(sub) -> None:
         description="按缺口规则 G01–G13 找出双向进入、交叉任职的缺口,并给出建议。\n"
                     "Find the gaps in two-way entry and cross-appointment (gap rules G01–G13), "
                     "with what to do next.",
-        epilog=_EPILOG_ANALYZE,
+        epilog=_EPILOG_ANALYZE + f"\n规则及阈值 rules and thresholds：{doc_ref('rules')}\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_source_args(p)

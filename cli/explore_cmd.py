@@ -17,6 +17,7 @@ from cli.common import (add_source_args, date_arg, print_roster_error, private_f
                         write_text_atomic)
 from graph.errors import CobuildError, RosterError
 from graph.sources import open_graph
+from graph.reference import doc_ref
 
 __all__ = ["register", "cmd_explore"]
 
@@ -56,7 +57,7 @@ def register(sub) -> None:
                     "缺口用颜色标出。\n"
                     "Draw the co-building network of a community, a street or the whole county as one "
                     "interactive web page (a single HTML file that needs no internet), gaps in colour.",
-        epilog=_EPILOG,
+        epilog=_EPILOG + f"\n操作指引 walk-through：{doc_ref('walkthrough')}\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_source_args(p)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from cli.common import private_file_note, refuse_overwrite, say
+from graph.reference import doc_ref
 from graph import schema
 from graph.errors import CobuildError, Issue, NotARosterError
 
@@ -200,7 +201,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     """Add ``check``, ``template`` and ``export`` to the ``cobuild`` parser."""
     c = sub.add_parser("check", help="检查花名册 / validate a roster",
-                       description=CHECK_DESCRIPTION, formatter_class=_RAW)
+                       description=CHECK_DESCRIPTION, formatter_class=_RAW,
+                       epilog=f"花名册格式 roster format：{doc_ref('roster')}")
     c.add_argument("roster", metavar="ROSTER",
                    help="花名册:.xlsx、CSV 文件夹或 .zip / roster: .xlsx, CSV folder or .zip")
     c.add_argument("--format", choices=("text", "json"), default="text",
@@ -208,7 +210,8 @@ def register(sub) -> None:
     c.set_defaults(func=cmd_check)
 
     t = sub.add_parser("template", help="写出空白花名册模板 / write the empty roster template",
-                       description=TEMPLATE_DESCRIPTION, formatter_class=_RAW)
+                       description=TEMPLATE_DESCRIPTION, formatter_class=_RAW,
+                       epilog=f"花名册格式 roster format：{doc_ref('roster')}")
     t.add_argument("out", metavar="OUT.xlsx", help="模板文件 / template file to write")
     t.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
     t.set_defaults(func=cmd_template)

@@ -10,6 +10,7 @@ from itertools import groupby
 
 from graph.analysis.rules import RULES
 from graph.findings import SEVERITIES
+from graph.reference import DOCS, docs_dir
 from graph.report.charts import chart_figures, svg
 from graph.report.text import ARTICULATION_LINES
 from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
@@ -155,6 +156,17 @@ def _charts(a) -> str:
     return ("<h2>图表 / Charts</h2><div class=\"charts\">" + "".join(boxes) + "</div>")
 
 
+def _doc_links() -> str:
+    """Links to the user docs (the files, when the docs are at hand)."""
+    d = docs_dir()
+    items = (("rules", "缺口规则及阈值 rules and thresholds"), ("roster", "花名册格式 roster format"),
+             ("walkthrough", "操作指引 walk-through"))
+    if d is None:
+        return "<p>说明文档 docs：" + "；".join(f"{escape(w)}：docs/{DOCS[k]}" for k, w in items) + "</p>"
+    return "<p>说明文档 docs：" + "；".join(
+        f'<a href="{escape((d / DOCS[k]).as_uri())}">{escape(w)}</a>' for k, w in items) + "</p>"
+
+
 def render_html(analysis) -> str:
     """The report as one self-contained HTML page."""
     a = analysis
@@ -185,7 +197,7 @@ def render_html(analysis) -> str:
         "<header><h1>共驻共建缺口分析报告 / Co-building gap analysis report</h1>",
         f"<p>分析日期 As of: {escape(a.as_of.isoformat())}</p>",
         f"<p>范围 Scope: {escape(scope or '全部 everything in the roster')}</p>",
-        f"<p>策略 Policy: {escape(a.policy.source or '默认 default (rules.md)')}</p></header><main>",
+        f"<p>策略 Policy：{escape(a.policy.source or '默认 default')}</p></header><main>",
         f"<h2>总体情况 / Headline</h2><div class=\"cards\">{cards}</div>",
         _charts(a),
         f"<h2>缺口与建议 / Findings and what to do next</h2>{_findings(a)}",
@@ -202,6 +214,6 @@ def render_html(analysis) -> str:
         f"<h2>网络结构 / Network structure</h2>{_structure(a)}",
         "<h2>适用规则 / Rules applied</h2>",
         _t(["规则 rule", "启用 enabled", "严重程度 severity", "参数 parameters", "说明 description"], rule_rows),
-        "</main><footer>cobuild — 本报告不含手机号等个人信息 / this report holds no phone numbers or "
-        "other personal contact data</footer></body></html>\n",
+        f"</main><footer>{_doc_links()}cobuild — 本报告不含手机号等个人信息 / this report holds no phone "
+        "numbers or other personal contact data</footer></body></html>\n",
     ])

@@ -11,6 +11,7 @@ import unicodedata
 from itertools import groupby
 
 from graph.analysis.rules import RULES
+from graph.reference import doc_ref
 from graph.findings import SEVERITIES
 from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
                                 street_label, subject_label)
@@ -59,7 +60,8 @@ def render_text(analysis) -> str:
     L.append(f"分析日期 As of: {analysis.as_of.isoformat()}")
     L.append(f"范围 Scope: {_scope(analysis)}")
     src = analysis.policy.source
-    L.append(f"策略 Policy: {src if src else '默认(rules.md)/ default (rules.md)'}")
+    L.append(f"策略 Policy：{src if src else '默认 default'}")
+    L.append(f"规则说明 Rules explained：{doc_ref('rules')}")
     L.append("")
 
     L.append("一、总体情况 / Headline")

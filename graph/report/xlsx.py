@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from graph.analysis.rules import RULES
 from graph.printing import print_setup
+from graph.reference import doc_ref
 from graph.report.charts import BELOW_COLOR, Chart, chart_figures
 from graph.report.words import headline, rule_label, severity_label, subject_label
 
@@ -79,7 +80,8 @@ def _overview(ws, a) -> None:
     rows = [
         ["分析日期", "as of", a.as_of.isoformat()],
         ["范围", "scope", scope],
-        ["策略", "policy", a.policy.source or "默认 default (rules.md)"],
+        ["策略", "policy", a.policy.source or "默认 default"],
+        ["规则说明", "rules explained", doc_ref("rules")],
     ] + [[zh, en, v] for zh, en, v in headline(a)]
     _table(ws, ["项目", "item", "数值 value"], rows, start_row=3)
     r = 3 + len(rows) + 2
