@@ -99,3 +99,18 @@ def perfect() -> Kit:
     k.person("L1").liaison("L1", "street_charge", "S1").liaison("L1", "community_liaison", "C1")
     k.compound("K1", "C1", property_unit="U3", model=True)
     return k
+
+
+def gappy() -> Kit:
+    """A county with a bit of everything wrong."""
+    k = perfect().drop("posts", person="Q2", org="OU3")  # G04 on OU3
+    k.street("S2").community("C2", "S2").community("C3", "S2").grid("G2", "C2")
+    k.org("OC2", "community_committee", community="C2", name="西关社区党委")
+    k.unit("U4", "C2").org("OU4", "unit_branch", units=["U4"], member_of=["OC2"])  # G05
+    k.unit("U5", "C2").org("OU5", "unit_branch", units=["U5"])  # G02
+    k.unit("U6", "C3")  # G03
+    k.unit("U7", "C2", kind="property").compound("K2", "C2", property_unit="U7", model=True)
+    k.person("P4", phone="13812341234").post("P4", "OU4", "own").post("P4", "OC1")
+    k.post("P1", "OC1", role="member", end=AS_OF + 10 * DAY)
+    k.person("L2").liaison("L2", "community_liaison", "C2")
+    return k

@@ -9,11 +9,10 @@ import re
 import openpyxl
 import pytest
 
-from analysis_kit import AS_OF, perfect
+from analysis_kit import AS_OF, gappy, perfect
 from graph.analysis import analyze
 from graph.report import FORMATS, render, write
 from graph.report.xlsx import SHEETS
-from test_analysis import gappy
 
 EVIL = '<script>alert("x")</script>&'
 

@@ -168,7 +168,8 @@ def _picture(data: dict) -> dict:
     return {**data, "options": vis_options(meta["physics"], meta["nodes"])}
 
 
-def _views(G, findings, *, show_phones, as_of, scope, street, group_units) -> tuple[dict, list[dict]]:
+def _views(G, findings, *, show_phones, as_of, scope, street, group_units,
+           view=None) -> tuple[dict, list[dict]]:
     """The overview picture, and the pictures a click on it opens: each
     community's full network, and the whole scope's network."""
     from graph.explorer.overview import overview_json
@@ -190,7 +191,7 @@ def _views(G, findings, *, show_phones, as_of, scope, street, group_units) -> tu
         views.append({"id": ids[c], "key": c, "zh": f"{name}（{c}）", "en": f"community {c}",
                       "data": picture})
     full = _picture(network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
-                                 group_units=group_units))
+                                 group_units=group_units, view=view))
     views.append({"id": "cobuild-view-full", "key": "full",
                   "zh": "全县完整网络" if scope == "county" else "本街道完整网络",
                   "en": "the whole county's network" if scope == "county" else "the whole street's network",
@@ -200,7 +201,7 @@ def _views(G, findings, *, show_phones, as_of, scope, street, group_units) -> tu
 
 def render_page(G, findings, *, title: str, show_phones: bool = False,
                 as_of: date | None = None, scope: str | None = None,
-                group_units: bool | None = None, overview: bool | None = None,
+                group_units: bool | None = None, view=None, overview: bool | None = None,
                 street: str | None = None) -> str:
     """One self-contained HTML page of ``G`` that loads nothing from anywhere.
 
@@ -216,7 +217,7 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
         Whole phone numbers (planner) or masked (reader, the default).
     as_of : datetime.date, optional
         The date posts count on (default: today).
-    scope, group_units
+    scope, group_units, view
         See :func:`graph.explorer.network.network_json`.
     overview : bool, optional
         Open on the overview (:mod:`graph.explorer.overview`: one node per
@@ -236,10 +237,10 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
     views: list[dict] = []
     if overview:
         data, views = _views(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
-                             street=street, group_units=group_units)
+                             street=street, group_units=group_units, view=view)
     else:
         data = network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
-                            group_units=group_units)
+                            group_units=group_units, view=view)
     meta = data["meta"]
     net = Network(height="100%", width="100%", directed=not overview, heading=title)
     net.node_ids = _NodeIds()

@@ -5,6 +5,9 @@ one among the installed fonts (Noto Sans CJK on Linux -- Debian's
 ``fonts-noto-cjk`` --, Microsoft YaHei / SimHei on Windows, PingFang on
 macOS). With none, a chart falls back to English labels and codes instead of
 drawing empty boxes.
+
+matplotlib is an optional extra (``pip install 'cobuild[notebooks]'``): it is
+imported when a chart is drawn, and its absence is said plainly then.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from matplotlib import font_manager
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from typing import Any
+
+from graph.errors import CobuildError
 
 __all__ = ["CJK_FAMILIES", "cjk_font", "Chart", "coverage_chart"]
 
@@ -36,6 +39,19 @@ _SEGMENTS = (
 )
 
 
+def _matplotlib():
+    """matplotlib, imported on first use (the optional ``notebooks`` extra)."""
+    try:
+        import matplotlib.figure
+        import matplotlib.font_manager
+    except ImportError:
+        raise CobuildError(
+            "画图需要 matplotlib：请运行 pip install 'cobuild[notebooks]'",
+            "charts need matplotlib: pip install 'cobuild[notebooks]'",
+        ) from None
+    return matplotlib
+
+
 def cjk_font() -> str | None:
     """The family name of an installed font with Chinese glyphs, or None.
 
@@ -44,6 +60,7 @@ def cjk_font() -> str | None:
     >>> cjk_font() in CJK_FAMILIES + (None,) or "CJK" in cjk_font()
     True
     """
+    font_manager = _matplotlib().font_manager
     names = {f.name for f in font_manager.fontManager.ttflist}
     for family in CJK_FAMILIES:
         if family in names:
@@ -58,7 +75,7 @@ class Chart:
     ``font`` it uses (None: English labels only). Jupyter shows it as a PNG
     image."""
 
-    figure: Figure
+    figure: Any  # matplotlib.figure.Figure
     font: str | None
 
     def png(self, dpi: int = 100) -> bytes:
@@ -105,6 +122,8 @@ def coverage_chart(analysis, *, font: str | None = "auto") -> Chart:
     """
     if font == "auto":
         font = cjk_font()
+    mpl = _matplotlib()
+    FontProperties, Figure = mpl.font_manager.FontProperties, mpl.figure.Figure
     fp = FontProperties(family=font) if font else FontProperties()
     small = fp.copy()
     small.set_size(8)
