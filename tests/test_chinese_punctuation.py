@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analysis_kit import AS_OF, perfect
+from analysis_kit import AS_OF, gappy, perfect
 from api.source import RosterSource
 from api_kit import AS_OF as DEMO_AS_OF, demo_roster, serve
 from cli.main import build_parser
@@ -43,8 +43,7 @@ from graph.report import render
 from loaders import check_roster
 from loaders.template import write_template
 from loaders.writer import write_roster
-from rosterkit import rich_roster, write_thirty_defects
-from test_analysis import gappy
+from roster_kit import rich_roster, write_thirty_defects
 
 ROOT = Path(__file__).resolve().parents[1]
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"

@@ -10,13 +10,12 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from analysis_kit import AS_OF
+from analysis_kit import AS_OF, gappy
 from cli.main import build_parser
 from graph.analysis import analyze
 from graph.analysis.rules import RULES
 from graph.reference import DOCS, blocks, doc_ref, docs_dir
 from graph.report import render
-from test_analysis import gappy
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS_DIR = ROOT / "docs"

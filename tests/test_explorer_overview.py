@@ -8,15 +8,16 @@ Chromium, offline."""
 from __future__ import annotations
 
 import colorsys
-import os
 from pathlib import Path
 
 import pytest
 
 from analysis_kit import AS_OF, Kit
+from browser_kit import Opened, chromium
 from graph.analysis import analyze
 from graph.explorer import network_json, render_page
 from graph.explorer.overview import NO_FINDING_COLOR, overview_json
+from graph.scope import subgraph
 from graph.explorer.style import LINK_STYLES, SEVERITY_LOOK, VIEW_KINDS, share_color
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -129,25 +130,15 @@ def test_page_opens_on_the_overview_and_carries_each_community(graph_and_finding
 
 @pytest.mark.browser
 def test_overview_in_chromium_click_opens_the_community(graph_and_findings, tmp_path):
-    from test_explorer_browser import CHROMIUM_ARGS, Opened, _unavailable
-
-    exe = os.environ.get("COBUILD_CHROMIUM", "/usr/bin/chromium")
-    if not Path(exe).exists():
-        _unavailable(f"Chromium not found at {exe}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the python playwright package is not installed")
     G, fs = graph_and_findings
     path = tmp_path / "全县.html"
     path.write_text(render_page(G, fs, title="全县共驻共建关系网络", as_of=AS_OF, scope="county"),
                     encoding="utf-8")
     community = network_json(
-        __import__("graph.scope", fromlist=["subgraph"]).subgraph(G, community="C2"), fs,
+        subgraph(G, community="C2"), fs,
         as_of=AS_OF, scope="community")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        try:
+    with chromium() as browser:
+        if True:
             o = Opened(browser, path)
             assert o.js("() => window.cobuild.nodes.length") == 5
             ARTIFACTS.mkdir(exist_ok=True)
@@ -170,5 +161,3 @@ def test_overview_in_chromium_click_opens_the_community(graph_and_findings, tmp_
             assert o.errors == [] and o.blocked == []
             assert all(u.startswith("file:") for u in o.requests)
             o.context.close()
-        finally:
-            browser.close()

@@ -8,7 +8,7 @@ import copy
 
 from cli.import_cmd import PLAN_LIST, format_plan
 from graph import store
-from rich_roster import rich_roster
+from graph_kit import rich_roster
 
 
 def test_plan_lists_deleted_and_changed_rows_by_name(neo4j_db):

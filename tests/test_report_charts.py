@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analysis_kit import AS_OF, perfect
+from analysis_kit import AS_OF, gappy, perfect
+from browser_kit import chromium
 from graph.analysis import analyze
 from graph.analysis.policy import Policy
 from graph.report import render
 from graph.report.charts import chart_figures
-from test_analysis import gappy
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -72,23 +72,12 @@ def test_xlsx_has_native_charts_over_the_same_figures():
 
 @pytest.mark.browser
 def test_report_charts_render_offline_in_chromium(tmp_path):
-    from test_explorer_browser import CHROMIUM_ARGS, _unavailable
-    import os
-
-    exe = os.environ.get("COBUILD_CHROMIUM", "/usr/bin/chromium")
-    if not Path(exe).exists():
-        _unavailable(f"Chromium not found at {exe}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the python playwright package is not installed")
     path = tmp_path / "report.html"
     path.write_text(render(analyze(perfect().graph(), AS_OF), "html"), encoding="utf-8")
     gappy_path = tmp_path / "gappy.html"
     gappy_path.write_text(render(_analysis(), "html"), encoding="utf-8")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        try:
+    with chromium() as b:
+        if True:
             for file in (path, gappy_path):
                 page = b.new_page(viewport={"width": 1280, "height": 900})
                 errors, blocked = [], []
@@ -109,5 +98,3 @@ def test_report_charts_render_offline_in_chromium(tmp_path):
                     assert page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") \
                         == "rgb(255, 255, 255)"
                 page.close()
-        finally:
-            b.close()

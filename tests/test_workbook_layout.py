@@ -19,7 +19,7 @@ from loaders.export import graph_to_roster
 from loaders.readers import INSTRUCTION_SHEETS
 from loaders.template import HEADER_ROW, drop_down_words, write_template
 from loaders.writer import write_roster
-from rosterkit import rich_roster
+from roster_kit import rich_roster
 
 
 def _printed(ws, header_row):
