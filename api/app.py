@@ -19,7 +19,7 @@ from fastapi import Depends, FastAPI
 from api.audit import AuditLog
 from api.auth import TokenStore
 from api.deps import reject_unknown_query
-from api.errors import error_body, install_error_handlers
+from api.errors import ApiError, error_body, install_error_handlers
 from api.routes import ROUTERS
 from api.routes.imports import MAX_UPLOAD_BYTES
 from api.source import DataSource, Neo4jSource
@@ -54,6 +54,8 @@ TAGS = [
     {"name": "人员 people", "description": "人员及任职 People and their posts"},
     {"name": "缺口 gaps", "description": "覆盖缺口 Coverage gaps (rules.md)"},
     {"name": "查找 search", "description": "按名称或编码查找 Search by name or code"},
+    {"name": "规划 planning", "description": "补齐方案、预测、推演（planner/admin 令牌）"
+                                         "The 补齐方案, forecast and what-if (planner/admin tokens)"},
     {"name": "导入 imports", "description": "花名册导入 Roster imports"},
     {"name": "审计 audit", "description": "个人信息查看记录 Audit of personal data shown"},
     {"name": "健康检查 health", "description": "存活与就绪 Liveness and readiness"},
@@ -62,8 +64,14 @@ TAGS = [
 
 class _Guard:
     """Pure ASGI middleware: refuse request bodies over the upload limit
-    before reading them (413), and add safe headers to every response
-    (no caching of personal data, no MIME sniffing, no referrer)."""
+    (413) -- before reading them when ``Content-Length`` says so, and as soon
+    as a streamed (chunked) body passes the limit otherwise -- and add safe
+    headers to every response (no caching of personal data, no MIME
+    sniffing, no referrer).
+
+    Nothing reads a body before the route's dependencies have checked the
+    token (the import route reads its form itself), so an unauthenticated
+    upload is answered 401 having read nothing of it."""
 
     HEADERS = [
         (b"x-content-type-options", b"nosniff"),
@@ -86,9 +94,8 @@ class _Guard:
                 except ValueError:
                     too_big = False
                 if too_big:
-                    mb = self.max_body // (1 << 20)
-                    body = json.dumps(error_body(413, "too_large", f"请求体超过 {mb} MB",
-                                                 f"the request body exceeds {mb} MB"),
+                    e = self._too_large()
+                    body = json.dumps(error_body(e.status, e.code, e.message_zh, e.message_en),
                                       ensure_ascii=False).encode()
                     await send({"type": "http.response.start", "status": 413,
                                 "headers": [(b"content-type", b"application/json"),
@@ -103,7 +110,22 @@ class _Guard:
                 message["headers"] = list(message["headers"]) + self.HEADERS
             await send(message)
 
-        return await self.app(scope, receive, send_with_headers)
+        received = 0
+
+        async def capped_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise self._too_large()
+            return message
+
+        return await self.app(scope, capped_receive, send_with_headers)
+
+    def _too_large(self) -> ApiError:
+        mb = self.max_body // (1 << 20)
+        return ApiError(413, "too_large", f"请求体超过 {mb} MB", f"the request body exceeds {mb} MB")
 
 
 def create_app(settings: Settings | None = None, source: DataSource | None = None) -> FastAPI:

@@ -221,6 +221,7 @@ def install_error_handlers(app: FastAPI) -> None:
                          headers={"Retry-After": "5"})
 
     from api.source import ReadOnlySource
+    from graph.planning.changes import ScenarioError
 
     # cobuild's own errors: (exception, HTTP status, code, details of it)
     domain_errors = (
@@ -229,6 +230,7 @@ def install_error_handlers(app: FastAPI) -> None:
         (ReadOnlySource, 409, "read_only", None),
         (NotFound, 404, "not_found", None),
         (PolicyError, 422, "policy_invalid", None),
+        (ScenarioError, 422, "scenario_invalid", None),
     )
     for exc_type, status, code, details in domain_errors:
         def handler(request: Request, exc, status=status, code=code, details=details):

@@ -163,8 +163,10 @@ class DataSource:
                 "(start the server without --roster)",
             )
 
-    def import_roster(self, roster, dry_run: bool = False):  # pragma: no cover - interface
-        """Store a validated roster (replacing its jurisdiction)."""
+    def import_roster(self, roster, dry_run: bool = False,
+                      within: str | None = None):  # pragma: no cover - interface
+        """Store a validated roster (replacing its jurisdiction); ``within``:
+        the street the caller is limited to (:mod:`graph.ownership`)."""
         raise NotImplementedError
 
     def import_history(self, limit: int = 50) -> list[dict]:  # pragma: no cover - interface
@@ -204,7 +206,7 @@ class RosterSource(DataSource):
     def ready(self) -> str | None:
         return self._snapshot.version
 
-    def import_roster(self, roster, dry_run: bool = False):
+    def import_roster(self, roster, dry_run: bool = False, within: str | None = None):
         self.require_writable()
 
     def import_history(self, limit: int = 50) -> list[dict]:
@@ -368,12 +370,12 @@ class Neo4jSource(DataSource):
     def ready(self) -> str | None:
         return self._version()
 
-    def import_roster(self, roster, dry_run: bool = False):
+    def import_roster(self, roster, dry_run: bool = False, within: str | None = None):
         from graph import store
 
         self._version()  # a database that is down fails here at once
         with self._import_lock:
-            return store.import_roster(self.db, roster, dry_run=dry_run)
+            return store.import_roster(self.db, roster, dry_run=dry_run, within=within)
 
     def import_history(self, limit: int = 50) -> list[dict]:
         from graph import store

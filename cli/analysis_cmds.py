@@ -16,7 +16,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cli.common import (add_source_args, date_arg, print_roster_error, private_file_note, progress,
+from cli.common import (add_source_args, date_arg, format_of, print_roster_error, private_file_note,
+                        progress,
                         write_text_atomic)
 from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
@@ -91,19 +92,12 @@ def register(sub) -> None:
 
 
 def _format_of(args) -> str:
-    if args.format:
-        return args.format
-    if args.out:
-        from graph.report import SUFFIXES
-        for fmt, suffix in SUFFIXES.items():
-            if args.out.lower().endswith(suffix) or (fmt == "html" and args.out.lower().endswith(".htm")):
-                return fmt
-    return "text"
+    return format_of(args.format, args.out)
 
 
 def cmd_analyze(args) -> int:
     """Run ``cobuild analyze``."""
-    from graph.analysis import analyze
+    from cobuild.analysis import analyze_scope
     from graph.analysis.policy import Policy, example_toml, load_policy
     from graph.report import render, write
 
@@ -122,7 +116,7 @@ def cmd_analyze(args) -> int:
     except RosterError as e:
         print_roster_error(e)
         return 1
-    result = analyze(G, args.as_of, policy, say, street=args.street, community=args.community)
+    result = analyze_scope(G, args.as_of, policy, say, street=args.street, community=args.community)
     if args.out:
         try:
             path = write(result, fmt, args.out)
@@ -157,8 +151,8 @@ def _write_explorer(out_dir: Path, G, analysis) -> Path:
 
 def cmd_demo(args) -> int:
     """Run ``cobuild demo``."""
+    from cobuild.analysis import analyze_scope
     from cobuild.sources import open_roster
-    from graph.analysis import analyze
     from graph.report import SUFFIXES, write
     from loaders.demo import generate
     from loaders.writer import write_roster
@@ -181,7 +175,7 @@ def cmd_demo(args) -> int:
     except RosterError as e:
         print_roster_error(e)
         return 1
-    result = analyze(G, as_of, None, say)
+    result = analyze_scope(G, as_of, None, say)
     written = [("花名册 roster", roster_path)]
     for fmt, suffix in SUFFIXES.items():
         written.append((f"报告 report ({fmt})", write(result, fmt, out_dir / f"report{suffix}")))

@@ -13,8 +13,8 @@ from typing import Callable
 
 from graph.errors import CobuildError, RosterError
 
-__all__ = ["add_source_args", "date_arg", "progress", "say", "refuse_overwrite", "print_roster_error",
-           "write_text_atomic", "PRIVATE_MODE", "private_file_note"]
+__all__ = ["add_source_args", "format_of", "write_output", "date_arg", "progress", "say", "refuse_overwrite",
+           "print_roster_error", "write_text_atomic", "PRIVATE_MODE", "private_file_note"]
 
 #: The mode of every file holding unmasked personal data (whole phone
 #: numbers): readable and writable by its owner only.
@@ -107,3 +107,35 @@ def add_source_args(p: argparse.ArgumentParser) -> None:
                         "folder of CSV files or .zip (leave out with --db)")
     p.add_argument("--db", action="store_true",
                    help="从 Neo4j 数据库读取已导入的图 / read the graph stored in Neo4j")
+
+
+def format_of(fmt: str | None, out: str | None, formats=("text", "json", "xlsx", "html")) -> str:
+    """The report format: ``--format``, else from the ``--out`` suffix
+    (``.txt .json .xlsx .html/.htm``), else text."""
+    if fmt:
+        return fmt
+    if out:
+        low = out.lower()
+        for f, suffix in (("text", ".txt"), ("json", ".json"), ("xlsx", ".xlsx"), ("html", ".html"),
+                          ("html", ".htm")):
+            if f in formats and low.endswith(suffix):
+                return f
+    return "text"
+
+
+def write_output(content: str | bytes, out: str | None) -> Path | None:
+    """Write a report to ``out`` atomically, or to stdout when ``out`` is
+    None (bytes need a file)."""
+    if out is None:
+        sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+        return None
+    path = Path(out)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise CobuildError(f"无法写入 {path}：{e.strerror or e}", f"cannot write {path}: {e}") from None
+    return path

@@ -26,6 +26,13 @@ store it in Neo4j.
   stored for those streets -- rows gone from the roster are gone from the
   graph; other streets' data is untouched. What will be created, changed and
   deleted is listed before anything is written.
+* 编码已属于其他街道（不在本花名册的街道内）的行，只能与已有数据完全一致；
+  若会改写或迁移它（如把另一街道的单位放进本街道的社区），则报错并指出所在行，
+  不写入任何数据。
+  A row whose code belongs to another street's data (outside this roster's
+  streets) may only repeat it as stored; a row that would rewrite or move it
+  (another street's unit put into one of this roster's communities) is an
+  error naming the row, and nothing is written.
 * 要删除已有数据时需要确认:终端中会询问,脚本中请加 --yes。
   When stored data would be deleted you are asked to confirm (at a terminal),
   or must add --yes (in scripts).
@@ -201,6 +208,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from cobuild.database import connect
     from cobuild.imports import plan_import, prepare_import, run_import
     from graph import store
+    from graph.errors import RosterError
 
     # the server's notes on our own statements ("label Street does not exist"
     # on an empty database) are not for planners
@@ -230,6 +238,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             return 1
         _say("写入 Neo4j(一个事务)writing to Neo4j (one transaction) …")
         result = run_import(db, job, progress=progress)
+    except RosterError as e:  # rows that would change another jurisdiction's data
+        print(format_report(str(path), roster.counts(), e.issues))
+        print("\n未导入任何数据 / nothing was imported")
+        return 1
     finally:
         db.close()
     if result.plan.changes() != plan.changes():  # someone imported in between

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "cli.import_cmd",
     "cli.demo_data_cmd",
     "cli.analysis_cmds",
+    "cli.plan_cmds",
     "cli.explore_cmd",
     "cli.api_cmds",
 )
@@ -30,6 +31,9 @@ cobuild — co-building network of urban community party-building, and its gaps
   cobuild demo                      生成演示县并分析 / build and analyze the demo county
   cobuild check 花名册.xlsx           检查花名册 / validate a roster
   cobuild analyze 花名册.xlsx         找出缺口 / find the coverage gaps
+  cobuild recommend 花名册.xlsx       补齐方案（拟任人员）/ the appointments that close the gaps
+  cobuild forecast 花名册.xlsx        12个月预测 / what breaks in the next 12 months
+  cobuild whatif 花名册.xlsx --remove-person P01   推演 / what if someone leaves
   cobuild import 花名册.xlsx          导入 Neo4j / import into Neo4j
   cobuild neo4j start               启动本地 Neo4j / start the local Neo4j
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from cli.common import private_file_note, refuse_overwrite, say
+from graph import limits, schema
 from graph.reference import doc_ref
-from graph import schema
 from graph.errors import CobuildError, Issue, NotARosterError
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -30,13 +30,19 @@ unreadable dates, end before start, values outside their sets, a joint branch
 with fewer than two units ... Errors block an import; warnings (unknown
 columns, a unit party organization with no posts ...) do not. Writes nothing.
 
+上限（所有文件形式相同）：每张表最多 {L.MAX_ROWS:,} 行、{L.MAX_TABLE_CELLS:,} 个单元格；编码最多
+{L.CODE_CHARS} 个字符，文字最多 {text_chars:,} 个；日期在 {L.MIN_DATE.year}–{L.MAX_DATE.year} 年之间；公式要有计算结果。
+Limits (the same for every file form): a table holds at most {L.MAX_ROWS:,} rows and
+{L.MAX_TABLE_CELLS:,} cells; a code at most {L.CODE_CHARS} characters, text {text_chars:,};
+dates within {L.MIN_DATE.year}–{L.MAX_DATE.year}; a formula cell needs its calculated value.
+
 退出码 exit code: 0 没有错误(可有警告)no errors (warnings allowed);
 1 有错误 errors; 2 不是花名册 not a roster at all.
 手机号不会出现在报告中 / phone numbers never appear in the report.
 
 例 example:  cobuild check 花名册.xlsx
             cobuild check rosters/2024/ --format json > report.json
-"""
+""".format(L=limits, text_chars=limits.MAX_CHARS["text"])
 
 
 def _count_line(errors: int, warnings: int) -> str:

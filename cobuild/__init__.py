@@ -4,7 +4,8 @@ Layers, each importing only the ones below it::
 
     faces      cli/  api/  notebooks/  benchmarks/
     use cases  cobuild/     open a source, analyze a scope, draw a scope,
-                            import with its plan; the local Neo4j server
+                            import with its plan, recommend / forecast /
+                            simulate; the local Neo4j server
     readers    loaders/     roster files in and out, the demo county
     graph      graph/       schema, graph, scope, analysis, store, explorer
 
@@ -14,9 +15,14 @@ Entry points (imported on first use, so ``import cobuild`` stays light):
   (:func:`open_roster`: a roster file with its issues);
 * :func:`connect` -- the database the settings point at;
 * :func:`analyze_scope` -- the gap analysis of the county, a street or a community;
+  :func:`what_if_leaves` -- what changes when one person leaves;
 * :func:`explore` -- analyze, take a scope and draw it;
   :func:`draw_scope` / :func:`scope_network` -- the explorer page / JSON of a scope;
-* :func:`prepare_import`, :func:`plan_import`, :func:`run_import` -- an import.
+* :func:`prepare_import`, :func:`plan_import`, :func:`run_import` -- an import;
+* :func:`recommend_scope` -- the 补齐方案 of a scope; :func:`forecast_scope` --
+  its 12-month forecast; :func:`simulate` -- a what-if (:func:`read_scenario`
+  reads a scenario file); :func:`write_roster_with_plan` -- an accepted plan
+  as a new roster; :func:`draw_plan` -- the explorer with the plan over it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ _EXPORTS = {
     "connect": "cobuild.database",
     "database_configured": "cobuild.database",
     "analyze_scope": "cobuild.analysis",
+    "what_if_leaves": "cobuild.analysis",
     "draw_scope": "cobuild.explorer",
     "scope_network": "cobuild.explorer",
     "prepare_import": "cobuild.imports",
@@ -35,6 +42,12 @@ _EXPORTS = {
     "run_import": "cobuild.imports",
     "open_roster": "cobuild.sources",
     "explore": "cobuild.explorer",
+    "recommend_scope": "cobuild.planning",
+    "forecast_scope": "cobuild.planning",
+    "simulate": "cobuild.planning",
+    "read_scenario": "cobuild.planning",
+    "write_roster_with_plan": "cobuild.planning",
+    "draw_plan": "cobuild.planning",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -11,7 +11,7 @@ from typing import Callable
 
 import networkx as nx
 
-__all__ = ["analyze_scope"]
+__all__ = ["analyze_scope", "what_if_leaves"]
 
 
 def analyze_scope(G: nx.MultiDiGraph, as_of: date | None = None, policy=None,
@@ -26,3 +26,10 @@ def analyze_scope(G: nx.MultiDiGraph, as_of: date | None = None, policy=None,
 
     return analyze(G, as_of, policy, progress, street=street, community=community,
                    with_structure=with_structure)
+
+
+def what_if_leaves(G: nx.MultiDiGraph, person_code: str, as_of: date | None = None, policy=None):
+    """What changes when one person leaves (:func:`graph.analysis.what_if_leaves`)."""
+    from graph.analysis import what_if_leaves as simulate
+
+    return simulate(G, person_code, as_of, policy)

@@ -61,7 +61,8 @@ def draw_scope(G: nx.MultiDiGraph, findings, *, community: str | None = None,
                street: str | None = None, as_of: date | None = None, title: str | None = None,
                show_phones: bool = False, within: str | None = None,
                lies_in: Callable[[str, str], bool] | None = None,
-               scoped: nx.MultiDiGraph | None = None, view=None, overview: bool | None = None) -> str:
+               scoped: nx.MultiDiGraph | None = None, view=None, plan: dict | None = None,
+               forecast: dict | None = None, overview: bool | None = None) -> str:
     """The explorer page (one self-contained HTML file) of a scope of ``G``,
     its findings marked.
 
@@ -80,6 +81,8 @@ def draw_scope(G: nx.MultiDiGraph, findings, *, community: str | None = None,
     scoped, view : optional
         The scope's graph and its :class:`graph.analysis.view.View` on
         ``as_of`` when the caller has them (they are not built again).
+    plan, forecast : dict, optional
+        A 补齐方案 / forecast (their ``as_dict()``) drawn over the page.
     overview : bool, optional
         Open a county or street page on its overview (the default) or on the
         whole network (False); see :func:`graph.explorer.page.render_page`.
@@ -91,15 +94,16 @@ def draw_scope(G: nx.MultiDiGraph, findings, *, community: str | None = None,
                                            within=within, lies_in=lies_in),
                        title=title or scope_title(G, community=community, street=street),
                        show_phones=show_phones, as_of=as_of,
-                       scope=scope_kind(community, street), view=view, street=street,
-                       overview=overview)
+                       scope=scope_kind(community, street), view=view, plan=plan, forecast=forecast,
+                       street=street, overview=overview)
 
 
 def scope_network(G: nx.MultiDiGraph, findings, *, community: str | None = None,
                   street: str | None = None, as_of: date | None = None,
                   show_phones: bool = False, within: str | None = None,
                   lies_in: Callable[[str, str], bool] | None = None,
-                  scoped: nx.MultiDiGraph | None = None, view=None) -> dict:
+                  scoped: nx.MultiDiGraph | None = None, view=None, plan: dict | None = None,
+                  forecast: dict | None = None) -> dict:
     """The explorer's nodes, edges and legend (JSON) of a scope of ``G``
     (parameters as :func:`draw_scope`)."""
     from graph.explorer import network_json
@@ -108,7 +112,7 @@ def scope_network(G: nx.MultiDiGraph, findings, *, community: str | None = None,
     return network_json(sub, scope_findings(findings, community=community, street=street,
                                             within=within, lies_in=lies_in),
                         show_phones=show_phones, as_of=as_of,
-                        scope=scope_kind(community, street), view=view)
+                        scope=scope_kind(community, street), view=view, plan=plan, forecast=forecast)
 
 
 def explore(G: nx.MultiDiGraph, as_of: date, *, community: str | None = None,

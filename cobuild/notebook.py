@@ -34,6 +34,8 @@ __all__ = [
     "Table", "table", "Source", "demo_roster", "open_source", "check_report", "headline",
     "findings_by_rule", "findings_table", "busiest_community", "Frame", "explorer",
     "bridges_table", "articulation_table", "key_person", "what_if_table",
+    "plan_counts", "plan_table", "unclosable_table", "forecast_table", "cliffs_table",
+    "scenario_table", "plan_explorer",
 ]
 
 
@@ -497,3 +499,91 @@ def what_if_table(change) -> Table:
                  title=f"如果 {change.name} ({change.person}) 离开 / if {change.name} leaves "
                        f"({change.as_of.isoformat()})",
                  note=None if rows else "没有变化。/ Nothing changes.")
+
+
+# ---------------------------------------------------------------- planning (04_plan)
+
+def plan_counts(plan) -> Table:
+    """Findings per rule before and after the 补齐方案, as the plan's check
+    (every rule re-run on the changed graph) counted them."""
+    from graph.report.words import rule_label
+
+    rules = sorted(set(plan.before) | set(plan.after))
+    s = plan.solution
+    proven = "已证明最优 proven optimal" if s.optimal else f"未证明最优 not proven (gap {s.gap:.1%})"
+    return Table(["规则 rule", "方案前 before", "方案后 after"],
+                 [[rule_label(r), plan.before.get(r, 0), plan.after.get(r, 0)] for r in rules],
+                 title=f"新增职务 new posts: {len(plan.proposals)}；{proven}；"
+                       f"自检 check: {'通过 passed' if plan.check.ok else '未通过 FAILED'}")
+
+
+def plan_table(plan, *, limit: int | None = 50) -> Table:
+    """The proposals: who takes which post where, what it closes, why."""
+    rows = []
+    for p in plan.proposals[:limit]:
+        d = p.as_dict()
+        rows.append([f"{p.person_name} ({p.candidate.person})", f"{p.home_name} {d['current_post']['role']}",
+                     f"{p.org_name} ({p.candidate.org})", d["role"],
+                     "单位→社区 U→C" if p.candidate.direction == "u_to_c" else "社区→单位 C→U",
+                     ", ".join(f"{f['rule']} {f['subject']['name']}" for f in d["closes"]), p.reason_zh])
+    more = len(plan.proposals) - len(rows)
+    return Table(["拟任人员 person", "现任职务 current post", "党组织 org", "拟任职务 post", "方向 direction",
+                  "解决的缺口 closes", "说明 why"], rows,
+                 title=f"拟任 {len(plan.proposals)} 个职务 / {len(plan.proposals)} proposed posts"
+                       + (f"（显示前 {len(rows)} 个 first {len(rows)} shown）" if more > 0 else ""),
+                 note=None if rows else "不需要新任职。/ No new post is needed.")
+
+
+def unclosable_table(plan) -> Table:
+    """The findings no appointment of the plan closes, with why."""
+    rows = [[f"{u.finding.rule}", f"{u.finding.subject.name} ({u.finding.subject.code})", u.code,
+             u.why_zh, u.why_en] for u in plan.unclosable]
+    return Table(["规则 rule", "对象 subject", "原因代码 reason", "原因", "why"], rows,
+                 note=None if rows else "全部可补齐。/ Every finding can be closed.")
+
+
+def forecast_table(fc) -> Table:
+    """Community orgs x month ends: the number of findings (· none) and
+    the worst severity's initial (高/中/低)."""
+    heads = ["社区党组织 org"] + [d.strftime("%Y-%m") for d in fc.dates]
+    rows = []
+    for c in fc.communities:
+        cells = []
+        for x in c["series"]:
+            n = sum(x["findings"].values())
+            cells.append(f"{n} {SEVERITIES[x['worst']][0]}" if n else "·")
+        rows.append([f"{c['org_name']} ({c['org']})", *cells])
+    return Table(heads, rows, title="缺口数与最严重等级 / findings and the worst severity, per month end")
+
+
+def cliffs_table(fc) -> Table:
+    """The 换届 cliffs: months in which many linking posts of one community
+    org end."""
+    rows = [[c["month"], f"{c['org_name']} ({c['org']})", len(c["posts"]),
+             ", ".join(f"{p['name']} ({p['end']})" for p in c["posts"])] for c in fc.cliffs]
+    return Table(["月份 month", "社区党组织 org", "到期职务 posts ending", "人员 people"], rows,
+                 note=None if rows else "预测期内没有换届断崖。/ No 换届 cliff in the forecast.")
+
+
+def scenario_table(result) -> Table:
+    """The findings a what-if (:func:`cobuild.planning.simulate`) makes
+    appear and go."""
+    rows = [_finding_row("新增 new", f) for f in result.added]
+    rows += [_finding_row("消失 gone", f) for f in result.removed]
+    changes = "；".join(zh for zh, _ in result.descriptions)
+    return Table(["变化 change", "规则 rule", "严重程度 severity", "对象 subject", "社区 community",
+                  "说明", "explanation"], rows, title=f"推演 what if: {changes}",
+                 note=None if rows else "没有变化。/ Nothing changes.")
+
+
+def plan_explorer(G: nx.MultiDiGraph, analysis, plan, forecast=None, *, community: str | None = None,
+                  street: str | None = None, height: int = 650) -> Frame:
+    """The explorer page of a scope with the plan drawn over it (dashed
+    blue proposed posts, a toggle) and the forecast as an as-of slider."""
+    from cobuild.explorer import scope_title
+    from cobuild.planning import draw_plan
+
+    title = scope_title(G, community=community, street=street)
+    page = draw_plan(G, analysis.findings, plan, forecast, community=community, street=street,
+                     as_of=analysis.as_of, title=title)
+    return Frame(page, title, height)

@@ -6,6 +6,14 @@ server ``cobuild neo4j start`` left running) is decided one layer up, in
 :func:`cobuild.database.connect`.
 Connection and authentication failures always surface as
 ``DatabaseUnavailable`` with a bilingual message, never as a driver traceback.
+
+Retries are cobuild's, not the driver's (:meth:`Database._retrying`): a
+transient error (a deadlock between two imports, a busy lock) is retried
+quietly for up to :data:`RETRY_SECONDS`; a lost connection is retried only
+while the server still answers, so a server that died is reported at once
+instead of after half a minute of retries. The driver's own log lines
+(retry notices, defunct connections) are not printed: the ``neo4j`` logger
+gets a ``NullHandler``, so they reach only handlers an application sets up.
 The code uses no version-specific Cypher: it works with Neo4j 5.26 and
 2025.x/2026.x alike.
 """
@@ -13,6 +21,9 @@ The code uses no version-specific Cypher: it works with Neo4j 5.26 and
 from __future__ import annotations
 
 import contextlib
+import logging
+import random
+import time
 from typing import Any, Callable, Iterator, TypeVar
 
 from neo4j import Driver, GraphDatabase
@@ -21,6 +32,7 @@ from neo4j.exceptions import (
     ClientError,
     ConfigurationError,
     DriverError,
+    IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -29,9 +41,27 @@ from neo4j.exceptions import (
 from graph.errors import DatabaseUnavailable
 from graph.queries import PING
 
-__all__ = ["Database", "connect", "translate", "unavailable_errors", "HOW_TO_GET_ONE"]
+__all__ = ["Database", "connect", "translate", "unavailable_errors", "HOW_TO_GET_ONE",
+           "RETRY_SECONDS"]
 
 T = TypeVar("T")
+
+#: How long a unit of work is retried after transient errors (seconds).
+RETRY_SECONDS = 30.0
+#: How long opening a connection may take before the server counts as gone.
+CONNECT_TIMEOUT = 10.0
+
+# The driver's log lines are not for planners (see the module doc).
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+
+def _retryable(exc: Exception) -> bool:
+    """A transient server error worth another try: a deadlock, a lock
+    timeout -- not memory running out, which another try does not fix."""
+    if not isinstance(exc, Neo4jError) or not exc.is_retryable():
+        return False
+    return "OutOfMemory" not in (exc.code or "")
+
 
 HOW_TO_GET_ONE = (
     "请先运行 `cobuild neo4j start` 启动本地 Neo4j,或设置 NEO4J_URI(及 NEO4J_USER、"
@@ -79,6 +109,13 @@ def translate(exc: BaseException, uri: str, database: str | None = None,
         return DatabaseUnavailable(
             f"Neo4j({uri})上没有名为 {database!r} 的数据库:请检查 NEO4J_DATABASE",
             f"Neo4j ({uri}) has no database named {database!r}: check NEO4J_DATABASE",
+        )
+    if _retryable(exc):  # still busy after Database._retrying
+        return DatabaseUnavailable(
+            f"Neo4j（{uri}）一直忙于其他事务（例如另一个同时进行的导入），"
+            f"{RETRY_SECONDS:.0f} 秒内未能完成，未写入任何数据：请稍后再试",
+            f"Neo4j ({uri}) stayed busy with other work (another import at the same "
+            f"time?) for {RETRY_SECONDS:.0f} s; nothing was written: try again later",
         )
     if any_error and isinstance(exc, (Neo4jError, DriverError)):
         detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
@@ -139,22 +176,59 @@ class Database:
         naming this database (see :func:`translate`)."""
         return unavailable_errors(self.uri, self.database, any_error=any_error)
 
+    def _answers(self) -> bool:
+        """Whether the server takes a new connection now."""
+        try:
+            self.driver.verify_connectivity()
+        except Exception:  # noqa: BLE001 - any failure means "not now"
+            return False
+        return True
+
+    def _retrying(self, work: Callable[[], T]) -> T:
+        """``work()``, tried again after transient errors for up to
+        :data:`RETRY_SECONDS`, and after a lost connection only while the
+        server still answers (see the module doc)."""
+        deadline = time.monotonic() + RETRY_SECONDS
+        delay = 0.1
+        while True:
+            try:
+                return work()
+            except IncompleteCommit:
+                raise  # it may have been committed: never run it twice
+            except (ServiceUnavailable, SessionExpired):
+                # the server is gone (or keeps failing): say so now
+                if time.monotonic() + delay > deadline or not self._answers():
+                    raise
+            except Exception as exc:  # noqa: BLE001 - re-raised unless transient
+                if not _retryable(exc) or time.monotonic() + delay > deadline:
+                    raise
+            time.sleep(delay * random.uniform(0.8, 1.2))
+            delay = min(delay * 2, 2.0)
+
     def execute_read(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(tx, *args)`` in a managed read transaction (may be retried)."""
-        with self._guard(), self.driver.session(database=self.database) as session:
-            return session.execute_read(fn, *args)
+        def work() -> T:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_read(fn, *args)
+
+        with self._guard():
+            return self._retrying(work)
 
     def execute_write(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(tx, *args)`` in a managed write transaction (may be retried)."""
-        with self._guard(), self.driver.session(database=self.database) as session:
-            return session.execute_write(fn, *args)
+        def work() -> T:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(fn, *args)
+
+        with self._guard():
+            return self._retrying(work)
 
     def run(self, query: str, **params: Any) -> list[dict]:
         """Run one query (a constant from :mod:`graph.queries`); records as dicts."""
         with self._guard():
-            records, _, _ = self.driver.execute_query(
+            records, _, _ = self._retrying(lambda: self.driver.execute_query(
                 query, parameters_=params, database_=self.database
-            )
+            ))
         return [r.data() for r in records]
 
     def server_version(self) -> str:
@@ -211,7 +285,10 @@ def connect(uri: str, auth: tuple[str, str] | None = None, database: str | None 
     with unavailable_errors(uri, database, credentials):
         # Server notifications (e.g. "label does not exist" on an empty
         # database) are planner noise, not errors: the server sends none.
-        driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        # Retries are ours (Database._retrying): the driver tries once.
+        driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF",
+                                      max_transaction_retry_time=0,
+                                      connection_timeout=CONNECT_TIMEOUT)
     db = Database(driver, database, uri)
     if verify:
         try:

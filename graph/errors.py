@@ -74,7 +74,12 @@ class RosterError(CobuildError):
 
 class NotARosterError(CobuildError):
     """The file is not a readable roster at all (wrong type, encrypted,
-    empty, unknown encoding)."""
+    empty, unknown encoding, damaged, past a size limit)."""
+
+    @classmethod
+    def about(cls, name: str, why_zh: str, why_en: str) -> "NotARosterError":
+        """``“name”不是花名册：why / 'name' is not a roster: why``."""
+        return cls(f"“{name}”不是花名册：{why_zh}", f"{name!r} is not a roster: {why_en}")
 
 
 class DatabaseUnavailable(CobuildError):

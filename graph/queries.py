@@ -177,6 +177,14 @@ COUNTS = "RETURN " + ", ".join(
     + [f"COUNT {{ MATCH ()-[:{type_}]->() }} AS `{type_}`" for type_ in TYPES]
 )
 
+#: :data:`COUNTS` of what is kept for one ``$street`` (``_streets`` holds it).
+COUNTS_OF_STREET = "RETURN " + ", ".join(
+    [f"COUNT {{ MATCH (n:{label}) WHERE $street IN n._streets }} AS `{label}`"
+     for label in LABELS]
+    + [f"COUNT {{ MATCH ()-[r:{type_}]->() WHERE $street IN r._streets }} AS `{type_}`"
+       for type_ in TYPES]
+)
+
 # ---------------------------------------------------------------------------
 # Scope walk (graph.scope): one step along one relationship type
 # ---------------------------------------------------------------------------
@@ -216,7 +224,7 @@ LOCK_IMPORTS = f"MERGE (l:{IMPORT_LOCK} {{id: $id}}) SET l.at = datetime()"
 CREATE_IMPORT_RECORD = (
     f"CREATE (r:{IMPORT_RECORD} {{id: $id, file: $file, sha256: $sha256, at: datetime(), "
     "streets: $streets, counts: $counts, changes: $changes, "
-    "created: $created, changed: $changed, deleted: $deleted}) "
+    "created: $created, changed: $changed, deleted: $deleted, parts: $parts}) "
     "RETURN r.at AS at"
 )
 

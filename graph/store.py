@@ -51,12 +51,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
+from neo4j.exceptions import ClientError
 
 from graph import queries as Q
 from graph import schema
 from graph.build import roster_to_graph
 from graph.db import Database
 from graph.errors import Issue, RosterError
+from graph.ownership import TAG, native as _native, ownership_issues, visible as _visible
+from graph.ownership import tags as _tags
 from graph.roster import Roster
 from graph.places import keeping_streets
 from graph.scope import IN, OUT, scope_nodes
@@ -80,9 +83,6 @@ __all__ = [
 #: Rows per ``UNWIND`` statement.
 BATCH_SIZE = 2000
 
-#: The internal property holding the streets a node/relationship is kept for.
-TAG = "_streets"
-
 #: ``progress(stage, done, total)``; ``stage`` is bilingual text.
 Progress = Callable[[str, int, int], None]
 
@@ -102,19 +102,6 @@ def _database_errors(db: Database):
 # ---------------------------------------------------------------------------
 # Values
 # ---------------------------------------------------------------------------
-
-
-def _native(value: Any) -> Any:
-    """Neo4j temporal values as Python ones (``neo4j.time.Date`` -> ``date``)."""
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    to_native = getattr(value, "to_native", None)
-    return to_native() if to_native is not None else value
-
-
-def _visible(props: dict) -> dict:
-    """The graph-contract properties: no internal ``_`` ones, no edge ``key``."""
-    return {k: _native(v) for k, v in props.items() if not k.startswith("_") and k != "key"}
 
 
 def _domain_label(labels: Iterable[str]) -> str | None:
@@ -174,6 +161,11 @@ class ImportPlan:
     #: it (all of them; the CLI lists the first few and counts the rest)
     changed_items: list[dict] = field(default_factory=list)
     deleted_items: list[dict] = field(default_factory=list)
+    #: each street's part: ``{street: {label or type: Change}}`` (what the
+    #: import does to what is kept for that street) and ``{street: {label or
+    #: type: count}}`` (the roster's nodes and relationships kept for it)
+    parts: dict[str, dict[str, Change]] = field(default_factory=dict)
+    part_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     # the writes, for the import transaction
     _node_writes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _node_deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
@@ -203,10 +195,18 @@ class ImportPlan:
 
     def changes(self) -> dict[str, dict[str, int]]:
         """``{label or type: {created, changed, deleted}}`` for what changes."""
+        return _changes(self.nodes.items(), self.rels.items())
+
+    def part(self, street: str) -> dict[str, Any]:
+        """One street's part of the import: ``counts`` (the roster's nodes and
+        relationships kept for it), ``changes`` and the ``created``,
+        ``changed``, ``deleted`` totals of what is kept for it."""
+        changes = _changes(self.parts.get(street, {}).items())
         return {
-            k: {"created": c.created, "changed": c.changed, "deleted": c.deleted}
-            for k, c in (*self.nodes.items(), *self.rels.items())
-            if c
+            "counts": dict(sorted(self.part_counts.get(street, {}).items())),
+            "changes": changes,
+            **{what: sum(c[what] for c in changes.values())
+               for what in ("created", "changed", "deleted")},
         }
 
     @property
@@ -218,6 +218,14 @@ class ImportPlan:
             + len(self._rel_updates)
             + len(self._rel_deletes)
         )
+
+
+def _changes(*groups) -> dict[str, dict[str, int]]:
+    return {
+        k: {"created": c.created, "changed": c.changed, "deleted": c.deleted}
+        for group in groups for k, c in group
+        if c
+    }
 
 
 @dataclass
@@ -244,8 +252,6 @@ class ImportResult:
         return self.plan.deleted
 
 
-def _tags(props: dict | None) -> set[str]:
-    return set((props or {}).get(TAG) or ())
 
 
 def _read_stored(tx, G: nx.MultiDiGraph, streets: list[str], progress: Progress | None):
@@ -319,11 +325,27 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
     plan = ImportPlan(streets=streets, replaced=len(of_streets))
     plan.nodes = {label: Change() for label in Q.LABELS}
     plan.rels = {t: Change() for t in Q.TYPES}
+    plan.parts = {s: defaultdict(Change) for s in streets}
+    plan.part_counts = {s: defaultdict(int) for s in streets}
     node_tags, edge_tags = keeping_streets(G, streets)
+
+    def count(what: str, kind: str, table: dict, streets_of: Iterable[str]) -> None:
+        """One node/relationship created, changed or deleted, in the whole
+        plan and in each of its streets' parts."""
+        c = table[kind]
+        setattr(c, what, getattr(c, what) + 1)
+        for s in set(streets_of) & J:
+            part = plan.parts[s][kind]
+            setattr(part, what, getattr(part, what) + 1)
+
     for n, d in G.nodes(data=True):
         plan.roster_counts[d["label"]] = plan.roster_counts.get(d["label"], 0) + 1
-    for *_, t in G.edges(data="type"):
+        for s in node_tags[n]:
+            plan.part_counts[s][d["label"]] += 1
+    for u, v, k, t in G.edges(keys=True, data="type"):
         plan.roster_counts[t] = plan.roster_counts.get(t, 0) + 1
+        for s in edge_tags[(u, v, k)]:
+            plan.part_counts[s][t] += 1
 
     # nodes of the roster: create or replace
     for n, attrs in G.nodes(data=True):
@@ -332,9 +354,9 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
         old = stored.get(n)
         tags = sorted((_tags(old) - J) | node_tags[n])
         if old is None:
-            plan.nodes[label].created += 1
+            count("created", label, plan.nodes, node_tags[n])
         elif _visible(old) != new:
-            plan.nodes[label].changed += 1
+            count("changed", label, plan.nodes, node_tags[n])
             plan.changed_items.append(_node_item(n, old, new))
         elif sorted(_tags(old)) == tags:
             continue  # identical: nothing to write
@@ -351,7 +373,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             props = {k: v for k, v in stored[n].items() if k != TAG}
             plan._node_writes[label].append({"code": code, "props": {**props, TAG: rest}})
         else:
-            plan.nodes[label].deleted += 1
+            count("deleted", label, plan.nodes, _tags(stored[n]))
             plan.deleted_items.append(_node_item(n, stored[n]))
             plan._node_deletes[label].append(code)
             deleted_nodes.add(n)
@@ -369,7 +391,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
         tags = sorted((_tags(old) - J) | edge_tags[(u, v, k)])
         props = {**new, "key": k, TAG: tags}
         if old is None:
-            plan.rels[type_].created += 1
+            count("created", type_, plan.rels, edge_tags[(u, v, k)])
             s_label, s_code = schema.split_node_id(u)
             t_label, t_code = schema.split_node_id(v)
             plan._rel_creates[(type_, s_label, t_label)].append(
@@ -377,7 +399,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             )
             continue
         if _visible(old) != new:
-            plan.rels[type_].changed += 1
+            count("changed", type_, plan.rels, edge_tags[(u, v, k)])
             plan.changed_items.append(_rel_item(type_, u, v, old, new))
         elif sorted(_tags(old)) == tags:
             continue
@@ -387,11 +409,11 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
         if (u, v, k) in in_roster:
             continue
         r = rels[rid]
+        old_tags = _tags(r["props"])
         if u in deleted_nodes or v in deleted_nodes:
-            plan.rels[r["type"]].deleted += 1  # goes with its node (DETACH)
+            count("deleted", r["type"], plan.rels, old_tags)  # goes with its node (DETACH)
             plan.deleted_items.append(_rel_item(r["type"], u, v, r["props"]))
             continue
-        old_tags = _tags(r["props"])
         if not old_tags & J:
             continue  # another jurisdiction's
         rest = sorted(old_tags - J)
@@ -399,7 +421,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             props = {p: val for p, val in r["props"].items() if p != TAG}
             plan._rel_updates.append({"rid": rid, "props": {**props, TAG: rest}})
         else:
-            plan.rels[r["type"]].deleted += 1
+            count("deleted", r["type"], plan.rels, old_tags)
             plan.deleted_items.append(_rel_item(r["type"], u, v, r["props"]))
             plan._rel_deletes.append(rid)
     return plan
@@ -420,13 +442,24 @@ def require_jurisdiction(roster: Roster) -> None:
     )])
 
 
-def _plan_tx(tx, G, streets, progress=None) -> ImportPlan:
+def _plan_tx(tx, G, roster: Roster, within: str | None, progress=None) -> ImportPlan:
+    streets = roster.jurisdiction
     stored, of_streets, rels = _read_stored(tx, G, list(streets), progress)
+    issues = ownership_issues(roster, G, streets, stored, rels, within)
+    if issues:
+        raise RosterError(issues)
     return _diff(G, streets, stored, of_streets, rels)
 
 
+def _require_within(roster: Roster, within: str | None) -> None:
+    """A street-limited caller imports a roster of its one street only."""
+    if within is not None and tuple(roster.jurisdiction) != (within,):
+        raise ValueError(f"a caller limited to street {within!r} imports only that street's "
+                         f"roster, not one of {roster.jurisdiction!r}")
+
+
 def plan_import(db: Database, roster: Roster, *, progress: Progress | None = None,
-                graph: nx.MultiDiGraph | None = None) -> ImportPlan:
+                graph: nx.MultiDiGraph | None = None, within: str | None = None) -> ImportPlan:
     """What importing ``roster`` would create, change and delete (writes
     nothing).
 
@@ -440,15 +473,25 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
     graph : networkx.MultiDiGraph, optional
         The roster's graph when the caller has built it (it is not built
         again; :func:`import_graph` takes it too).
+    within : str, optional
+        The street the caller is limited to (``None``: full rights); see
+        :mod:`graph.ownership`.
 
     Returns
     -------
     ImportPlan
+
+    Raises
+    ------
+    RosterError
+        When the roster lists no street, or a row would change data the
+        caller or the roster's jurisdiction does not own.
     """
     require_jurisdiction(roster)
+    _require_within(roster, within)
     G = roster_to_graph(roster) if graph is None else graph
     with _database_errors(db):
-        return db.execute_read(_plan_tx, G, roster.jurisdiction, progress)
+        return db.execute_read(_plan_tx, G, roster, within, progress)
 
 
 # ---------------------------------------------------------------------------
@@ -466,7 +509,15 @@ def ensure_schema(db: Database) -> None:
     """
     with _database_errors(db):
         for q in (*Q.CREATE_CONSTRAINTS, *Q.CREATE_INDEXES):
-            db.run(q)
+            try:
+                db.run(q)
+            except ClientError as exc:
+                # Two imports into a new database create the same rule at
+                # once; the loser is told it "already exists". Run it again:
+                # IF NOT EXISTS now finds it and does nothing.
+                if not (exc.code or "").endswith("AlreadyExists"):
+                    raise
+                db.run(q)
 
 
 def _write(tx, plan: ImportPlan, progress: Progress | None) -> None:
@@ -499,10 +550,12 @@ def _write(tx, plan: ImportPlan, progress: Progress | None) -> None:
             step(len(batch))
 
 
-def _import_tx(tx, G, roster: Roster, record_id: str, progress) -> ImportPlan:
+def _import_tx(tx, G, roster: Roster, within: str | None, record_id: str, progress
+               ) -> ImportPlan:
     tx.run(Q.LOCK_IMPORTS, id=_LOCK_ID).consume()
-    plan = _plan_tx(tx, G, roster.jurisdiction, progress)
+    plan = _plan_tx(tx, G, roster, within, progress)
     _write(tx, plan, progress)
+    parts = {s: plan.part(s) for s in plan.streets}
     tx.run(
         Q.CREATE_IMPORT_RECORD,
         id=record_id,
@@ -514,12 +567,13 @@ def _import_tx(tx, G, roster: Roster, record_id: str, progress) -> ImportPlan:
         created=plan.created,
         changed=plan.changed,
         deleted=plan.deleted,
+        parts=json.dumps(parts, ensure_ascii=False, sort_keys=True),
     ).consume()
     return plan
 
 
 def import_roster(db: Database, roster: Roster, *, progress: Progress | None = None,
-                  dry_run: bool = False) -> ImportResult:
+                  dry_run: bool = False, within: str | None = None) -> ImportResult:
     """Store a validated roster, replacing its jurisdiction's previous data.
 
     One transaction for the whole roster: all of it is written, with its
@@ -534,6 +588,11 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
         ``progress(stage, done, total)``, called per batch.
     dry_run : bool
         Only compute the plan; write nothing.
+    within : str, optional
+        The street the caller is limited to (``None``: full rights). A
+        street-limited caller imports a roster of that street only, changes
+        only what is that street's alone, and gets the stored counts of that
+        street only (:mod:`graph.ownership`).
 
     Returns
     -------
@@ -544,7 +603,8 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
     Raises
     ------
     RosterError
-        When the roster lists no street (its jurisdiction is unknown).
+        When the roster lists no street (its jurisdiction is unknown), or a
+        row would change another jurisdiction's data (each such row named).
     DatabaseUnavailable
         When Neo4j cannot be reached or refuses the work (nothing written).
 
@@ -554,23 +614,26 @@ def import_roster(db: Database, roster: Roster, *, progress: Progress | None = N
     >>> result.created, result.deleted                            # doctest: +SKIP
     (412, 0)
     """
-    return import_graph(db, roster, roster_to_graph(roster), progress=progress, dry_run=dry_run)
+    return import_graph(db, roster, roster_to_graph(roster), progress=progress, dry_run=dry_run,
+                        within=within)
 
 
 def import_graph(db: Database, roster: Roster, G: nx.MultiDiGraph, *,
-                 progress: Progress | None = None, dry_run: bool = False) -> ImportResult:
+                 progress: Progress | None = None, dry_run: bool = False,
+                 within: str | None = None) -> ImportResult:
     """:func:`import_roster` with the roster's graph already built."""
     require_jurisdiction(roster)
+    _require_within(roster, within)
     t0 = time.perf_counter()
     if dry_run:
         with _database_errors(db):
-            plan = db.execute_read(_plan_tx, G, roster.jurisdiction, progress)
+            plan = db.execute_read(_plan_tx, G, roster, within, progress)
         return ImportResult(plan=plan, dry_run=True, seconds=time.perf_counter() - t0)
     ensure_schema(db)
     record_id = uuid.uuid4().hex
     with _database_errors(db):
-        plan = db.execute_write(_import_tx, G, roster, record_id, progress)
-    after = counts(db)
+        plan = db.execute_write(_import_tx, G, roster, within, record_id, progress)
+    after = counts(db, street=within)
     return ImportResult(plan=plan, dry_run=False, record_id=record_id, counts=after,
                         seconds=time.perf_counter() - t0)
 
@@ -667,10 +730,13 @@ def load_graph(db: Database, *, street: str | None = None,
         return db.execute_read(_load_tx, street, community)
 
 
-def counts(db: Database) -> dict[str, int]:
-    """Stored nodes per label and relationships per type (zeros included)."""
+def counts(db: Database, street: str | None = None) -> dict[str, int]:
+    """Stored nodes per label and relationships per type (zeros included);
+    with ``street``: only those kept for that street."""
     with _database_errors(db):
-        return db.run(Q.COUNTS)[0]
+        if street is None:
+            return db.run(Q.COUNTS)[0]
+        return db.run(Q.COUNTS_OF_STREET, street=street)[0]
 
 
 def data_version(db: Database) -> str | None:
@@ -688,14 +754,16 @@ def import_history(db: Database, limit: int = 50) -> list[dict]:
     -------
     list of dict
         ``id, file, sha256, at`` (``datetime``), ``streets``, ``counts`` and
-        ``changes`` (dicts), ``created, changed, deleted``.
+        ``changes`` (dicts), ``created, changed, deleted``, and ``parts``:
+        each street's part (:meth:`ImportPlan.part`; ``{}`` for records of
+        older imports).
     """
     with _database_errors(db):
         rows = db.run(Q.IMPORT_HISTORY, limit=int(limit))
     out = []
     for row in rows:
         rec = {k: _native(v) for k, v in row["record"].items()}
-        for k in ("counts", "changes"):
+        for k in ("counts", "changes", "parts"):
             rec[k] = json.loads(rec[k]) if rec.get(k) else {}
         rec.setdefault("file", None)
         rec.setdefault("sha256", None)

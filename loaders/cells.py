@@ -14,9 +14,11 @@ import unicodedata
 from typing import Any
 
 from graph import schema
+from graph.celltext import csv_text, unquote
 
 __all__ = [
     "CellError",
+    "FormulaWithoutValue",
     "normalize_text",
     "normalize_header",
     "parse_cell",
@@ -87,6 +89,22 @@ class CellError(ValueError):
         self.message_en = message_en
 
 
+class FormulaWithoutValue:
+    """A workbook cell holding a formula that was never calculated: the
+    file has no value for it (the reader puts this where the cell is)."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"FormulaWithoutValue({self.ref!r})"
+
+
 def normalize_text(value: Any) -> str:
     """A cell as text: NFKC-normalized (full-width to half-width) and trimmed.
 
@@ -110,7 +128,8 @@ def normalize_text(value: Any) -> str:
     s = str(value)
     if not s.isascii():  # NFKC leaves ASCII alone; skip it for speed
         s = unicodedata.normalize("NFKC", _INVISIBLE.sub("", s))
-    return _CONTROL.sub("", s).strip()
+    s = _CONTROL.sub("", s).strip()
+    return unquote(s) if s[:1] == "'" else s  # '=1+1: text a CSV export kept from Excel
 
 
 def normalize_header(value: Any) -> str:
@@ -265,6 +284,14 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
     """
     if value is None:
         return None
+    if isinstance(value, FormulaWithoutValue):
+        raise CellError(
+            "formula_without_value",
+            f"单元格 {value.ref} 是公式，但文件中没有它的计算结果（公式从未计算过）；"
+            "请在 Excel 中打开并保存，或直接填入实际的值",
+            f"cell {value.ref} holds a formula with no calculated value in the file (it was never "
+            "calculated); open and save the file in Excel, or enter the actual value",
+        )
     if isinstance(value, str):
         if not normalize_text(value):
             return None
@@ -313,9 +340,11 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
 def format_cell(column: schema.Column, value: Any, for_csv: bool = False) -> Any:
     """A typed value as the writer puts it in a cell.
 
-    Codes and text stay text (leading zeros survive), dates are dates (ISO
-    text in CSV), yes/no is 是/否, enums are their Chinese words, lists are
-    joined with ``；``.
+    Codes and text stay text (leading zeros survive; in CSV, text starting
+    with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe so Excel does
+    not run it as a formula, and the readers drop it again), dates are dates
+    (ISO text in CSV), yes/no is 是/否, enums are their Chinese words, lists
+    are joined with ``；``.
 
     >>> from graph import schema
     >>> format_cell(schema.table("units").column("kind"), "soe")
@@ -333,7 +362,10 @@ def format_cell(column: schema.Column, value: Any, for_csv: bool = False) -> Any
     if t == "bool":
         return YES if value else NO
     if t == "enum":
-        return column.value_set.zh_of(value)
-    if t == "refs":
-        return _CONTROL.sub("", LIST_JOINER.join(str(v) for v in value))
-    return _CONTROL.sub("", str(value))
+        text = column.value_set.zh_of(value)
+    elif t == "refs":
+        text = _CONTROL.sub("", LIST_JOINER.join(str(v) for v in value))
+    else:
+        text = _CONTROL.sub("", str(value))
+    # text stays text: '=HYPERLINK(...) in a CSV cell is not a formula to Excel
+    return csv_text(text) if for_csv else text

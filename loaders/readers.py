@@ -20,13 +20,18 @@ The format is ``roster-format.md`` (version 1). What the readers promise:
   for CSV too: the record number, as Excel shows the file (a cell with a
   line break inside does not count twice).
 
-Workbooks are opened with openpyxl in read-only mode: it streams the sheet
-XML (a 100k-row roster reads in seconds with bounded memory). Excel stores a
-merged range's value in its top-left cell only, so the other cells read as
-empty: right for merged title rows; below the header a hidden cell that
-would lose a value (or leave a required cell empty) is reported as
-``merged_cell``. Read-only mode cannot list merged ranges, so they are
-scanned from the sheet XML.
+Workbooks are read with python-calamine (:mod:`loaders.xlsx`), after a
+cheap scan of the package that refuses damaged, hostile and oversized
+workbooks and finds what calamine reads as empty: merged ranges (Excel keeps
+a merged range's value in its top-left cell only: right for merged title
+rows; below the header a hidden cell that would lose a value, or leave a
+required cell empty, is reported as ``merged_cell``), error values
+(``#N/A``) and formulas never calculated (an error naming the cell, never a
+silent blank). CSV files are streamed.
+
+Every table is held to the size limits of :mod:`graph.limits` (rows, cells,
+characters of a cell or record) while it is read: a file past them is
+refused before it costs memory.
 
 A file that is not a roster at all raises :class:`NotARosterError` with one
 clear bilingual message.
@@ -34,20 +39,26 @@ clear bilingual message.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import os
 import re
+import stat
 import zipfile
+import zlib
+from collections import deque
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
-from graph import schema
+from graph import limits, schema
 from graph.errors import Issue, NotARosterError
+from graph.limits import MAX_UNPACKED_BYTES
 from graph.roster import Roster, Row
+from loaders import xlsx
 from loaders.cells import CellError, normalize_header, normalize_text, parse_cell
 
 __all__ = [
@@ -96,37 +107,40 @@ class _Sheet:
 # Finding the sources
 # ---------------------------------------------------------------------------
 
+_not_a_roster = NotARosterError.about
+_CHUNK = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+# Cells up to the limit are read (and held to their column kind's limit by
+# ``check``), whatever the form; Python's default (131,072) would refuse a
+# long CSV cell that a workbook may hold.
+csv.field_size_limit(max(csv.field_size_limit(), limits.MAX_FIELD_CHARS))
 
-def _not_a_roster(name: str, why_zh: str, why_en: str) -> NotARosterError:
-    return NotARosterError(
-        f"“{name}”不是花名册:{why_zh}",
-        f"{name!r} is not a roster: {why_en}",
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def _cjk(text: str, enough: int = 4) -> int:
+    """Chinese characters in ``text``, counted up to ``enough``."""
+    n = 0
+    for _ in _CJK.finditer(text):
+        n += 1
+        if n >= enough:
+            break
+    return n
+
+
+def _mixed_encoding(name: str, line: int) -> NotARosterError:
+    return _not_a_roster(
+        name,
+        f"文件是 UTF-8 编码,但第 {line} 行混有其他编码(如 GBK)的文字;"
+        "请在 Excel 中打开并重新“另存为 CSV UTF-8”",
+        f"the file is UTF-8 but line {line} holds text in another encoding (GBK?); "
+        "open it in Excel and 'Save as CSV UTF-8' again",
     )
 
 
-def _decode_csv(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        # Chinese text read fine as UTF-8 up to here: a UTF-8 file with a
-        # line in another encoding, which as GB18030 would be mojibake
-        seen = data[:e.start].decode("utf-8-sig")
-        if sum("\u4e00" <= ch <= "\u9fff" for ch in seen) >= 4:
-            line = seen.count("\n") + 1
-            raise _not_a_roster(
-                name,
-                f"文件是 UTF-8 编码,但第 {line} 行混有其他编码(如 GBK)的文字;"
-                "请在 Excel 中打开并重新“另存为 CSV UTF-8”",
-                f"the file is UTF-8 but line {line} holds text in another encoding (GBK?); "
-                "open it in Excel and 'Save as CSV UTF-8' again",
-            ) from None
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            # a BOM in front of GB18030 text (some editors add one): drop it
-            return data.removeprefix(b"\xef\xbb\xbf").decode(enc).removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            continue
-    raise _not_a_roster(
+def _unknown_encoding(name: str) -> NotARosterError:
+    return _not_a_roster(
         name,
         "无法识别文字编码(只支持 UTF-8 和 GB18030);请在 Excel 中“另存为 CSV UTF-8”",
         "unknown text encoding (UTF-8 and GB18030 are supported); "
@@ -134,31 +148,166 @@ def _decode_csv(data: bytes, name: str) -> str:
     )
 
 
-def _csv_sheet(name: str, data: bytes) -> _Sheet:
-    text = _decode_csv(data, name)
+def _decoded(name: str, opener: Callable[[], BinaryIO]) -> Iterator[str]:
+    """A CSV file's text in chunks: UTF-8 (with or without BOM) or GB18030.
+
+    A UTF-8 file with a line in another encoding (Chinese text read fine as
+    UTF-8 before it) is refused naming the line, not read as GB18030
+    mojibake; a file that is no UTF-8 from its start is GB18030.
+    """
+    with opener() as f:
+        raw = f.read(_CHUNK)
+        bom = raw.startswith(_BOM)
+        raw = raw.removeprefix(_BOM)
+        dec = codecs.getincrementaldecoder("utf-8")()
+        lines = cjk = 0
+        ascii_only = True
+        first = True
+        while raw:
+            try:
+                text = dec.decode(raw)
+            except UnicodeDecodeError as e:
+                seen = e.object[:e.start].decode("utf-8", "replace")
+                if cjk + _cjk(seen) >= 4:
+                    raise _mixed_encoding(name, lines + seen.count("\n") + 1) from None
+                if first:  # not UTF-8 from the start: GB18030, read again
+                    yield from _decoded_gb18030(name, opener, bom)
+                    return
+                if not (ascii_only and not dec.getstate()[0] and e.object == raw):
+                    raise _mixed_encoding(name, lines + seen.count("\n") + 1) from None
+                # ASCII so far (the same in GB18030): the rest is GB18030
+                gb = codecs.getincrementaldecoder("gb18030")()
+                try:
+                    while raw:
+                        yield _text(name, gb.decode(raw))
+                        raw = f.read(_CHUNK)
+                    yield _text(name, gb.decode(b"", final=True))
+                except UnicodeDecodeError:
+                    raise _unknown_encoding(name) from None
+                return
+            first = False
+            lines += text.count("\n")
+            if ascii_only and not text.isascii():
+                ascii_only = False
+                cjk += _cjk(text)
+            elif cjk < 4:
+                cjk += _cjk(text)
+            yield _text(name, text)
+            raw = f.read(_CHUNK)
+        try:
+            yield _text(name, dec.decode(b"", final=True))
+        except UnicodeDecodeError:
+            raise _mixed_encoding(name, lines + 1) from None
+
+
+def _decoded_gb18030(name: str, opener: Callable[[], BinaryIO], bom: bool) -> Iterator[str]:
+    gb = codecs.getincrementaldecoder("gb18030")()
+    with opener() as f:
+        raw = f.read(_CHUNK)
+        if bom:  # a BOM in front of GB18030 text (some editors add one): drop it
+            raw = raw.removeprefix(_BOM)
+        try:
+            while raw:
+                yield _text(name, gb.decode(raw).removeprefix("\ufeff") if bom else gb.decode(raw))
+                bom = False
+                raw = f.read(_CHUNK)
+            yield _text(name, gb.decode(b"", final=True))
+        except UnicodeDecodeError:
+            raise _unknown_encoding(name) from None
+
+
+def _text(name: str, text: str) -> str:
     if "\x00" in text:
         raise _not_a_roster(name, "文件含有二进制内容,不是 CSV 文本", "it holds binary data, not CSV text")
-
-    def rows() -> Iterator[tuple[int, tuple]]:
-        # Numbered by record, as Excel shows the file: a quoted cell with a
-        # line break inside is one row, not two.
-        reader = csv.reader(io.StringIO(text, newline=""))
-        start = 1
-        try:
-            for n, rec in enumerate(reader, start=1):
-                yield n, tuple(rec)
-                start = reader.line_num + 1
-        except csv.Error as e:
-            raise _not_a_roster(name, f"CSV 格式错误(文件第{start}行):{e}",
-                                f"malformed CSV at line {start} of the file: {e}") from None
-
-    return _Sheet(name, PurePosixPath(name).stem, rows)
+    return text
 
 
-#: What a workbook or a zip of CSV files may unpack to: a province-sized
-#: roster (a few hundred thousand rows) unpacks to a few hundred MB; more is a
-#: damaged file or a zip bomb, refused before anything is unpacked.
-MAX_UNPACKED_BYTES = 2 * 1024 ** 3
+class _Lines:
+    """Lines of a text stream for :mod:`csv` (line ends kept, as
+    ``newline=""`` splits them), bounding what one record may take."""
+
+    def __init__(self, name: str, chunks: Iterator[str]) -> None:
+        self.name = name
+        self.chunks = chunks
+        self.lines: deque[str] = deque()
+        self.rest = ""
+        self.record = 0  # characters of the record being read
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        while not self.lines:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                if not self.rest:
+                    raise StopIteration
+                self.lines.append(self.rest)
+                self.rest = ""
+                break
+            text = self.rest + chunk
+            hold = text.endswith("\r")  # a "\r\n" may be split across chunks
+            if hold:
+                text = text[:-1]
+            self.lines.extend(io.StringIO(text, newline="").readlines())
+            self.rest = self.lines.pop() if self.lines and not self.lines[-1].endswith(("\n", "\r")) else ""
+            if hold:
+                self.rest += "\r"
+            if len(self.rest) > limits.MAX_RECORD_CHARS:
+                raise self.too_long()
+        line = self.lines.popleft()
+        self.record += len(line)
+        if self.record > limits.MAX_RECORD_CHARS:
+            raise self.too_long()
+        return line
+
+    def too_long(self) -> NotARosterError:
+        mb = limits.MAX_RECORD_CHARS >> 20
+        return _not_a_roster(self.name, f"有一行超过 {mb}M 个字符，不像花名册",
+                             f"a row holds over {mb}M characters: not a roster")
+
+
+def _refuse_size(name: str, zh: str, en: str) -> NotARosterError:
+    return _not_a_roster(name, f"{zh}，超出花名册的合理大小；请检查文件，或拆分后再读取",
+                         f"{en}, more than a roster can sensibly hold; check the file, or split it")
+
+
+def _csv_rows(name: str, opener: Callable[[], BinaryIO]) -> Iterator[tuple[int, tuple]]:
+    """(row number, cells) of a CSV file (``name`` as messages show it: for
+    a zip member, ``zip/member``), streamed. Numbered by record, as Excel
+    shows the file: a quoted cell with a line break inside is one row, not
+    two. Refused past :data:`graph.limits.MAX_ROWS` rows (blank ones
+    included) or :data:`graph.limits.MAX_TABLE_CELLS` cells."""
+    lines = _Lines(name, _decoded(name, opener))
+    reader = csv.reader(lines)
+    start = 1
+    cells = 0
+    try:
+        for n, rec in enumerate(reader, start=1):
+            lines.record = 0
+            cells += len(rec)
+            if n > limits.MAX_ROWS:
+                raise _refuse_size(name, f"超过 {limits.MAX_ROWS} 行（空行也计算在内）",
+                                   f"over {limits.MAX_ROWS} rows (blank ones included)")
+            if cells > limits.MAX_TABLE_CELLS or len(rec) > limits.MAX_COLUMNS:
+                raise _refuse_size(name, f"第 {n} 行处单元格总数超过 {limits.MAX_TABLE_CELLS}（空单元格也计算在内）",
+                                   f"over {limits.MAX_TABLE_CELLS} cells by row {n} (blank ones included)")
+            yield n, tuple(rec)
+            start = reader.line_num + 1
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            mb = limits.MAX_FIELD_CHARS >> 20
+            raise _not_a_roster(name, f"文件第 {start} 行附近有超过 {mb}M 个字符的单元格，不像花名册",
+                                f"a cell near line {start} of the file holds over {mb}M characters: "
+                                "not a roster") from None
+        raise _not_a_roster(name, f"CSV 格式错误(文件第{start}行):{e}",
+                            f"malformed CSV at line {start} of the file: {e}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        raise _not_a_roster(name, f"压缩包中的该文件已损坏（{e}）", f"the file is damaged in its zip ({e})") from None
+
+
+def _csv_sheet(name: str, opener: Callable[[], BinaryIO], shown: str | None = None) -> _Sheet:
+    return _Sheet(name, PurePosixPath(name).stem, partial(_csv_rows, shown or name, opener))
 
 
 def _zip_name(info: zipfile.ZipInfo) -> str:
@@ -178,19 +327,41 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
+def _not_regular(where: str, name: str, kind_zh: str, kind_en: str) -> NotARosterError:
+    return _not_a_roster(
+        where, f"“{name}”是{kind_zh}，不是普通文件；请把表的 CSV 文件本身放在这里",
+        f"{name!r} is {kind_en}, not a regular file; put the table's CSV file itself there")
+
+
+def _is_table_file(name: str) -> bool:
+    return name.lower().endswith(".csv") and not name.startswith((".", "~$"))
+
+
 def _folder_sources(folder: Path) -> tuple[list[_Sheet], str]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"
-                   and not p.name.startswith((".", "~$")))
+    files: list[tuple[str, Path]] = []
+    for entry in os.scandir(folder):
+        name = _file_name(Path(entry.path))
+        if not _is_table_file(name):
+            continue
+        if entry.is_symlink():
+            raise _not_regular(folder.name, name, "符号链接", "a symbolic link")
+        if entry.is_dir():
+            raise _not_regular(folder.name, name, "文件夹", "a folder")
+        if not stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
+            raise _not_regular(folder.name, name, "特殊文件（如管道或设备）", "a special file (a pipe or device)")
+        files.append((entry.name, Path(entry.path)))
+    files.sort()
     if not files:
         raise _not_a_roster(folder.name, "文件夹里没有 CSV 文件", "the folder holds no CSV files")
     h = hashlib.sha256()
     sheets = []
-    for p in files:
-        data = p.read_bytes()
+    for _, p in files:
         name = _file_name(p)
-        h.update(name.encode("utf-8") + b"\x00" + len(data).to_bytes(8, "big"))
-        h.update(data)
-        sheets.append(_csv_sheet(name, data))
+        h.update(name.encode("utf-8") + b"\x00" + p.stat().st_size.to_bytes(8, "big"))
+        with open(p, "rb") as f:
+            while chunk := f.read(_CHUNK):
+                h.update(chunk)
+        sheets.append(_csv_sheet(name, partial(open, p, "rb")))
     return sheets, h.hexdigest()
 
 
@@ -210,11 +381,14 @@ def _zip_csv_sources(zf: zipfile.ZipFile, name: str) -> list[_Sheet]:
     sheets = []
     for info in sorted(zf.infolist(), key=lambda i: i.filename):
         member = _zip_name(info)
-        base = PurePosixPath(member).name
-        if info.is_dir() or not base.lower().endswith(".csv") or base.startswith((".", "~$")) \
-                or member.startswith("__MACOSX/"):
+        base = PurePosixPath(member.rstrip("/")).name
+        if not _is_table_file(base) or member.startswith("__MACOSX/"):
             continue
-        sheets.append(_csv_sheet(base, zf.read(info)))
+        if info.is_dir():
+            raise _not_regular(name, member, "文件夹", "a folder")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise _not_regular(name, member, "符号链接", "a symbolic link")
+        sheets.append(_csv_sheet(base, partial(zf.open, info), f"{name}/{member}"))
     if not sheets:
         books = [PurePosixPath(_zip_name(i)).name for i in zf.infolist()
                  if _zip_name(i).lower().endswith((".xlsx", ".xlsm"))]
@@ -227,80 +401,51 @@ def _zip_csv_sources(zf: zipfile.ZipFile, name: str) -> list[_Sheet]:
     return sheets
 
 
-def _xlsx_sheets(data: bytes, name: str):
-    from openpyxl import load_workbook
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds on a damaged file
-        raise _not_a_roster(name, f"Excel 工作簿已损坏,无法打开({type(e).__name__})",
-                            f"the Excel workbook is damaged and cannot be opened ({type(e).__name__}: {e})") from None
-    epoch_1904 = wb.epoch == CALENDAR_MAC_1904
-    sheets = []
-    for ws in wb.worksheets:
-        def rows(ws=ws) -> Iterator[tuple[int, tuple]]:
-            ws.reset_dimensions()  # some writers store a wrong <dimension>
-            for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield n, cells
-
-        sheets.append(_Sheet(ws.title, ws.title, rows, epoch_1904, partial(_merged_ranges, ws)))
+def _xlsx_sheets(path: Path, zf: zipfile.ZipFile) -> tuple[xlsx.Workbook, list[_Sheet]]:
+    wb = xlsx.open_workbook(path, zf)
+    sheets = [_Sheet(title, title, partial(wb.rows, title, scan), wb.epoch_1904,
+                     lambda scan=scan: scan.merges)
+              for title, scan in wb.sheets]
     return wb, sheets
 
 
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
-
-
-def _merged_ranges(ws) -> list[tuple[int, int, int, int, str]]:
-    """A read-only worksheet's merged ranges, scanned from its XML (openpyxl
-    lists them only in normal mode, which would load the whole sheet)."""
-    from openpyxl.utils.cell import range_boundaries
-
-    out = []
-    tail = b""
-    try:
-        with ws._get_source() as src:
-            while chunk := src.read(1 << 20):
-                buf = tail + chunk
-                for m in _MERGE_REF.finditer(buf):
-                    ref = m.group(1).decode()
-                    c1, r1, c2, r2 = range_boundaries(ref)
-                    out.append((r1, c1, r2, c2, ref))
-                tail = buf[-64:]
-    except (AttributeError, KeyError, OSError):
-        return []  # not a part openpyxl can reopen: no merges known
-    return sorted(set(out))
-
-
-def _file_sources(path: Path, data: bytes):
-    """(workbook or None, sheets) of a roster file, by its content."""
+def _file_sources(path: Path) -> tuple[list, list[_Sheet]]:
+    """(things to close, sheets) of a roster file, by its content."""
     name = path.name
-    if not data:
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if not head:
         raise _not_a_roster(name, "文件是空的(0 字节)", "the file is empty (0 bytes)")
-    if data.startswith(OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         raise _not_a_roster(
             name,
             "这是设了打开密码的加密工作簿,或旧版 .xls 文件;请在 Excel 中取消密码并另存为 .xlsx",
             "it is a password-protected (encrypted) workbook or an old .xls file; "
             "remove the password in Excel and save as .xlsx",
         )
-    if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
+    if head[:4] == b"PK\x03\x04" or head[:4] == b"PK\x05\x06":
         try:
-            zf = zipfile.ZipFile(io.BytesIO(data))
+            zf = zipfile.ZipFile(path)
             names = set(zf.namelist())
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
             raise _not_a_roster(name, "压缩文件已损坏", "the zip container is damaged") from None
         unpacked = sum(i.file_size for i in zf.infolist())
         if unpacked > MAX_UNPACKED_BYTES:
+            zf.close()
             raise _not_a_roster(
                 name,
                 f"解压后有 {unpacked // (1 << 20)} MB,超过上限 {MAX_UNPACKED_BYTES // (1 << 20)} MB,"
                 "不像花名册;请检查文件,或改用 CSV 文件夹",
                 f"it unpacks to {unpacked // (1 << 20)} MB, over the {MAX_UNPACKED_BYTES // (1 << 20)} MB "
                 "limit: not a roster; check the file, or use a folder of CSV files")
-        if "xl/workbook.xml" in names:
-            return _xlsx_sheets(data, name)
-        return None, _zip_csv_sources(zf, name)
+        try:
+            if "xl/workbook.xml" in names:
+                wb, sheets = _xlsx_sheets(path, zf)
+                return [wb, zf], sheets
+            return [zf], _zip_csv_sources(zf, name)
+        except BaseException:
+            zf.close()
+            raise
     if path.suffix.lower() == ".csv":
         raise _not_a_roster(
             name,
@@ -308,7 +453,7 @@ def _file_sources(path: Path, data: bytes):
             "a single CSV file is not a whole roster; put each table's CSV file into one folder "
             "(or a .zip) and read that",
         )
-    kind = next(((zh, en) for magic, zh, en in _MAGIC_NAMES if data.startswith(magic)), None)
+    kind = next(((zh, en) for magic, zh, en in _MAGIC_NAMES if head.startswith(magic)), None)
     what_zh = f"它是{kind[0]}" if kind else "它不是 Excel 工作簿(.xlsx)"
     what_en = f"it is {kind[1]}" if kind else "it is not an Excel workbook (.xlsx)"
     raise _not_a_roster(
@@ -478,8 +623,6 @@ def _repeats_header(cells: tuple, colmap, lookup, required: set[str]) -> bool:
 def _accept_header(table, label, line, cells, lookup, issues) -> list[tuple[int, schema.Column]]:
     colmap: list[tuple[int, schema.Column]] = []
     seen: dict[str, int] = {}
-    from openpyxl.utils import get_column_letter
-
     for i, v in enumerate(cells):
         h = normalize_header(v) if v is not None else ""
         if not h:
@@ -488,9 +631,9 @@ def _accept_header(table, label, line, cells, lookup, issues) -> list[tuple[int,
         if c is None:
             issues.append(Issue(
                 label, line, normalize_text(v), normalize_text(v),
-                f"未知列“{normalize_text(v)}”(第 {get_column_letter(i + 1)} 列)已忽略;本表的列为:"
+                f"未知列“{normalize_text(v)}”(第 {xlsx.col_letter(i)} 列)已忽略;本表的列为:"
                 + "、".join(col.zh for col in table.columns),
-                f"unknown column {normalize_text(v)!r} (column {get_column_letter(i + 1)}) ignored; "
+                f"unknown column {normalize_text(v)!r} (column {xlsx.col_letter(i)}) ignored; "
                 "this table's columns are: " + ", ".join(f"{col.zh} ({col.key})" for col in table.columns),
                 "warning", "unknown_column",
             ))
@@ -498,10 +641,10 @@ def _accept_header(table, label, line, cells, lookup, issues) -> list[tuple[int,
         if c.key in seen:
             issues.append(Issue(
                 label, line, c.zh, normalize_text(v),
-                f"列“{c.zh}”出现两次(第 {get_column_letter(seen[c.key] + 1)} 列和第 "
-                f"{get_column_letter(i + 1)} 列);只读取第一列,请删除重复的列",
-                f"column {c.zh} ({c.key}) appears twice (columns {get_column_letter(seen[c.key] + 1)} "
-                f"and {get_column_letter(i + 1)}); only the first is read, delete the other",
+                f"列“{c.zh}”出现两次(第 {xlsx.col_letter(seen[c.key])} 列和第 "
+                f"{xlsx.col_letter(i)} 列);只读取第一列,请删除重复的列",
+                f"column {c.zh} ({c.key}) appears twice (columns {xlsx.col_letter(seen[c.key])} "
+                f"and {xlsx.col_letter(i)}); only the first is read, delete the other",
                 "error", "duplicate_column",
             ))
             continue
@@ -546,20 +689,23 @@ def read_roster(path: str | os.PathLike, *, progress: Progress | None = None
         unknown encoding, or a workbook with no roster table in it.
     """
     p = Path(path)
-    wb = None
+    closers: list = []
     if p.is_dir():
         sheets, digest = _folder_sources(p)
     elif p.is_file():
-        data = p.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        wb, sheets = _file_sources(p, data)
+        h = hashlib.sha256()
+        with open(p, "rb") as f:
+            while chunk := f.read(_CHUNK):
+                h.update(chunk)
+        digest = h.hexdigest()
+        closers, sheets = _file_sources(p)
     else:
         raise NotARosterError(f"找不到文件或文件夹:{p}", f"no such file or folder: {p}")
     try:
         roster, issues = _read_sheets(p, sheets, progress)
     finally:
-        if wb is not None:
-            wb.close()
+        for c in closers:
+            c.close()
     roster.source = p.name
     roster.sha256 = digest
     return roster, issues

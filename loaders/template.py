@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from graph import schema
+from graph.celltext import as_text
 from graph.printing import print_setup
 from loaders.cells import LIST_SEPARATORS, NO, YES
 from loaders.readers import INSTRUCTION_SHEETS
@@ -137,7 +138,7 @@ def instruction_sheet(wb, index: int = 0) -> None:
     for cells, is_bold in rows:
         out = []
         for c, v in enumerate(cells, start=1):
-            cell = WriteOnlyCell(ws, value=v)
+            cell = as_text(WriteOnlyCell(ws, value=v))
             cell.alignment = Alignment(wrap_text=c == 4 or len(cells) == 1, vertical="top")
             if is_bold:
                 cell.font = bold
@@ -163,7 +164,7 @@ def table_sheet(wb, t: schema.Table):
     header = []
     for j, c in enumerate(t.columns, start=1):
         letter = get_column_letter(j)
-        cell = WriteOnlyCell(ws, value=c.header)
+        cell = as_text(WriteOnlyCell(ws, value=c.header))
         cell.font = Font(bold=True, color="C00000" if c.required else "000000")
         cell.fill = head_fill
         header.append(cell)
@@ -183,7 +184,7 @@ def table_sheet(wb, t: schema.Table):
     ws.merged_cells.add(f"A2:{last}2")
     title = WriteOnlyCell(ws, value=f"{t.zh} {t.en}" + ("（选填 optional）" if t.optional else ""))
     title.font = Font(bold=True, size=14)
-    note = WriteOnlyCell(ws, value=_table_note(t))
+    note = as_text(WriteOnlyCell(ws, value=_table_note(t)))
     note.alignment = Alignment(wrap_text=True, vertical="top")
     note.font = Font(color="666666")
     print_setup(ws, HEADER_ROW)  # before the first row (write-only)

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from graph import schema
+from graph import limits, schema
 from graph.errors import Issue
 from graph.roster import Roster, Row
 from loaders.cells import LIST_SEPARATORS
@@ -173,6 +173,51 @@ def check_value_types(ctx: Context) -> Iterator[Issue]:
                 if bad:
                     yield ctx.issue(row, c.key, v, f"“{c.zh}”的值{bad[1]}",
                                     f"{c.key}: value {v!r} is {bad[2]}", bad[0])
+
+
+def _shown(c: schema.Column, v) -> str | None:
+    """A too-long value as a report shows it: its start (a phone: nothing)."""
+    if c.type == "phone":
+        return None
+    s = "；".join(v) if isinstance(v, list) else str(v)
+    return s if len(s) <= 40 else s[:40] + "…"
+
+
+def check_limits(ctx: Context) -> Iterator[Issue]:
+    """A value past the limits of its column kind (:mod:`graph.limits`):
+    too many characters, a date outside 1900–2100."""
+    for t in schema.TABLES:
+        cols = [(c, limits.max_chars(c.type)) for c in t.columns]
+        for row in ctx.roster.rows(t.key):
+            for c, most in cols:
+                v = row.values.get(c.key)
+                if v is None:
+                    continue
+                if c.type == "date":
+                    if isinstance(v, dt.date) and not limits.MIN_DATE <= v <= limits.MAX_DATE:
+                        yield ctx.issue(
+                            row, c.key, v.isoformat(),
+                            f"日期 {v.isoformat()} 不在 {limits.MIN_DATE.year}–{limits.MAX_DATE.year} 年之间，"
+                            "可能是年份写错了；请核对",
+                            f"date {v.isoformat()} is outside {limits.MIN_DATE.year}–{limits.MAX_DATE.year}: "
+                            "a mistyped year? please check it",
+                            "date_out_of_range")
+                    continue
+                if most is None:
+                    continue
+                long_code = c.type == "refs" and isinstance(v, list) and any(
+                    isinstance(x, str) and len(x) > limits.CODE_CHARS for x in v)
+                size = sum(len(x) for x in v if isinstance(x, str)) if isinstance(v, list) else \
+                    len(v) if isinstance(v, str) else 0
+                if long_code or size > most:
+                    most = limits.CODE_CHARS if long_code else most
+                    yield ctx.issue(
+                        row, c.key, _shown(c, v),
+                        f"“{c.zh}”太长（{size} 个字符），最多 {most} 个字符"
+                        + ("（每个编码）" if long_code else "") + "；请核对是否粘贴错了内容",
+                        f"{c.key} is too long ({size} characters); at most {most}"
+                        + (" (each code)" if long_code else "") + "; was something pasted by mistake?",
+                        "too_long")
 
 
 def check_codes(ctx: Context) -> Iterator[Issue]:
@@ -665,6 +710,7 @@ def check_non_member_party_post(ctx: Context) -> Iterator[Issue]:
 CHECKS: tuple[Check, ...] = (
     check_required,
     check_value_types,
+    check_limits,
     check_codes,
     check_dates,
     check_references,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from graph import schema
+from graph.celltext import as_text, needs_text_cell
 from graph.printing import print_setup
 from graph.roster import Roster
 from loaders.cells import format_cell
@@ -98,11 +99,15 @@ def write_xlsx(roster: Roster, path: str | os.PathLike,
                 header.append(cell)
             ws.append(header)
         # Text cells need no style: a str value is written as a string cell,
-        # so "001" stays "001". Date cells carry a date format so Excel shows
+        # so "001" stays "001" (one that openpyxl would take for a formula or
+        # an error value is marked as text). Date cells carry a date format so Excel shows
         # a date, not a day number.
         date_idx = [i for i, c in enumerate(table.columns) if c.type == "date"]
         n = 0
         for cells in _row_cells(table, roster, for_csv=False):
+            for i, v in enumerate(cells):
+                if needs_text_cell(v):  # "=HYPERLINK(...)" is a name, not a formula
+                    cells[i] = as_text(WriteOnlyCell(ws, value=v))
             for i in date_idx:
                 if cells[i] is not None:
                     dc = WriteOnlyCell(ws, value=cells[i])

@@ -216,3 +216,31 @@ class Oracle:
                 if q in str(r.get(k.name_key, "")).casefold() or q in code.casefold():
                     out.add((k.label, code))
         return out
+
+
+def serve_demo(kind: str, request, tmp_path_factory, roster):
+    """Generator for a module fixture: ``roster`` served from a roster file
+    (``kind == "roster"``) or from the test Neo4j (``"neo4j"``, emptied
+    before and after); yields an :class:`Api`."""
+    from api.source import Neo4jSource, RosterSource
+    from cobuild.database import connect
+    from graph import queries, store
+    from loaders.writer import write_roster
+
+    db = None
+    if kind == "roster":
+        source = RosterSource(write_roster(roster, tmp_path_factory.mktemp("roster") / "demo.xlsx"))
+    else:
+        ts = request.getfixturevalue("neo4j_server")
+        db = connect(ts.settings)
+        db.run(queries.DELETE_ALL)
+        store.import_roster(db, roster)
+        source = Neo4jSource(db)
+    try:
+        with serve(source, tmp_path_factory.mktemp("home")) as a:
+            a.kind = kind
+            yield a
+    finally:
+        if db is not None:
+            db.run(queries.DELETE_ALL)
+            db.close()

@@ -14,6 +14,7 @@ import pytest
 
 from browser_kit import Opened, chromium
 from explorer_kit import AS_OF, XSS_NAME, tiny_findings, tiny_graph
+from plan_kit import overlay_setup
 from graph.explorer import network_json, render_page
 
 pytestmark = pytest.mark.browser
@@ -146,3 +147,28 @@ def test_a_name_made_of_html_stays_text(opened):
     assert opened.js("() => document.querySelectorAll('img').length") == 0
     assert opened.dialogs == []
     assert opened.errors == []
+
+
+def test_page_toggles_the_plan_and_slides_the_forecast(browser, tmp_path):
+    G, plan, fc, findings = overlay_setup()
+    path = tmp_path / "plan.html"
+    path.write_text(render_page(G, findings, title="补齐方案", as_of=AS_OF, plan=plan, forecast=fc),
+                    encoding="utf-8")
+    o = Opened(browser, path)
+    try:
+        visible = "() => window.cobuild.edges.get().filter(e => e.overlay === 'plan' && !e.hidden).length"
+        assert o.js(visible) == len(plan["proposals"]) > 0
+        o.page.uncheck("#plan-toggle")
+        assert o.js(visible) == 0
+        o.page.check("#plan-toggle")
+        assert o.js(visible) == len(plan["proposals"])
+        series = fc["communities"][0]["series"]
+        last = len(fc["dates"]) - 1
+        o.page.fill("#forecast-slider", str(last))
+        assert o.page.locator("#forecast-date").inner_text() == fc["dates"][last]
+        border = o.js("() => window.cobuild.nodes.get('PartyOrg:OC1').color.border")
+        looks = network_json(G, findings, as_of=AS_OF, forecast=fc)["meta"]["forecast"]["looks"]
+        assert border == looks[series[last]["worst"]]["color"]
+        assert o.errors == [] and o.blocked == []
+    finally:
+        o.context.close()

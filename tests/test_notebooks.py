@@ -28,16 +28,17 @@ from graph.analysis import analyze, what_if_leaves
 from graph.build import roster_to_graph
 from cobuild.counts import place_counts
 from cobuild.notebook import busiest_community, key_person
+from cobuild.planning import forecast_scope, recommend_scope
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 AS_OF = dt.date(2025, 6, 30)
 
 
-def test_there_are_the_three_numbered_notebooks():
+def test_there_are_the_four_numbered_notebooks():
     names = [p.name for p in PATHS]
-    assert len(names) == 3, names
-    assert [n[:3] for n in names] == ["01_", "02_", "03_"]
+    assert len(names) == 4, names
+    assert [n[:3] for n in names] == ["01_", "02_", "03_", "04_"]
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
@@ -111,6 +112,18 @@ def _check(book, name: str, G, source_says: str) -> None:
         assert f"Co-building network of {name_}" in page
         assert "Content-Security-Policy" in page
         assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "the page loads something"
+    elif name.startswith("04"):
+        plan = recommend_scope(G, AS_OF)
+        counts = _output(book, "nb.plan_counts(")
+        assert f"新增职务 new posts: {len(plan.proposals)}" in counts and "自检 check: 通过 passed" in counts
+        for rule, n in plan.after.items():
+            assert f"| {plan.before.get(rule, 0)} | {n}" in counts
+        assert f"拟任 {len(plan.proposals)} 个职务" in _output(book, "nb.plan_table(")
+        fc = forecast_scope(G, AS_OF, 12)
+        assert _output(book, "nb.forecast_table(").count("\n") >= len(fc.communities)
+        frame = _output(book, "nb.plan_explorer(", "text/html")
+        page = html.unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1))
+        assert 'id="plan-toggle"' in page and 'id="forecast-slider"' in page
     else:
         person = key_person(result)
         change = what_if_leaves(G, person, AS_OF)

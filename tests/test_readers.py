@@ -124,6 +124,14 @@ def test_title_and_note_rows_above_header_and_merged_cells(tmp_path):
     assert codes_of(checked, "error") == [("单位 units", 6, "单位名称", "merged_cell")]
 
 
+def test_table_placed_lower_and_to_the_right_keeps_excel_row_numbers(tmp_path):
+    sheets = base_sheets()
+    sheets["街道"] = [[None, None]] * 2 + [[None, None] + r for r in sheets["街道"]]  # header at C3
+    roster, issues = read_xlsx(tmp_path, sheets)
+    assert issues == []
+    assert [(r.line, r["code"]) for r in roster.rows("streets")] == [(4, "001"), (5, "002")]
+
+
 def test_blank_rows_skipped_and_row_numbers_as_in_excel(tmp_path):
     rows = [header("streets"), [None, None], ["001", "城关街道"], ["   ", ""], [None], ["002", "东城街道"]]
     got, issues = one_table(tmp_path, "streets", rows)
@@ -272,10 +280,13 @@ def test_excel_formula_errors_are_issues(tmp_path):
     wb["单位"]["D3"] = "=1/0"  # a formula never calculated: no cached value
     wb.save(path)
     got, issues = read_roster(path)
-    assert codes_of(issues) == [("单位 units", 2, "所在社区", "formula_error")]
+    assert codes_of(issues) == [("单位 units", 2, "所在社区", "formula_error"),
+                                ("单位 units", 3, "所在社区", "formula_without_value")]
     assert "#N/A" in issues[0].message_zh
+    # a formula never calculated is an error naming the cell, never a silent blank
+    assert "D3" in issues[1].message_zh and "D3" in issues[1].message_en
     assert "community" not in got.rows("units")[0].values
-    assert "community" not in got.rows("units")[1].values  # uncalculated formula: empty
+    assert "community" not in got.rows("units")[1].values
 
 
 # --------------------------------------------------------------- CSV

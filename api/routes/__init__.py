@@ -9,6 +9,7 @@ from api.routes import (
     imports,
     orgs,
     people,
+    planning,
     search,
     streets,
     units,
@@ -24,6 +25,7 @@ ROUTERS = (
     (people.router, True),
     (gaps.router, True),
     (search.router, True),
+    (planning.router, True),
     (imports.router, True),
     (audit.router, True),
 )

@@ -7,7 +7,9 @@ import tempfile
 from pathlib import Path, PurePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from starlette.datastructures import UploadFile as FormFile
 
 from api.auth import Principal
 from api.deps import get_principal, get_source, require_admin
@@ -20,7 +22,8 @@ router = APIRouter(prefix="/imports", tags=["导入 imports"],
                    responses=error_responses(401, 422, 503))
 
 #: Upload limit (bytes); the app refuses larger request bodies with 413
-#: before reading them.
+#: before reading them (``Content-Length``), or as soon as a streamed
+#: (chunked) body passes it (:class:`api.app._Guard`).
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 #: File types a roster may be uploaded as.
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
@@ -66,16 +69,32 @@ def _result_dict(result) -> dict:
     }
 
 
+#: The upload's body as the OpenAPI document shows it: the route reads the
+#: form itself (after the token is checked), so FastAPI does not declare it.
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object",
+        "required": ["file"],
+        "properties": {"file": {
+            "type": "string", "format": "binary",
+            "description": "花名册 .xlsx，或 CSV 文件的 .zip / the roster",
+        }},
+    }}},
+}
+
+
 @router.post(
     "",
     response_model=ImportOutcome,
     summary="导入花名册 Import a roster (admin)",
     responses=error_responses(400, 403, 409, 413),
+    openapi_extra={"requestBody": _UPLOAD_BODY},
 )
-def post_import(
+async def post_import(
+    request: Request,
     who: Annotated[Principal, Depends(require_admin)],
     source: Annotated[DataSource, Depends(get_source)],
-    file: Annotated[UploadFile, File(description="花名册 .xlsx,或 CSV 文件的 .zip / the roster")],
     dry_run: Annotated[bool, Query(description="只校验并预览变更,不写入 validate and preview only")] = False,
 ) -> dict:
     """上传花名册(.xlsx 或 CSV 的 .zip),与命令行 ``cobuild import`` 完全相同地校验;
@@ -84,11 +103,33 @@ def post_import(
     With any error: 422 and every issue in ``details``, nothing written.
     Otherwise the roster replaces what is stored for its streets
     (``dry_run=true``: only say what would change). A token limited to a
-    street may import only a roster of that one street. The roster-file
-    data source is read-only: 409."""
+    street may import only a roster of that one street, and changes only
+    what is that street's alone: a row whose code another street's data
+    uses is refused (422, the row named, nothing said about what the other
+    street holds), as is a change to a person or org that other streets
+    list too; its answer counts only its street's data. The roster-file
+    data source is read-only: 409.
+
+    The token is checked before a byte of the body is read, and the body is
+    cut off with 413 as soon as it passes the limit (chunked uploads too)."""
+    source.require_writable()
+    form = await request.form(max_files=1, max_fields=8)
+    try:
+        file = form.get("file")
+        if not isinstance(file, FormFile):
+            raise ApiError(422, "invalid_request", "请求参数无效", "invalid request parameters",
+                           [{"loc": ["body", "file"], "code": "missing",
+                             "message_zh": "缺少上传的花名册文件（表单字段 file）",
+                             "message_en": "the roster file is missing (form field 'file')"}])
+        return await anyio.to_thread.run_sync(_import_upload, who, source, file, dry_run)
+    finally:
+        await form.close()
+
+
+def _import_upload(who: Principal, source: DataSource, file: UploadFile, dry_run: bool) -> dict:
+    """Check and store the uploaded roster (in a worker thread)."""
     from loaders import check_roster
 
-    source.require_writable()
     folder = Path(tempfile.mkdtemp(prefix="cobuild-upload-"))
     try:
         path, name = _save(file, folder)
@@ -103,7 +144,7 @@ def post_import(
                 f"(此花名册包含街道 {', '.join(roster.jurisdiction) or '无'})",
                 f"this token is limited to street {who.street} and may import only that "
                 f"street's roster (this one covers {', '.join(roster.jurisdiction) or 'none'})")
-        result = source.import_roster(roster, dry_run=dry_run)
+        result = source.import_roster(roster, dry_run=dry_run, within=who.street)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {
@@ -128,5 +169,24 @@ def list_imports(
     sees only imports of its street."""
     items = source.import_history(limit)
     if who.street is not None:
-        items = [r for r in items if who.street in (r.get("streets") or ())]
+        items = [p for p in (_street_part(r, who.street) for r in items) if p is not None]
+    else:
+        items = [{k: v for k, v in r.items() if k != "parts"} for r in items]
     return {"source": source.kind, "items": items}
+
+
+def _street_part(record: dict, street: str) -> dict | None:
+    """The part of an import record a token limited to ``street`` may see:
+    that street's figures only; ``None`` when the import did not cover it
+    (or is an older record of several streets, kept without parts)."""
+    streets = record.get("streets") or ()
+    if street not in streets:
+        return None
+    part = (record.get("parts") or {}).get(street)
+    if part is None and tuple(streets) != (street,):
+        return None
+    out = {k: v for k, v in record.items() if k != "parts"}
+    out["streets"] = [street]
+    if part is not None:
+        out.update(part)
+    return out

@@ -24,7 +24,7 @@ from graph.analysis.structure import compute_structure
 from graph.analysis.summary import summarize
 from graph.analysis.view import View, view_of
 
-__all__ = ["Analysis", "WhatIf", "analyze", "what_if_leaves", "finding_sort_key",
+__all__ = ["Analysis", "WhatIf", "analyze", "run_rules", "places_of", "what_if_leaves", "finding_sort_key",
            "Policy", "load_policy", "RULES"]
 
 _SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -74,6 +74,26 @@ class Analysis:
             "structure": self.structure,
             "places": self.places,
         }
+
+
+def places_of(view: View) -> dict:
+    """The names of the streets and communities findings refer to:
+    ``{"streets": {code: name}, "communities": {code: {"name": .., "street": ..}}}``."""
+    return {
+        "streets": {s: view.name("Street", s) for s in sorted(view.nodes.get("Street", {}))},
+        "communities": {x: {"name": view.name("Community", x), "street": view.street_of(x)}
+                        for x in sorted(view.nodes.get("Community", {}))},
+    }
+
+
+def run_rules(view: View, policy: Policy, progress=None, *, street: str | None = None,
+              community: str | None = None) -> list[Finding]:
+    """Every enabled rule's findings on ``view``, in :func:`finding_sort_key`
+    order; only those of ``street`` / ``community`` when given."""
+    findings = _run_rules(view, policy, progress)
+    if street is not None or community is not None:
+        findings = select(findings, street=street, community=community)
+    return findings
 
 
 def _run_rules(view: View, policy: Policy, progress=None) -> list[Finding]:
@@ -144,13 +164,8 @@ def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None
                 r for r in structure["articulation"]
                 if (community is None or r["community"] == community)
                 and (street is None or r["street"] == street)]
-    places = {
-        "streets": {s: view.name("Street", s) for s in sorted(view.nodes.get("Street", {}))},
-        "communities": {x: {"name": view.name("Community", x), "street": view.street_of(x)}
-                        for x in sorted(view.nodes.get("Community", {}))},
-    }
     return Analysis(as_of, policy, findings, summary, structure,
-                    {"street": street, "community": community}, places, view)
+                    {"street": street, "community": community}, places_of(view), view)
 
 
 @dataclass
@@ -176,14 +191,12 @@ class WhatIf:
         }
 
 
-def _identity(f: Finding) -> tuple:
-    return (f.rule, f.subject.type, f.subject.code, f.community, f.street)
-
-
 def what_if_leaves(G: nx.MultiDiGraph, person_code: str, as_of: date | None = None,
                    policy: Policy | None = None) -> WhatIf:
     """The findings that change when person ``person_code`` leaves (all
-    their posts and liaisons end).
+    their posts and liaisons end): the what-if
+    (:func:`graph.planning.whatif.what_if`) of one
+    :class:`~graph.planning.changes.RemovePerson`.
 
     Findings about the same rule, subject, community and street are matched;
     several findings of one identity (G08, G09) are compared as a whole
@@ -194,37 +207,13 @@ def what_if_leaves(G: nx.MultiDiGraph, person_code: str, as_of: date | None = No
     graph.errors.NotFound
         No person with this code.
     """
+    from graph.planning.changes import RemovePerson
+    from graph.planning.whatif import what_if
+
     as_of = as_of or date.today()
-    policy = policy or Policy()
     nid = schema.person_id(person_code)
     if nid not in G:
         raise NotFound(f"没有编码为 {person_code} 的人员", f"no person with code {person_code}")
-    before = _run_rules(View(G, as_of), policy)
-    after = _run_rules(View(G, as_of, exclude_people=[person_code]), policy)
-
-    def group(fs):
-        out: dict[tuple, list[Finding]] = {}
-        for f in fs:
-            out.setdefault(_identity(f), []).append(f)
-        return out
-
-    gb, ga = group(before), group(after)
-    added, removed, changed = [], [], []
-    for key in sorted(set(gb) | set(ga), key=lambda k: tuple("" if x is None else x for x in k)):
-        b, a = gb.get(key, []), ga.get(key, [])
-        if b == a:
-            continue
-        if not b:
-            added.extend(a)
-        elif not a:
-            removed.extend(b)
-        elif len(a) == 1 and len(b) == 1:
-            changed.append((b[0], a[0]))
-        else:
-            sb, sa = set(b), set(a)
-            removed.extend(f for f in b if f not in sa)
-            added.extend(f for f in a if f not in sb)
-    added.sort(key=finding_sort_key)
-    removed.sort(key=finding_sort_key)
+    r = what_if(G, [RemovePerson(person_code)], as_of, policy)
     name = str(G.nodes[nid].get("name") or person_code)
-    return WhatIf(person_code, name, as_of, added, removed, changed)
+    return WhatIf(person_code, name, as_of, r.added, r.removed, r.changed)

@@ -12,6 +12,9 @@ in :mod:`graph.analysis.rules`). A planner changes them in a TOML file::
     [structure]
     betweenness_exact_max_nodes = 3000
 
+    [plan]
+    max_part_time_seats = 9
+
 Every rule table takes ``enabled`` (true/false), ``severity``
 (``"high"``/``"medium"``/``"low"``) and the rule's own parameters. Anything
 else -- a rule id that does not exist, an unknown key, a wrong type, a value
@@ -30,7 +33,7 @@ from graph.findings import SEVERITIES
 from graph.analysis.rules import RULES, RULES_BY_ID
 from graph.analysis.rules.base import Param, RuleConfig
 
-__all__ = ["Policy", "StructureSettings", "load_policy", "STRUCTURE_PARAMS"]
+__all__ = ["Policy", "StructureSettings", "PlanSettings", "load_policy", "STRUCTURE_PARAMS", "PLAN_PARAMS"]
 
 #: Settings of the structural figures (section ``[structure]``).
 STRUCTURE_PARAMS: tuple[Param, ...] = (
@@ -45,6 +48,47 @@ STRUCTURE_PARAMS: tuple[Param, ...] = (
     Param("top_n", "int", 10, "各排行榜列出的人数", "how many entries each ranking lists",
           minimum=1, maximum=10_000),
 )
+
+
+#: Settings of the 补齐方案, the forecast and the what-if (section ``[plan]``,
+#: read by :mod:`graph.planning`).
+PLAN_PARAMS: tuple[Param, ...] = (
+    Param("max_part_time_seats", "int", 0,
+          "每个社区党组织的兼职委员（兼职人员）上限，0 表示不限（地方惯例：7–9）",
+          "most part-time members per community party organization; 0 = no limit (local practice: 7–9)",
+          minimum=0, maximum=1000),
+    Param("one_new_post_per_person", "bool", False,
+          "每人至多新增一个职务", "at most one new post per person"),
+    Param("cliff_min_posts", "int", 3,
+          "同一月份内同一社区党组织到期的联系职务达到此数即为换届断崖",
+          "a month in which this many linking posts of one community organization end is a 换届 cliff",
+          minimum=1, maximum=1000),
+    Param("time_limit_seconds", "float", 60.0,
+          "求解时间上限（秒），超时则报告与最优的差距",
+          "solver time limit in seconds; when it stops the solve the gap to the optimum is reported",
+          minimum=0.1, maximum=86_400.0),
+    Param("workers", "int", 1,
+          "求解线程数（1 时结果可完全重现）",
+          "solver threads (1 gives exactly reproducible plans)", minimum=1, maximum=64),
+)
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """Settings of :mod:`graph.planning` (defaults in :data:`PLAN_PARAMS`)."""
+
+    max_part_time_seats: int
+    one_new_post_per_person: bool
+    cliff_min_posts: int
+    time_limit_seconds: float
+    workers: int
+
+    @classmethod
+    def default(cls) -> "PlanSettings":
+        return cls(**{p.name: p.default for p in PLAN_PARAMS})
+
+    def as_dict(self) -> dict:
+        return {p.name: getattr(self, p.name) for p in PLAN_PARAMS}
 
 
 @dataclass(frozen=True)
@@ -84,6 +128,7 @@ class Policy:
     rules: dict[str, RuleConfig] = field(default_factory=_default_rules)
     structure: StructureSettings = field(default_factory=lambda: StructureSettings.default())
     source: str | None = None
+    plan: PlanSettings = field(default_factory=lambda: PlanSettings.default())
 
     def rule(self, rule_id: str) -> RuleConfig:
         """The settings of rule ``rule_id`` (``"G01"``)."""
@@ -100,6 +145,7 @@ class Policy:
             "source": self.source,
             "rules": {rid: self.rules[rid].as_dict() for rid in sorted(self.rules)},
             "structure": self.structure.as_dict(),
+            "plan": self.plan.as_dict(),
         }
 
     @classmethod
@@ -111,11 +157,10 @@ class Policy:
         if not isinstance(data, dict):
             raise PolicyError(f"{where}策略必须是一个表(键值对)", f"{where}a policy must be a table of keys")
         rules = _default_rules()
-        structure = StructureSettings.default()
         for key in data:
-            if key not in ("rules", "structure"):
-                problems.append((f"未知的键 “{key}”(只允许 rules、structure)",
-                                 f"unknown key '{key}' (only 'rules' and 'structure' are allowed)"))
+            if key not in ("rules", "structure", "plan"):
+                problems.append((f"未知的键 “{key}”（只允许 rules、structure、plan）",
+                                 f"unknown key '{key}' (only 'rules', 'structure' and 'plan' are allowed)"))
         rules_data = data.get("rules", {})
         if not isinstance(rules_data, dict):
             problems.append(("“rules” 必须是表", "'rules' must be a table"))
@@ -157,30 +202,39 @@ class Policy:
                     problems.append((f"{path}:规则 {rid} 没有参数 “{key}”(可用:{allowed})",
                                      f"{path}: rule {rid} has no parameter '{key}' (known: {allowed})"))
             rules[rid] = replace(cfg, params=params)
-        sdata = data.get("structure", {})
-        if not isinstance(sdata, dict):
-            problems.append(("“structure” 必须是表", "'structure' must be a table"))
-            sdata = {}
-        skw = {}
-        known = {p.name: p for p in STRUCTURE_PARAMS}
-        for key, value in sdata.items():
-            path = f"structure.{key}"
-            if key not in known:
-                problems.append((f"未知的键 “{path}”(可用:{', '.join(known)})",
-                                 f"unknown key '{path}' (known: {', '.join(known)})"))
-                continue
-            ok, v, prob = _check(known[key], value, path)
-            if ok:
-                skw[key] = v
-            else:
-                problems.append(prob)
+        skw = _section(data, "structure", STRUCTURE_PARAMS, problems)
+        pkw = _section(data, "plan", PLAN_PARAMS, problems)
         if problems:
             raise PolicyError(
                 f"{where}分析策略有 {len(problems)} 处错误:\n" + "\n".join(f"  - {z}" for z, _ in problems),
                 f"{where}the analysis policy has {len(problems)} error(s):\n"
                 + "\n".join(f"  - {e}" for _, e in problems),
             )
-        return cls(rules=rules, structure=replace(structure, **skw), source=source)
+        return cls(rules=rules, structure=replace(StructureSettings.default(), **skw), source=source,
+                   plan=replace(PlanSettings.default(), **pkw))
+
+
+def _section(data: dict, name: str, params: tuple[Param, ...], problems: list) -> dict:
+    """The checked keys of a settings section (``[structure]``, ``[plan]``);
+    problems are appended to ``problems``."""
+    sdata = data.get(name, {})
+    if not isinstance(sdata, dict):
+        problems.append((f"“{name}” 必须是表", f"'{name}' must be a table"))
+        return {}
+    out = {}
+    known = {p.name: p for p in params}
+    for key, value in sdata.items():
+        path = f"{name}.{key}"
+        if key not in known:
+            problems.append((f"未知的键 “{path}”（可用：{', '.join(known)}）",
+                             f"unknown key '{path}' (known: {', '.join(known)})"))
+            continue
+        ok, v, prob = _check(known[key], value, path)
+        if ok:
+            out[key] = v
+        else:
+            problems.append(prob)
+    return out
 
 
 def _check(param: Param, value: Any, path: str) -> tuple[bool, Any, tuple[str, str] | None]:
@@ -191,6 +245,11 @@ def _check(param: Param, value: Any, path: str) -> tuple[bool, Any, tuple[str, s
         allowed = ", ".join(f'"{s}"' for s in SEVERITIES)
         return False, None, (f"{path} 的值 {value!r} 无效,应为 {allowed} 之一",
                              f"{path} = {value!r} is not valid; use one of {allowed}")
+    if param.type == "bool":
+        if isinstance(value, bool):
+            return True, value, None
+        return False, None, (f"{path} 必须是 true 或 false，而不是 {value!r}",
+                             f"{path} must be true or false, not {value!r}")
     if param.type == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             return False, None, (f"{path} 必须是整数,而不是 {value!r}", f"{path} must be an integer, not {value!r}")
@@ -253,4 +312,10 @@ def example_toml() -> str:
     lines.append("[structure]")
     for p in STRUCTURE_PARAMS:
         lines.append(f"{p.name} = {p.default!r}  # {p.description_zh} / {p.description_en}")
+    lines.append("")
+    lines.append("# 补齐方案、预测与推演 / the 补齐方案 (recommend), forecast and what-if")
+    lines.append("[plan]")
+    for p in PLAN_PARAMS:
+        v = str(p.default).lower() if p.type == "bool" else repr(p.default)
+        lines.append(f"{p.name} = {v}  # {p.description_zh} / {p.description_en}")
     return "\n".join(lines) + "\n"

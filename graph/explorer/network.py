@@ -24,6 +24,7 @@ from graph.explorer.places import community_of, street_of
 from graph.explorer.style import (
     EDGE_STYLES,
     LINK_STYLES,
+    PLAN_STYLE,
     SEVERITY_LOOK,
     DETAIL_GROUP,
     UNIT_GROUP,
@@ -154,7 +155,7 @@ class _Edges:
 
     def add(self, frm: str, to: str, style_key: str, title: str, *, type_: str,
             arrows: str = "", smooth: dict | None = None, **extra) -> None:
-        s = LINK_STYLES.get(style_key) or EDGE_STYLES[style_key]
+        s = LINK_STYLES.get(style_key) or EDGE_STYLES.get(style_key) or PLAN_STYLE
         e = {"id": f"e{len(self.items)}", "from": frm, "to": to, "type": type_,
              "style": style_key, "title": title,
              "color": {"color": s["color"], "highlight": s["color"], "hover": s["color"]},
@@ -186,7 +187,8 @@ def _rel_words(type_: str) -> str:
 
 def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bool = False,
                  as_of: date | None = None, scope: str | None = None,
-                 group_units: bool | None = None, view: View | None = None) -> dict:
+                 group_units: bool | None = None, view: View | None = None, plan: dict | None = None,
+                 forecast: dict | None = None) -> dict:
     """The explorer's picture of ``G``: nodes, edges and legend.
 
     Parameters
@@ -207,6 +209,14 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
         Force grouping on or off (default: decided by ``scope`` and size).
     view : graph.analysis.view.View, optional
         ``View(G, as_of)`` when the caller has it (not built again).
+    plan : dict, optional
+        A 补齐方案 (``Plan.as_dict()``, the ``cobuild recommend`` JSON): its
+        proposals are drawn as dashed blue edges (``overlay: "plan"``) the
+        page can toggle; ``meta.plan`` counts them.
+    forecast : dict, optional
+        A forecast (``Forecast.as_dict()``): ``meta.forecast`` gives, per
+        community org node drawn, its worst severity on each date (the
+        page's as-of slider).
 
     Returns
     -------
@@ -259,6 +269,7 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
     edges = _Edges()
     link_counts = _draw_links(G, view, collapsed, edges)
     _draw_relations(G, view, collapsed, edges, as_of)
+    plan_meta = _draw_plan(G, collapsed, edges, plan) if plan is not None else None
 
     if grouped:
         nodes += _group_nodes(G, collapsed, by_node, link_counts, rule_names, kind_of)
@@ -295,8 +306,38 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
             "findings": {s: placed.get(s, 0) for s in SEVERITIES},
             "limits": {"physics_node_limit": PHYSICS_NODE_LIMIT,
                        "group_node_limit": GROUP_NODE_LIMIT},
+            "plan": plan_meta,
+            "forecast": _forecast_meta(forecast, {n["id"] for n in nodes}) if forecast else None,
         },
     }
+
+
+def _draw_plan(G, collapsed: dict[str, str], edges, plan: dict) -> dict:
+    """The plan's proposals as dashed blue edges person → org."""
+    drawn = 0
+    for p in plan.get("proposals", ()):
+        a, b = f"Person:{p['person']['code']}", f"PartyOrg:{p['org']['code']}"
+        if a not in G or b not in G:
+            continue
+        closes = "、".join(f"{c['rule']} {c['subject']['name']}" for c in p.get("closes", ()))
+        title = (f"拟任 proposed: {p['person']['name']} → {p['org']['name']} {p['role']}（兼职 part-time）\n"
+                 f"解决 closes: {closes or '—'}\n{p.get('reason_zh', '')}\n{p.get('reason_en', '')}")
+        edges.add(collapsed.get(a, a), collapsed.get(b, b), "proposed", title, type_="PROPOSED",
+                  arrows="to", overlay="plan", person=p["person"]["code"], org=p["org"]["code"])
+        drawn += 1
+    return {"proposals": len(plan.get("proposals", ())), "drawn": drawn,
+            "as_of": plan.get("as_of"), "optimal": plan.get("optimal")}
+
+
+def _forecast_meta(forecast: dict, drawn: set[str]) -> dict:
+    """Per community org node drawn: its worst severity on each date."""
+    nodes = {}
+    for c in forecast.get("communities", ()):
+        nid = f"PartyOrg:{c['org']}"
+        if nid in drawn:
+            nodes[nid] = [s.get("worst") for s in c["series"]]
+    return {"dates": list(forecast.get("dates", ())), "nodes": nodes,
+            "looks": {k: {"color": v["color"], "width": v["width"]} for k, v in SEVERITY_LOOK.items()}}
 
 
 def _org_lines(view: View, code: str) -> list[str]:

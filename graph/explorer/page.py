@@ -201,7 +201,8 @@ def _views(G, findings, *, show_phones, as_of, scope, street, group_units,
 
 def render_page(G, findings, *, title: str, show_phones: bool = False,
                 as_of: date | None = None, scope: str | None = None,
-                group_units: bool | None = None, view=None, overview: bool | None = None,
+                group_units: bool | None = None, view=None, plan: dict | None = None,
+                forecast: dict | None = None, overview: bool | None = None,
                 street: str | None = None) -> str:
     """One self-contained HTML page of ``G`` that loads nothing from anywhere.
 
@@ -217,8 +218,9 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
         Whole phone numbers (planner) or masked (reader, the default).
     as_of : datetime.date, optional
         The date posts count on (default: today).
-    scope, group_units, view
-        See :func:`graph.explorer.network.network_json`.
+    scope, group_units, view, plan, forecast
+        See :func:`graph.explorer.network.network_json` (a plan is drawn as
+        a dashed blue overlay with a toggle, a forecast as an as-of slider).
     overview : bool, optional
         Open on the overview (:mod:`graph.explorer.overview`: one node per
         street and community; a click opens a community's full network, a
@@ -233,14 +235,15 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
     """
     as_of = as_of or date.today()
     if overview is None:
-        overview = scope in ("county", "street")
+        # a plan overlay or a forecast is drawn on the whole network
+        overview = scope in ("county", "street") and plan is None and forecast is None
     views: list[dict] = []
     if overview:
         data, views = _views(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
                              street=street, group_units=group_units, view=view)
     else:
         data = network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
-                            group_units=group_units, view=view)
+                            group_units=group_units, view=view, plan=plan, forecast=forecast)
     meta = data["meta"]
     net = Network(height="100%", width="100%", directed=not overview, heading=title)
     net.node_ids = _NodeIds()

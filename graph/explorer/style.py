@@ -28,6 +28,7 @@ __all__ = [
     "share_color",
     "LINK_STYLES",
     "EDGE_STYLES",
+    "PLAN_STYLE",
     "FONT_FACE",
     "legend",
 ]
@@ -184,6 +185,11 @@ EDGE_STYLES: dict[str, dict] = {
 }
 
 
+#: A post the 补齐方案 proposes (the plan overlay, toggled on the page).
+PLAN_STYLE: dict = {"zh": "拟任（补齐方案）", "en": "proposed post (plan)", "color": "#1f5fd6",
+                    "width": 3, "dashes": [10, 6]}
+
+
 def legend(kind_counts: dict[str, int], severity_counts: dict[str, int],
            edge_counts: dict[str, int]) -> list[dict]:
     """The legend: node kinds present (schema order), edge styles, severities.
@@ -193,7 +199,10 @@ def legend(kind_counts: dict[str, int], severity_counts: dict[str, int],
     ``count`` (the explorer's filters are built from them).
     """
     out = [k.as_legend(kind_counts[k.key]) for k in VIEW_KINDS if kind_counts.get(k.key)]
-    for key, s in (*LINK_STYLES.items(), *EDGE_STYLES.items()):
+    styles = [*LINK_STYLES.items(), *EDGE_STYLES.items()]
+    if edge_counts.get("proposed"):
+        styles.append(("proposed", PLAN_STYLE))
+    for key, s in styles:
         out.append({"group": "edge", "key": key, "zh": s["zh"], "en": s["en"], "color": s["color"],
                     "width": s["width"], "dashes": bool(s["dashes"]),
                     "count": edge_counts.get(key, 0)})

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from graph.analysis.rules import RULES
+from graph.celltext import as_text
 from graph.printing import print_setup
 from graph.reference import doc_ref
 from graph.report.charts import BELOW_COLOR, Chart, chart_figures
@@ -47,9 +48,7 @@ def _put(ws, row: int, col: int, value):
     not a formula)."""
     cell = ws.cell(row=row, column=col)
     cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
+    return as_text(cell)
 
 
 def _table(ws, header: list[str], rows: list[list], *, start_row: int = 1, max_width: int = 60,

@@ -15,7 +15,7 @@ __all__ = ["Param", "Rule", "RuleConfig", "make_finding"]
 class Param:
     """A threshold a planner may change in the policy file.
 
-    ``type`` is ``"int"``, ``"float"`` or ``"severity"``; ``minimum`` and
+    ``type`` is ``"int"``, ``"float"``, ``"bool"`` or ``"severity"``; ``minimum`` and
     ``maximum`` bound it (inclusive, ``None`` = unbounded).
     """
 

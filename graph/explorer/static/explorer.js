@@ -400,6 +400,48 @@
   api.openView = openView;
   api.goHome = goHome;
 
+  // ---- plan overlay and forecast slider --------------------------------------
+  function setPlanVisible(on) {
+    var u = [];
+    edgeItems.forEach(function (e) {
+      if (e.overlay === "plan" && !!e.hidden === on) {
+        e.hidden = !on;
+        u.push({ id: e.id, hidden: !on });
+      }
+    });
+    if (u.length) { edges.update(u); }
+  }
+  var planToggle = document.getElementById("plan-toggle");
+  if (planToggle) {
+    planToggle.addEventListener("change", function () { setPlanVisible(planToggle.checked); });
+  }
+
+  function showForecast(i) {
+    var fc = meta.forecast;
+    if (!fc) { return; }
+    var u = [];
+    Object.keys(fc.nodes).forEach(function (id) {
+      var n = byId[id];
+      var sev = fc.nodes[id][i];
+      var look = sev ? fc.looks[sev] : null;
+      var border = look ? look.color : (n.forecastBorder || n.color.border);
+      if (n.forecastBorder === undefined) { n.forecastBorder = n.color.border; n.forecastWidth = n.borderWidth; }
+      u.push({ id: id, borderWidth: look ? look.width : n.forecastWidth,
+               color: { background: n.color.background, border: look ? border : n.forecastBorder },
+               forecastSeverity: sev || "none" });
+      n.forecastSeverity = sev || "none";
+    });
+    nodes.update(u);
+    document.getElementById("forecast-date").textContent = fc.dates[i];
+    api.forecastIndex = i;
+  }
+  var slider = document.getElementById("forecast-slider");
+  if (slider) {
+    slider.addEventListener("input", function () { showForecast(parseInt(slider.value, 10)); });
+  }
+
+  api.setPlanVisible = setPlanVisible;
+  api.showForecast = showForecast;
   api.search = search;
   api.pick = pick;
   api.highlight = highlight;
