@@ -103,12 +103,20 @@ class Coverage(BaseModel):
     org: str | None = None
     community: str | None = None
     street: str | None = None
-    members: int | None = Field(None, description="纳入的单位党组织 member unit orgs")
-    u_to_c: int | None = None
-    c_to_u: int | None = None
-    two_way: int | None = None
-    part_time_members: int | None = None
-    two_way_share: float | None = None
+    members: int | None = Field(
+        None, description="纳入关系（对）：一个社区党组织的成员单位党组织数；街道为各社区党组织之和，"
+                          "同一单位党组织纳入几个社区党组织计几对 / membership pairs: a community org's "
+                          "member unit orgs; for a street the sum over its community orgs (a unit org "
+                          "taken into three community orgs counts three times)")
+    member_orgs: int | None = Field(
+        None, description="纳入大党委的单位党组织（个，不重复计）/ distinct unit orgs taken in (streets)")
+    u_to_c: int | None = Field(None, description="有单位→社区任职的纳入关系（对）/ pairs with a U → C post")
+    c_to_u: int | None = Field(None, description="有社区→单位任职的纳入关系（对）/ pairs with a C → U post")
+    two_way: int | None = Field(None, description="双向进入的纳入关系（对）/ two-way pairs")
+    part_time_members: int | None = Field(
+        None, description="来自成员单位的兼职委员（人）/ part-time members from member units (people)")
+    two_way_share: float | None = Field(
+        None, description="双向进入比例（按纳入关系）/ two-way share of membership pairs")
 
 
 class FindingSubject(BaseModel):
@@ -129,7 +137,12 @@ class Finding(BaseModel):
     street: str | None = None
     message_zh: str
     message_en: str
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list,
+                                description="依据的键（供程序使用）/ evidence keys, for programs")
+    evidence_text: list[str] = Field(
+        default_factory=list,
+        description="依据（供人阅读，与 evidence 一一对应），如“人员 王建国（P0017）”/ the evidence as a "
+                    "planner reads it, one per key of evidence")
 
 
 class GapPage(Page[Finding]):

@@ -16,10 +16,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cli.common import (add_source_args, date_arg, format_of, print_roster_error, progress,
+from cli.common import (add_source_args, date_arg, format_of, print_roster_error, private_file_note,
+                        progress,
                         write_text_atomic)
 from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
+from graph.reference import doc_ref
 
 __all__ = ["register", "cmd_analyze", "cmd_demo"]
 
@@ -47,7 +49,7 @@ def register(sub) -> None:
         description="按缺口规则 G01–G13 找出双向进入、交叉任职的缺口,并给出建议。\n"
                     "Find the gaps in two-way entry and cross-appointment (gap rules G01–G13), "
                     "with what to do next.",
-        epilog=_EPILOG_ANALYZE,
+        epilog=_EPILOG_ANALYZE + f"\n规则及阈值 rules and thresholds：{doc_ref('rules')}\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_source_args(p)
@@ -132,9 +134,10 @@ def cmd_analyze(args) -> int:
 def _print_headline(result, stream) -> None:
     c = result.summary["county"]
     f = c["findings"]
-    print(f"缺口 findings: {f['total']}(高 high {f['high']} · 中 medium {f['medium']} · 低 low {f['low']});"
-          f"成员单位党组织 member unit orgs {c['members']},双向进入 two-way {c['two_way']}"
-          f"({c['two_way_share']:.0%});兼职委员 part-time members {c['part_time_members']}",
+    print(f"缺口 findings: {f['total']}（高 high {f['high']} · 中 medium {f['medium']} · 低 low {f['low']}）；"
+          f"纳入大党委的单位党组织 unit orgs taken in {c['member_orgs']}，"
+          f"纳入关系 membership pairs {c['members']}，其中双向进入 of which two-way {c['two_way']}"
+          f"（{c['two_way_share']:.0%}）；兼职委员 part-time members {c['part_time_members']}",
           file=stream)
 
 
@@ -185,6 +188,7 @@ def cmd_demo(args) -> int:
     print(f"输出文件夹 output folder: {out_dir.resolve()}")
     for what, path in written:
         print(f"  {what}: {path.resolve()}")
+    print(private_file_note(roster_path))
     c = result.summary["county"]
     print(f"街道 streets {c['streets']} · 社区 communities {c['communities']} · 驻区单位 units {c['units']} · "
           f"单位党组织 unit orgs {c['unit_orgs']}")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from graph.errors import CobuildError, DatabaseUnavailable
+from graph.reference import doc_ref
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -270,7 +271,8 @@ def register(sub) -> None:
     from api.auth import ROLES
 
     p = sub.add_parser("serve", help="启动 HTTP 查询接口 / start the HTTP API",
-                       description=SERVE_DESCRIPTION, formatter_class=_RAW)
+                       description=SERVE_DESCRIPTION, formatter_class=_RAW,
+                       epilog=f"接口说明 API guide：{doc_ref('api')}")
     p.add_argument("--host", default="127.0.0.1",
                    help="监听地址 address to listen on (默认 default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="端口 port (默认 default 8000)")

@@ -13,7 +13,21 @@ from typing import Callable
 
 from graph.errors import CobuildError, RosterError
 
-__all__ = ["add_source_args", "format_of", "write_output", "date_arg", "progress", "say", "refuse_overwrite", "print_roster_error", "write_text_atomic"]
+__all__ = ["add_source_args", "format_of", "write_output", "date_arg", "progress", "say", "refuse_overwrite",
+           "print_roster_error", "write_text_atomic", "PRIVATE_MODE", "private_file_note"]
+
+#: The mode of every file holding unmasked personal data (whole phone
+#: numbers): readable and writable by its owner only.
+PRIVATE_MODE = 0o600
+
+
+def private_file_note(path: Path) -> str:
+    """What a command prints after writing a file with unmasked personal
+    data (the file is :data:`PRIVATE_MODE`)."""
+    return (f"注意：{path} 含完整手机号（个人信息），已设为仅本人可读写（权限 0600），"
+            f"转发前请确认对方有权查看 / note: {path} holds whole phone numbers (personal data); "
+            f"it is readable by you only (mode 0600): check the recipient may see them before "
+            f"forwarding it")
 
 
 def date_arg(text: str) -> date:
@@ -65,13 +79,22 @@ def print_roster_error(e: RosterError, limit: int = 200) -> None:
               f"(cobuild check 可查看全部 / run cobuild check to see all)", file=sys.stderr)
 
 
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file: never half a file."""
+def write_text_atomic(path: Path, text: str, *, private: bool = False) -> Path:
+    """Write ``text`` to ``path`` through a temporary file: never half a file.
+    ``private`` (a file holding unmasked personal data) writes it
+    :data:`PRIVATE_MODE` from the start (never readable by others, not even
+    for a moment)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
+        tmp.unlink(missing_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        fd = os.open(tmp, flags, PRIVATE_MODE) if private else os.open(tmp, flags, 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        if private:
+            os.chmod(tmp, PRIVATE_MODE)
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)

@@ -9,12 +9,15 @@ page shows the part asked for.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
-from cli.common import add_source_args, date_arg, print_roster_error, progress, write_text_atomic
+from cli.common import (add_source_args, date_arg, print_roster_error, private_file_note, progress,
+                        write_text_atomic)
 from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
+from graph.reference import doc_ref
 
 __all__ = ["register", "cmd_explore"]
 
@@ -54,7 +57,7 @@ def register(sub) -> None:
                     "缺口用颜色标出。\n"
                     "Draw the co-building network of a community, a street or the whole county as one "
                     "interactive web page (a single HTML file that needs no internet), gaps in colour.",
-        epilog=_EPILOG,
+        epilog=_EPILOG + f"\n操作指引 walk-through：{doc_ref('walkthrough')}\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_source_args(p)
@@ -70,6 +73,9 @@ def register(sub) -> None:
                         "for: reader (default, phone numbers masked) or planner (whole numbers)")
     p.add_argument("--policy", metavar="FILE",
                    help="策略文件(TOML),同 cobuild analyze / policy file (TOML), as for cobuild analyze")
+    p.add_argument("--no-overview", action="store_true",
+                   help="县、街道页面不以概览打开，直接显示完整网络 / open a county or street page on its "
+                        "whole network, not on the overview")
     p.add_argument("--title", help="页面标题,默认按范围生成 / page title (default: from the scope)")
     p.add_argument("--out", metavar="FILE", required=True,
                    help="写入的 HTML 文件,例如 东关社区.html / the HTML file to write, e.g. east.html")
@@ -92,9 +98,13 @@ def cmd_explore(args) -> int:
     except RosterError as e:
         print_roster_error(e)
         return 1
+    planner = args.role == "planner"
     html = explore(G, args.as_of or date.today(), community=args.community, street=args.street,
-                   policy=policy, title=args.title, show_phones=args.role == "planner", progress=say)
-    write_text_atomic(out, html)
+                   policy=policy, title=args.title, show_phones=planner, progress=say,
+                   overview=False if args.no_overview else None)
+    write_text_atomic(out, html, private=planner)
     if say:
         say(f"已写入 wrote {out} ({len(html.encode('utf-8')) // 1024} KB)")
+    if planner:
+        print(private_file_note(out), file=sys.stderr)
     return 0

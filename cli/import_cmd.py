@@ -121,6 +121,39 @@ def _streets_text(roster) -> tuple[str, str]:
     return zh, ", ".join(codes)
 
 
+#: at most this many rows to delete / change are listed by name
+PLAN_LIST = 20
+
+
+def _node_ref(nid: str) -> str:
+    label, code = schema.split_node_id(nid)
+    kind = schema.NODE_KINDS_BY_LABEL.get(label)
+    return f"{kind.zh if kind else label} {code}"
+
+
+def _item_text(item: dict) -> str:
+    """One stored item that changes or goes, as a planner reads it."""
+    if "label" in item:
+        text = f"{schema.node_kind(item['label']).zh} {item['name']}（{item['code']}）"
+    else:
+        text = (f"{schema.rel_kind(item['type']).zh}：{_node_ref(item['source'])} → "
+                f"{_node_ref(item['target'])}")
+    if item.get("fields"):
+        text += f"；改动 fields：{'、'.join(item['fields'])}"
+    return text
+
+
+def _item_lines(title_zh: str, title_en: str, items: list[dict]) -> list[str]:
+    if not items:
+        return []
+    lines = ["", f"{title_zh} / {title_en}（{len(items)}）："]
+    lines += [f"  {i}. {_item_text(x)}" for i, x in enumerate(items[:PLAN_LIST], 1)]
+    if len(items) > PLAN_LIST:
+        more = len(items) - PLAN_LIST
+        lines.append(f"  ……另有 {more} 项 / {more} more")
+    return lines
+
+
 def format_plan(plan, roster) -> str:
     """The replacement plan, in plain Chinese and English, before writing."""
     zh, en = _streets_text(roster)
@@ -152,6 +185,8 @@ def format_plan(plan, roster) -> str:
     lines.append("")
     for name, *numbers in [("类别 kind", "新增 created", "更新 changed", "删除 deleted"), *rows]:
         lines.append("  " + _ljust(name, width) + "".join(_rjust(str(n), 14) for n in numbers))
+    lines += _item_lines("将删除", "to be deleted", plan.deleted_items)
+    lines += _item_lines("将更新", "to be changed", plan.changed_items)
     return "\n".join(lines)
 
 

@@ -45,9 +45,16 @@ cobuild — co-building network of urban community party-building, and its gaps
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from graph.reference import doc_ref
+
     parser = argparse.ArgumentParser(
         prog="cobuild",
-        description=DESCRIPTION,
+        description=DESCRIPTION + (
+            f"\n用户文档 user documentation：{doc_ref('index')}\n"
+            f"  花名册格式 roster format：{doc_ref('roster')}\n"
+            f"  缺口规则 rules：{doc_ref('rules')}\n"
+            f"  HTTP 接口 API：{doc_ref('api')}\n"
+            f"  操作指引 walk-through：{doc_ref('walkthrough')}\n"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cobuild {product_version()}",

@@ -7,8 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from cli.common import refuse_overwrite, say
+from cli.common import private_file_note, refuse_overwrite, say
 from graph import limits, schema
+from graph.reference import doc_ref
 from graph.errors import CobuildError, Issue, NotARosterError
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -154,6 +155,11 @@ Export the roster stored in Neo4j in the same roster format (.xlsx, or a folder
 of CSV files when OUT does not end in .xlsx); it can be imported again: import
 → export → import loses nothing.
 
+导出的工作簿与模板一样：有“说明”表、下拉列表和文本格式，改完可直接再导入。
+The exported workbook is laid out like the template (its 说明 sheet, drop-down
+lists, text formats): edit it and import it again.
+文件权限为 0600（仅本人可读写）/ the file is written 0600 (readable by you only).
+
 注意 NOTE: 导出文件含未遮盖的手机号(个人信息),这是规划人员自己的命令;
 请妥善保管,不要外发。
 The export holds phone numbers UNMASKED (personal data): this is the planner's
@@ -191,17 +197,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not G.number_of_nodes():
         say("数据库中没有花名册数据,导出的是空花名册 / the database holds no roster; "
                   "the export is empty")
-    write_roster(roster, out, progress=say)
+    write_roster(roster, out, progress=say, as_template=True)
     counts = ", ".join(f"{schema.table(k).zh} {n}" for k, n in roster.counts().items())
     print(f"已导出 exported: {out} ({counts or '空 empty'})")
-    print("注意:文件含未遮盖的手机号 / note: the file holds unmasked phone numbers")
+    print(private_file_note(out))
     return 0
 
 
 def register(sub) -> None:
     """Add ``check``, ``template`` and ``export`` to the ``cobuild`` parser."""
     c = sub.add_parser("check", help="检查花名册 / validate a roster",
-                       description=CHECK_DESCRIPTION, formatter_class=_RAW)
+                       description=CHECK_DESCRIPTION, formatter_class=_RAW,
+                       epilog=f"花名册格式 roster format：{doc_ref('roster')}")
     c.add_argument("roster", metavar="ROSTER",
                    help="花名册:.xlsx、CSV 文件夹或 .zip / roster: .xlsx, CSV folder or .zip")
     c.add_argument("--format", choices=("text", "json"), default="text",
@@ -209,7 +216,8 @@ def register(sub) -> None:
     c.set_defaults(func=cmd_check)
 
     t = sub.add_parser("template", help="写出空白花名册模板 / write the empty roster template",
-                       description=TEMPLATE_DESCRIPTION, formatter_class=_RAW)
+                       description=TEMPLATE_DESCRIPTION, formatter_class=_RAW,
+                       epilog=f"花名册格式 roster format：{doc_ref('roster')}")
     t.add_argument("out", metavar="OUT.xlsx", help="模板文件 / template file to write")
     t.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
     t.set_defaults(func=cmd_template)

@@ -62,7 +62,7 @@ def draw_scope(G: nx.MultiDiGraph, findings, *, community: str | None = None,
                show_phones: bool = False, within: str | None = None,
                lies_in: Callable[[str, str], bool] | None = None,
                scoped: nx.MultiDiGraph | None = None, view=None, plan: dict | None = None,
-               forecast: dict | None = None) -> str:
+               forecast: dict | None = None, overview: bool | None = None) -> str:
     """The explorer page (one self-contained HTML file) of a scope of ``G``,
     its findings marked.
 
@@ -83,6 +83,9 @@ def draw_scope(G: nx.MultiDiGraph, findings, *, community: str | None = None,
         ``as_of`` when the caller has them (they are not built again).
     plan, forecast : dict, optional
         A 补齐方案 / forecast (their ``as_dict()``) drawn over the page.
+    overview : bool, optional
+        Open a county or street page on its overview (the default) or on the
+        whole network (False); see :func:`graph.explorer.page.render_page`.
     """
     from graph.explorer import render_page
 
@@ -91,7 +94,8 @@ def draw_scope(G: nx.MultiDiGraph, findings, *, community: str | None = None,
                                            within=within, lies_in=lies_in),
                        title=title or scope_title(G, community=community, street=street),
                        show_phones=show_phones, as_of=as_of,
-                       scope=scope_kind(community, street), view=view, plan=plan, forecast=forecast)
+                       scope=scope_kind(community, street), view=view, plan=plan, forecast=forecast,
+                       street=street, overview=overview)
 
 
 def scope_network(G: nx.MultiDiGraph, findings, *, community: str | None = None,
@@ -113,7 +117,8 @@ def scope_network(G: nx.MultiDiGraph, findings, *, community: str | None = None,
 
 def explore(G: nx.MultiDiGraph, as_of: date, *, community: str | None = None,
             street: str | None = None, policy=None, title: str | None = None,
-            show_phones: bool = False, progress: Callable[[str], None] | None = None) -> str:
+            show_phones: bool = False, progress: Callable[[str], None] | None = None,
+            overview: bool | None = None) -> str:
     """Analyze ``G`` on ``as_of``, take the scope and draw it: the explorer
     page ``cobuild explore`` writes."""
     from cobuild.analysis import analyze_scope
@@ -125,4 +130,4 @@ def explore(G: nx.MultiDiGraph, as_of: date, *, community: str | None = None,
         progress(f"绘制网络图 / drawing the page ({sub.number_of_nodes()} 个节点 nodes)")
     return draw_scope(G, result.findings, community=community, street=street, as_of=as_of,
                       title=title, show_phones=show_phones, scoped=sub,
-                      view=result.view if sub is G else None)
+                      view=result.view if sub is G else None, overview=overview)

@@ -2,7 +2,9 @@
 
 A finding names the rule, its severity, its subject (type, code, name), the
 community and street it belongs to, a message in Chinese and one in English,
-and the evidence (codes of the posts, people, orgs and units behind it).
+and the evidence: the keys of the posts, people, orgs and units behind it
+(``evidence``, for programs) and the same as a planner reads it
+(``evidence_text``, see :mod:`graph.analysis.evidence`).
 
 Every finding has a stable :attr:`Finding.id` (:func:`finding_id`), the same
 in the CLI's JSON, the reports and the API, so that another system can
@@ -88,6 +90,9 @@ class Finding:
     def id(self) -> str:
         """The stable id (:func:`finding_id`)."""
         return finding_id(self.rule, self.subject.node_id, self.key)
+    #: the evidence as a planner reads it (``人员 王建国（P0017）`` ...), one
+    #: text per key of ``evidence``; not part of a finding's identity
+    evidence_text: tuple[str, ...] = field(default_factory=tuple, compare=False)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -105,6 +110,7 @@ class Finding:
             "message_zh": self.message_zh,
             "message_en": self.message_en,
             "evidence": list(self.evidence),
+            "evidence_text": list(self.evidence_text),
         }
 
 

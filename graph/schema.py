@@ -614,13 +614,13 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Street", "街道", "street", "streets", shape="star", color="#6a3d9a"),
     NodeKind("Community", "社区", "community", "communities", shape="hexagon", color="#1f78b4"),
     NodeKind("Grid", "网格", "grid", "grids", shape="triangle", color="#33a02c"),
-    NodeKind("Compound", "小区", "compound", "compounds", shape="square", color="#b15928"),
+    NodeKind("Compound", "小区", "compound", "compounds", shape="square", color="#8d6e63"),
     NodeKind("Unit", "驻区单位", "resident unit", "units", shape="box", color="#a6cee3"),
-    NodeKind("PartyOrg", "党组织", "party organization", "party_orgs", shape="diamond", color="#e31a1c"),
-    NodeKind("Person", "人员", "person", "people", shape="dot", color="#fdbf6f"),
+    NodeKind("PartyOrg", "党组织", "party organization", "party_orgs", shape="diamond", color="#00897b"),
+    NodeKind("Person", "人员", "person", "people", shape="dot", color="#90a4ae"),
     NodeKind("Need", "需求", "need", "needs", name_key="title", shape="triangleDown", color="#cab2d6"),
     NodeKind("Resource", "资源", "resource", "resources", name_key="title", shape="triangleDown", color="#b2df8a"),
-    NodeKind("Project", "项目", "project", "projects", name_key="title", shape="ellipse", color="#ffff99"),
+    NodeKind("Project", "项目", "project", "projects", name_key="title", shape="ellipse", color="#bcaaa4"),
 )
 
 NODE_KINDS_BY_LABEL: dict[str, NodeKind] = {k.label: k for k in NODE_KINDS}

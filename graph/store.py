@@ -207,6 +207,10 @@ class ImportPlan:
     replaced: int = 0
     #: nodes and relationships of the roster (label/type -> count)
     roster_counts: dict[str, int] = field(default_factory=dict)
+    #: which stored items change and which go, each as :func:`_item` makes
+    #: it (all of them; the CLI lists the first few and counts the rest)
+    changed_items: list[dict] = field(default_factory=list)
+    deleted_items: list[dict] = field(default_factory=list)
     #: each street's part: ``{street: {label or type: Change}}`` (what the
     #: import does to what is kept for that street) and ``{street: {label or
     #: type: count}}`` (the roster's nodes and relationships kept for it)
@@ -364,6 +368,28 @@ def _rel_of(label: str, row: list, outgoing: bool) -> dict | None:
     return {"source": source, "target": target, "type": type_, "props": props}
 
 
+def _node_item(nid: str, old: dict, new: dict | None = None) -> dict:
+    """A stored node that changes or goes: its kind, code, name and (when it
+    changes) the properties that differ."""
+    label, code = schema.split_node_id(nid)
+    kind = schema.node_kind(label)
+    props = new if new is not None else old
+    item = {"label": label, "code": code, "name": str(props.get(kind.name_key) or code)}
+    if new is not None:
+        before = _visible(old)
+        item["fields"] = sorted(k for k in set(before) | set(new) if before.get(k) != new.get(k))
+    return item
+
+
+def _rel_item(type_: str, source: str, target: str, old: dict, new: dict | None = None) -> dict:
+    """A stored relationship that changes or goes."""
+    item = {"type": type_, "source": source, "target": target}
+    if new is not None:
+        before = _visible(old)
+        item["fields"] = sorted(k for k in set(before) | set(new) if before.get(k) != new.get(k))
+    return item
+
+
 def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
           of_streets: set[str], rels: dict[str, dict]) -> ImportPlan:
     J = set(streets)
@@ -404,6 +430,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             continue
         if _visible(old) != new:
             count("changed", label, plan.nodes, node_tags[n])
+            plan.changed_items.append(_node_item(n, old, new))
         elif sorted(_tags(old)) == tags:
             continue  # identical: nothing to write
         plan._node_writes[label].append({"code": new["code"], "props": {**new, TAG: tags}})
@@ -420,6 +447,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             plan._node_writes[label].append({"code": code, "props": {**props, TAG: rest}})
         else:
             count("deleted", label, plan.nodes, _tags(stored[n]))
+            plan.deleted_items.append(_node_item(n, stored[n]))
             plan._node_deletes[label].append(code)
             deleted_nodes.add(n)
 
@@ -445,6 +473,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             continue
         if _visible(old) != new:
             count("changed", type_, plan.rels, edge_tags[(u, v, k)])
+            plan.changed_items.append(_rel_item(type_, u, v, old, new))
         elif sorted(_tags(old)) == tags:
             continue
         plan._rel_updates.append({"rid": rid, "props": props})
@@ -456,6 +485,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
         old_tags = _tags(r["props"])
         if u in deleted_nodes or v in deleted_nodes:
             count("deleted", r["type"], plan.rels, old_tags)  # goes with its node (DETACH)
+            plan.deleted_items.append(_rel_item(r["type"], u, v, r["props"]))
             continue
         if not old_tags & J:
             continue  # another jurisdiction's
@@ -465,6 +495,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
             plan._rel_updates.append({"rid": rid, "props": {**props, TAG: rest}})
         else:
             count("deleted", r["type"], plan.rels, old_tags)
+            plan.deleted_items.append(_rel_item(r["type"], u, v, r["props"]))
             plan._rel_deletes.append(rid)
     return plan
 

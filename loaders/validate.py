@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -641,6 +642,70 @@ def check_central_households(ctx: Context) -> Iterator[Issue]:
             )
 
 
+def _phone_key(phone) -> str | None:
+    """A phone number reduced to its digits (no separators, no +86), to
+    compare two rows; ``None`` for an empty or implausible number."""
+    if not isinstance(phone, str) or not plausible_phone(phone):
+        return None
+    s = _PHONE_SEPARATORS.sub("", phone)
+    return s[3:] if s.startswith("+86") else s[4:] if s.startswith("0086") else s
+
+
+def check_same_person_two_codes(ctx: Context) -> Iterator[Issue]:
+    """The same person entered under two codes: two people rows with the
+    same phone number (and usually the same name) (warning, naming both
+    rows; the number itself is not repeated: personal data)."""
+    by_phone: dict[str, list[Row]] = {}
+    for row in ctx.roster.rows("people"):
+        key = _phone_key(row.get("phone"))
+        if key and isinstance(row.get("code"), str):
+            by_phone.setdefault(key, []).append(row)
+    for rows in by_phone.values():
+        first = rows[0]
+        for row in rows[1:]:
+            if row.get("code") == first.get("code"):
+                continue  # the same code twice is check_codes' duplicate_code
+            same_name = row.get("name") == first.get("name")
+            what_zh = "姓名和手机号" if same_name else "手机号"
+            what_en = "name and phone number" if same_name else "phone number"
+            yield ctx.issue(
+                row, "code", row.get("code"),
+                f"与人员表第 {first.line} 行（编码 {first.get('code')}，{first.get('name')}）"
+                f"{what_zh}相同，可能是同一人登记了两个编码；如是同一人，请只保留一个编码，"
+                f"并把任职、联系等记录改到该编码下",
+                f"same {what_en} as people row {first.line} (code {first.get('code')}, "
+                f"{first.get('name')}): probably one person under two codes; if so keep one code "
+                f"and move their posts and liaisons to it",
+                "same_person_two_codes", "warning",
+            )
+
+
+def check_non_member_party_post(ctx: Context) -> Iterator[Issue]:
+    """A person recorded as not a party member (是否党员 = 否) who holds a
+    post in a party organization (warning, once per person, on their first
+    post row)."""
+    people = ctx.first.get("people", {})
+    seen: set[str] = set()
+    posts = list(ctx.roster.rows("posts"))
+    held = Counter(r.get("person") for r in posts)
+    for row in posts:
+        code = row.get("person")
+        p = people.get(code)
+        if p is None or p.get("party_member") is not False or code in seen:
+            continue
+        seen.add(code)
+        n = held[code]
+        yield ctx.issue(
+            row, "person", code,
+            f"人员表第 {p.line} 行登记为非党员，但在党组织中有 {n} 项任职（本行为第一项）；"
+            f"请核对“是否党员”或该任职",
+            f"people row {p.line} records this person as not a party member, yet they hold "
+            f"{n} post(s) in party organizations (this row is the first); check 是否党员 "
+            f"(party_member) or the post",
+            "non_member_party_post", "warning",
+        )
+
+
 #: Every check, in the order it runs.
 CHECKS: tuple[Check, ...] = (
     check_required,
@@ -659,6 +724,8 @@ CHECKS: tuple[Check, ...] = (
     check_credit_codes,
     check_unit_orgs_staffed,
     check_central_households,
+    check_same_person_two_codes,
+    check_non_member_party_post,
 )
 
 

@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 
 from graph import schema
 from graph.celltext import as_text, needs_text_cell
+from graph.printing import print_setup
 from graph.roster import Roster
 from loaders.cells import format_cell
 
@@ -50,7 +51,7 @@ def _row_cells(table: schema.Table, roster: Roster, for_csv: bool) -> Iterable[l
 
 
 def write_xlsx(roster: Roster, path: str | os.PathLike,
-               progress: Callable[[str], None] | None = None) -> Path:
+               progress: Callable[[str], None] | None = None, *, as_template: bool = False) -> Path:
     """Write ``roster`` as an .xlsx workbook (openpyxl write-only mode).
 
     Parameters
@@ -58,6 +59,11 @@ def write_xlsx(roster: Roster, path: str | os.PathLike,
     roster : Roster
     path : path of the workbook to write (replaced if it exists)
     progress : optional callable taking a one-line progress message
+    as_template : bool
+        Lay the workbook out as the template (:mod:`loaders.template`):
+        its ``说明`` sheet, title and note rows above the header (row 3),
+        drop-down lists, text and date formats: as comfortable to edit and
+        re-import as the template. Otherwise the header is row 1.
 
     Returns
     -------
@@ -71,19 +77,27 @@ def write_xlsx(roster: Roster, path: str | os.PathLike,
     path = Path(path)
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
+    if as_template:
+        from loaders.template import instruction_sheet, table_sheet
+
+        instruction_sheet(wb)
     for table in _tables_to_write(roster):
-        ws = wb.create_sheet(sheet_name(table))
-        for i, c in enumerate(table.columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = max(
-                _WIDTHS.get(c.type, 14), len(c.header) * 2 + 2
-            )
-        ws.freeze_panes = "A2"
-        header = []
-        for c in table.columns:
-            cell = WriteOnlyCell(ws, value=c.header)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
+        if as_template:
+            ws = table_sheet(wb, table)
+        else:
+            ws = wb.create_sheet(sheet_name(table))
+            for i, c in enumerate(table.columns, start=1):
+                ws.column_dimensions[get_column_letter(i)].width = max(
+                    _WIDTHS.get(c.type, 14), len(c.header) * 2 + 2
+                )
+            ws.freeze_panes = "A2"
+            print_setup(ws, 1)  # before the first row: a write-only sheet writes its head then
+            header = []
+            for c in table.columns:
+                cell = WriteOnlyCell(ws, value=c.header)
+                cell.font = bold
+                header.append(cell)
+            ws.append(header)
         # Text cells need no style: a str value is written as a string cell,
         # so "001" stays "001" (one that openpyxl would take for a formula or
         # an error value is marked as text). Date cells carry a date format so Excel shows
@@ -157,7 +171,7 @@ def write_csv_folder(roster: Roster, path: str | os.PathLike,
 
 
 def write_roster(roster: Roster, path: str | os.PathLike,
-                 progress: Callable[[str], None] | None = None) -> Path:
+                 progress: Callable[[str], None] | None = None, *, as_template: bool = False) -> Path:
     """Write a roster to ``path``: an .xlsx workbook when the name ends in
     ``.xlsx``, otherwise a folder of CSV files.
 
@@ -169,6 +183,8 @@ def write_roster(roster: Roster, path: str | os.PathLike,
     path : str or PathLike
     progress : callable, optional
         Receives one-line progress messages (for stderr).
+    as_template : bool
+        An .xlsx laid out as the template (see :func:`write_xlsx`).
 
     Returns
     -------
@@ -186,5 +202,5 @@ def write_roster(roster: Roster, path: str | os.PathLike,
     """
     p = Path(path)
     if p.suffix.lower() == ".xlsx":
-        return write_xlsx(roster, p, progress)
+        return write_xlsx(roster, p, progress, as_template=as_template)
     return write_csv_folder(roster, p, progress)

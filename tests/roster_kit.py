@@ -64,7 +64,7 @@ def rich_roster() -> Roster:
     po(code="OT1", name="县老干部党支部", kind="other", community="C01", street="001")
     people = [
         ("P001", "王建国", "13812341234", True), ("P002", "李秀英", "0931-8812345", True),
-        ("P003", "张伟", None, True), ("P004", "刘芳", "13987654321", False),
+        ("P003", "张伟", None, True), ("P004", "刘芳", "13987654321", True),
         ("P005", "陈明", "13700001111", True), ("P006", "杨丽", None, None),
         ("P007", "赵强", "13600002222", True),
     ]

@@ -127,11 +127,14 @@ def test_json_contract_shape():
     assert d["as_of"] == "2024-06-30"
     for f in d["findings"]:
         assert set(f) == {"id", "rule", "severity", "subject", "community", "street",
-                          "message_zh", "message_en", "evidence"}
+                          "message_zh", "message_en", "evidence", "evidence_text"}
         assert f["id"].startswith(f["rule"] + "-")
         assert set(f["subject"]) == {"type", "code", "name"}
         assert f["severity"] in ("high", "medium", "low")
         assert all(isinstance(e, str) for e in f["evidence"])
+        # the keys for programs, the same evidence as a planner reads it beside them
+        assert len(f["evidence_text"]) == len(f["evidence"])
+        assert not any(t.startswith(("Post:", "Person:", "PartyOrg:")) for t in f["evidence_text"])
     assert set(d["summary"]) == {"communities", "streets", "county"}
     need = {"members", "u_to_c", "c_to_u", "two_way", "part_time_members", "two_way_share"}
     for row in d["summary"]["communities"]:
@@ -221,6 +224,11 @@ def test_structure_bridges_and_articulation():
     s = analyze(k.graph(), AS_OF).structure
     cuts = {r["code"]: r["cuts_off"] for r in s["articulation"]}
     assert cuts == {"Q1": ["OU1", "OU2"], "Q2": ["OU3"]}
+    q1 = next(r for r in s["articulation"] if r["code"] == "Q1")
+    assert q1["cuts_off_names"] == ["OU1党组织（OU1）", "OU2党组织（OU2）"]
+    assert q1["community_org_name"] == "东关社区党委"
+    assert "人Q1（Q1）一旦离任，东关社区党委（OC1）将与2个成员单位党组织" in q1["advice_zh"]
+    assert "兼职委员" in q1["advice_zh"] and "second part-time member" in q1["advice_en"]
     assert s["betweenness"]["method"] == "exact"
     assert [b["person"] for b in s["bridges"]][:1] == ["Q1"]
 
@@ -231,7 +239,14 @@ def test_structure_components_cut_off_and_cross_appointments():
     s = analyze(k.graph(), AS_OF).structure
     comps = s["components"]
     assert comps["cut_off"] == 2 and comps["isolated_orgs"] == 1  # {OU4, P4} and {OG1}
-    assert {"size": 2, "orgs": ["OU4"], "people": ["P4"], "communities": ["C1"]} in comps["largest_cut_off"]
+    rows = {tuple(x["orgs"]): x for x in comps["largest_cut_off"]}
+    ou4 = rows[("OU4",)]
+    assert {k: ou4[k] for k in ("size", "orgs", "people", "communities")} == {
+        "size": 2, "orgs": ["OU4"], "people": ["P4"], "communities": ["C1"]}
+    # named, and with what to do: take it in / add posts
+    assert ou4["org_names"] == ["OU4党组织（OU4）"] and "OU4党组织（OU4）" in ou4["advice_zh"]
+    assert "互派兼职委员" in ou4["advice_zh"] and "part-time members" in ou4["advice_en"]
+    assert "无人任职" in rows[("OG1",)]["advice_zh"]
     top = s["cross_appointments"][0]
     assert top["part_time_posts"] == 2 and top["person"] in ("Q1", "Q2")
 

@@ -8,11 +8,11 @@ developer machine and fail under CI (``CI=true``). A screenshot is kept in
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from browser_kit import Opened, chromium
 from explorer_kit import AS_OF, XSS_NAME, tiny_findings, tiny_graph
 from plan_kit import overlay_setup
 from graph.explorer import network_json, render_page
@@ -20,33 +20,12 @@ from graph.explorer import network_json, render_page
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def _unavailable(why: str):
-    if _in_ci():
-        pytest.fail(f"CI: {why}; install it (.ci/run does)")
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    exe = os.environ.get("COBUILD_CHROMIUM", "/usr/bin/chromium")
-    if not Path(exe).exists():
-        _unavailable(f"Chromium not found at {exe}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the python playwright package is not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -55,53 +34,6 @@ def page_file(tmp_path_factory) -> Path:
     path.write_text(render_page(tiny_graph(), tiny_findings(), title="东关社区 共驻共建关系网络",
                                 as_of=AS_OF), encoding="utf-8")
     return path
-
-
-class Opened:
-    """A page opened from a file:// URL with every other request aborted,
-    and what happened while it was open."""
-
-    def __init__(self, browser, path: Path):
-        self.requests: list[str] = []
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.page = page = self.context.new_page()
-
-        def route(r):
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                self.blocked.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("request", lambda req: self.requests.append(req.url))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-        def dialog(d):
-            self.dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", dialog)
-        page.goto(path.as_uri())
-        # (a CSS selector: the page's CSP forbids the eval behind wait_for_function)
-        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
-
-    def js(self, expr: str, arg=None):
-        return self.page.evaluate(expr, arg)
-
-    def node_point(self, nid: str) -> tuple[float, float]:
-        """Where node ``nid`` is on the screen."""
-        p = self.js("""id => {
-            const n = window.cobuild.network;
-            const d = n.canvasToDOM(n.getPosition(id));
-            const r = document.getElementById('mynetwork').getBoundingClientRect();
-            return [r.left + d.x, r.top + d.y];
-        }""", nid)
-        return p[0], p[1]
 
 
 @pytest.fixture

@@ -136,7 +136,8 @@ def test_liaison_target_must_be_of_its_kind():
     issues = validate(r)
     assert found(issues, "wrong_ref_kind") == [("liaisons", a.line, "对象编码", "C01"),
                                                ("liaisons", b.line, "对象编码", "001")]
-    assert "街道" in issues[0].message_zh and "streets" in issues[0].message_en
+    first = next(i for i in issues if i.code == "wrong_ref_kind")
+    assert "街道" in first.message_zh and "streets" in first.message_en
 
 
 def test_registration_subject_person_or_org_not_both():
@@ -300,10 +301,11 @@ def test_unit_org_without_posts_is_a_warning():
 
 
 def test_central_household_of_a_non_member_is_a_warning():
-    r, (row,) = plus(("central_households", {"person": "P004", "grid": "G01"}))
+    r, (_, row) = plus(("people", {"code": "P906", "name": "孙磊", "party_member": False}),
+                       ("central_households", {"person": "P906", "grid": "G01"}))
     issues = validate(r)
     assert found(issues, "central_household_not_member") == [
-        ("central_households", row.line, "人员编码", "P004")]
+        ("central_households", row.line, "人员编码", "P906")]
 
 
 # --------------------------------------------------------------- check_roster / load_roster
@@ -347,3 +349,41 @@ def test_thirty_defects_all_reported(tmp_path, form):
     # sorted by table order, then row
     ranks = [[t.zh for t in schema.TABLES].index(i.table.split()[0]) for i in issues]
     assert ranks == sorted(ranks)
+
+
+# --------------------------------------------------- same person, two codes
+
+
+def test_same_name_and_phone_under_two_codes_is_a_warning_naming_both_rows():
+    # P001 王建国 13812341234 is on people row 2; the same person again as P901
+    r, (row,) = plus(("people", {"code": "P901", "name": "王建国", "phone": "138-1234-1234"}))
+    issues = [i for i in validate(r) if i.code == "same_person_two_codes"]
+    assert [(i.severity, i.line, i.value) for i in issues] == [("warning", row.line, "P901")]
+    msg = issues[0]
+    assert "第 2 行" in msg.message_zh and "P001" in msg.message_zh and "姓名和手机号" in msg.message_zh
+    assert "people row 2" in msg.message_en and "P001" in msg.message_en
+    assert "13812341234" not in msg.message_zh + msg.message_en + str(msg.value)  # no phone echoed
+
+
+def test_same_phone_other_name_is_a_warning():
+    r, (row,) = plus(("people", {"code": "P902", "name": "王健国", "phone": "+86 138 1234 1234"}))
+    issues = [i for i in validate(r) if i.code == "same_person_two_codes"]
+    assert [(i.line, i.value) for i in issues] == [(row.line, "P902")]
+    assert "手机号相同" in issues[0].message_zh and "姓名和" not in issues[0].message_zh
+
+
+def test_people_without_phone_or_with_other_phones_are_not_flagged():
+    r, _ = plus(("people", {"code": "P903", "name": "张伟"}),            # P003 张伟 has no phone
+                ("people", {"code": "P904", "name": "王建国", "phone": "13812349999"}))
+    assert not [i for i in validate(r) if i.code == "same_person_two_codes"]
+
+
+def test_non_member_with_a_post_is_one_warning_per_person():
+    r, (person, row, _) = plus(("people", {"code": "P905", "name": "吴刚", "party_member": False}),
+                     ("posts", {"person": "P905", "org": "CC1", "role": "member", "post_type": "part_time"}),
+                     ("posts", {"person": "P905", "org": "UO1", "role": "member", "post_type": "part_time"}))
+    issues = [i for i in validate(r) if i.code == "non_member_party_post" and i.value == "P905"]
+    assert len(issues) == 1 and issues[0].severity == "warning"
+    assert issues[0].table.startswith("任职") and issues[0].line == row.line
+    assert f"人员表第 {person.line} 行" in issues[0].message_zh
+    assert "2 项任职" in issues[0].message_zh

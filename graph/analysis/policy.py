@@ -1,6 +1,6 @@
 """The analysis policy: which rules run, at what thresholds and severities.
 
-The defaults are those of ``shared/docs/rules.md`` (each rule's ``params``
+The defaults are those of ``docs/rules.md`` (each rule's ``params``
 in :mod:`graph.analysis.rules`). A planner changes them in a TOML file::
 
     [rules.G01]
@@ -296,7 +296,7 @@ def example_toml() -> str:
         "# cobuild 分析策略 / analysis policy",
         "# 修改阈值、严重程度(high/medium/low),或以 enabled = false 关闭规则。",
         "# Change thresholds and severities (high/medium/low), or switch a rule off with enabled = false.",
-        "# 未写出的键取 rules.md 的默认值 / keys left out keep the defaults of rules.md.",
+        "# 未写出的键取 docs/rules.md 中的默认值 / keys left out keep the defaults of docs/rules.md.",
         "",
     ]
     for r in RULES:

@@ -133,7 +133,7 @@ def _betweenness(B: nx.Graph, comps: list[set], settings) -> tuple[dict, dict]:
         "sample_k": k,
         "seed": seed,
         "note_zh": ("全部精确计算" if method == "exact" else
-                    f"节点数超过{exact_max}的连通分量按{k}个随机起点抽样估算(种子{seed})"),
+                    f"节点数超过{exact_max}的连通分量按{k}个随机起点抽样估算（种子{seed}）"),
         "note_en": ("all computed exactly" if method == "exact" else
                     f"components larger than {exact_max} nodes estimated from {k} sampled sources "
                     f"(seed {seed})"),
@@ -147,6 +147,44 @@ def _communities_of_person(view, person: str) -> list[str]:
         if x:
             out.add(x)
     return sorted(out)
+
+
+_ORG = "PartyOrg"
+
+
+def _org_label(view, code: str) -> str:
+    return f"{view.name(_ORG, code)}（{code}）"
+
+
+def _articulation_advice(row: dict) -> tuple[str, str]:
+    """What to do about an articulation point (Chinese, English)."""
+    n = len(row["cuts_off"])
+    who = f"{row['name']}（{row['code']}）"
+    corg = f"{row['community_org_name']}（{row['community_org']}）"
+    names = "、".join(row["cuts_off_names"][:5]) + ("等" if n > 5 else "")
+    if row["type"] == "Person":
+        return (f"{who}一旦离任，{corg}将与{n}个成员单位党组织（{names}）失去联系；"
+                f"建议在这些单位党组织与社区党组织之间再安排一名兼职委员，做到双向进入、不靠一人",
+                f"if {row['name']} ({row['code']}) leaves, {row['community_org_name']} loses touch with "
+                f"{n} member unit org(s); appoint a second part-time member between them so the link "
+                f"does not rest on one person")
+    return (f"{corg}与{n}个成员单位党组织（{names}）只经由{who}相连；"
+            f"建议这些单位党组织与社区党组织直接互派兼职委员",
+            f"{row['community_org_name']} reaches {n} member unit org(s) only through {row['name']} "
+            f"({row['code']}); have them appoint part-time members with the community org directly")
+
+
+def _component_advice(view, orgs: list[str], people: list[str]) -> tuple[str, str]:
+    """What to do about a part cut off from the main network."""
+    names = "、".join(_org_label(view, o) for o in orgs[:5]) + ("等" if len(orgs) > 5 else "")
+    if not people:
+        return (f"{names}无人任职：请补录书记、委员等任职，或核实该党组织是否仍存在",
+                "nobody holds a post here: add the secretary and members, or check that the org "
+                "still exists")
+    return (f"{names}与全县主网络没有任职联系：建议纳入所在社区党组织（大党委），"
+            f"并与社区党组织互派兼职委员",
+            "no post links these orgs to the county's main network: take them into their "
+            "community's big party committee and appoint part-time members both ways")
 
 
 def _articulation(view) -> list[dict]:
@@ -179,10 +217,14 @@ def _articulation(view) -> list[dict]:
             if not cut:
                 continue
             label, code = _split(v)
-            out.append({
+            row = {
                 "node": v, "type": label, "code": code, "name": view.name(label, code),
-                "community_org": c, "community": x, "street": s, "cuts_off": cut,
-            })
+                "community_org": c, "community_org_name": view.name(_ORG, c),
+                "community": x, "street": s, "cuts_off": cut,
+                "cuts_off_names": [_org_label(view, u) for u in cut],
+            }
+            row["advice_zh"], row["advice_en"] = _articulation_advice(row)
+            out.append(row)
     out.sort(key=lambda r: (r["street"] or "", r["community"] or "", r["community_org"],
                             -len(r["cuts_off"]), r["node"]))
     return out
@@ -204,7 +246,7 @@ def compute_structure(view, settings, progress=None) -> dict:
     B = person_org_graph(view)
     comps = sorted((set(c) for c in nx.connected_components(B)), key=lambda c: (-len(c), min(c)))
     if progress:
-        progress("结构:介数中心性 / structure: betweenness")
+        progress("结构：介数中心性 / structure: betweenness")
     bc, method = _betweenness(B, comps, settings)
 
     people = [n for n in bc if n.startswith("Person:") and bc[n] > 0]
@@ -220,7 +262,7 @@ def compute_structure(view, settings, progress=None) -> dict:
         })
 
     if progress:
-        progress("结构:关节点 / structure: articulation points")
+        progress("结构：关节点 / structure: articulation points")
     articulation = _articulation(view)
 
     main = comps[0] if comps else set()
@@ -230,7 +272,10 @@ def compute_structure(view, settings, progress=None) -> dict:
         orgs = sorted(_split(n)[1] for n in comp if n.startswith("PartyOrg:"))
         ppl = sorted(_split(n)[1] for n in comp if n.startswith("Person:"))
         comms = sorted({x for o in orgs if (x := view.org_place(o)[0])})
-        cut_rows.append({"size": len(comp), "orgs": orgs, "people": ppl, "communities": comms})
+        zh, en = _component_advice(view, orgs, ppl)
+        cut_rows.append({"size": len(comp), "orgs": orgs, "people": ppl, "communities": comms,
+                         "org_names": [_org_label(view, o) for o in orgs],
+                         "advice_zh": zh, "advice_en": en})
     components = {
         "count": len(comps),
         "main_size": len(main),

@@ -5,8 +5,12 @@ Per community org C (member pairs only): ``members`` (member unit orgs),
 included), ``two_way`` (both), ``part_time_members`` (distinct people with a
 part-time post in C whose home is a member unit org -- the G01 count) and
 ``two_way_share`` (``two_way / members``, 0.0 with no members). A street and
-the county add up their community orgs; their ``part_time_members`` counts
-distinct people (someone serving two community orgs counts once).
+the county add up their community orgs, so their ``members``, ``u_to_c``,
+``c_to_u`` and ``two_way`` count *membership pairs* (纳入关系: a joint
+branch taken into three community orgs counts three times); ``member_orgs``
+counts the distinct unit orgs taken in (a thing, what a headline shows).
+Their ``part_time_members`` counts distinct people (someone serving two
+community orgs counts once).
 """
 
 from __future__ import annotations
@@ -25,15 +29,18 @@ def _share(two_way: int, members: int) -> float:
 def _totals(view, orgs: list[str]) -> dict:
     members = u_to_c = c_to_u = two_way = 0
     people: set[str] = set()
+    member_orgs: set[str] = set()
     for c in orgs:
         cov = view.coverage[c]
         members += len(cov.members)
+        member_orgs.update(cov.members)
         u_to_c += len(cov.u_to_c)
         c_to_u += len(cov.c_to_u)
         two_way += len(cov.two_way)
         people.update(cov.part_time_people)
     return {
         "members": members,
+        "member_orgs": len(member_orgs),
         "u_to_c": u_to_c,
         "c_to_u": c_to_u,
         "two_way": two_way,

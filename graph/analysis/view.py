@@ -6,7 +6,7 @@ keeps the indexes the rules need (posts that count on the as-of date, each
 person's home orgs, membership, the links U → C and C → U, where every org
 lies).
 
-Definitions (``shared/docs/rules.md`` and ``domain.md``):
+Definitions (``docs/rules.md`` and ``domain.md``):
 
 * A post *counts* on the as-of date when ``start <= as_of`` and (no ``end``
   or ``as_of <= end``); a post with no start counts from always.
@@ -332,6 +332,11 @@ class View:
 
     def is_unit_org(self, org: str) -> bool:
         return org in self._is_unit_org
+
+    @cached_property
+    def post_index(self) -> dict[str, Post]:
+        """The posts that count, keyed by their evidence id."""
+        return {p.id: p for p in self.posts}
 
     # -- coverage -----------------------------------------------------------
 

@@ -350,7 +350,7 @@ def _org_lines(view: View, code: str) -> list[str]:
     one = sum(1 for u in cov.members if (u in cov.u_to_c) != (u in cov.c_to_u))
     return [f"纳入单位党组织 member unit orgs: {n}; 双向 two-way {two}, 单向 one-way {one}, "
             f"无 none {n - two - one}",
-            f"兼职委员(来自纳入单位) part-time members from member units: "
+            f"兼职委员（来自纳入单位） part-time members from member units: "
             f"{len(cov.part_time_people)}"]
 
 

@@ -153,6 +153,8 @@ class _NodeIds(list):
 def _meta_line(meta: dict) -> str:
     line = (f"截至 as of {meta['as_of']} · {meta['nodes']} 个节点 nodes · "
             f"{meta['edges']} 条连线 edges")
+    if meta.get("overview"):
+        line += " · 概览：每个街道、社区一个点，点击社区打开其完整网络 overview: one node per street and community; click a community to open its network"
     if meta["grouped"]:
         line += " · 单位按社区汇总 units grouped per community"
     f = meta["findings"]
@@ -160,10 +162,48 @@ def _meta_line(meta: dict) -> str:
     return line
 
 
+def _picture(data: dict) -> dict:
+    """A picture the page can switch to: its data and its vis options."""
+    meta = data["meta"]
+    return {**data, "options": vis_options(meta["physics"], meta["nodes"])}
+
+
+def _views(G, findings, *, show_phones, as_of, scope, street, group_units,
+           view=None) -> tuple[dict, list[dict]]:
+    """The overview picture, and the pictures a click on it opens: each
+    community's full network, and the whole scope's network."""
+    from graph.explorer.overview import overview_json
+    from graph.scope import subgraph
+
+    communities = sorted(code for nid, code in
+                         ((n, n.split(":", 1)[1]) for n in G if n.startswith("Community:")))
+    ids = {c: f"cobuild-view-{i}" for i, c in enumerate(communities)}
+    data = overview_json(G, findings, as_of=as_of, street=street, views=ids)
+    shown = {n["code"] for n in data["nodes"] if n["type"] == "Community"}
+    views = []
+    for c in communities:
+        if c not in shown:
+            continue
+        sub = subgraph(G, community=c)
+        picture = _picture(network_json(sub, findings, show_phones=show_phones, as_of=as_of,
+                                        scope="community"))
+        name = G.nodes[f"Community:{c}"].get("name") or c
+        views.append({"id": ids[c], "key": c, "zh": f"{name}（{c}）", "en": f"community {c}",
+                      "data": picture})
+    full = _picture(network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
+                                 group_units=group_units, view=view))
+    views.append({"id": "cobuild-view-full", "key": "full",
+                  "zh": "全县完整网络" if scope == "county" else "本街道完整网络",
+                  "en": "the whole county's network" if scope == "county" else "the whole street's network",
+                  "data": full})
+    return data, views
+
+
 def render_page(G, findings, *, title: str, show_phones: bool = False,
                 as_of: date | None = None, scope: str | None = None,
                 group_units: bool | None = None, view=None, plan: dict | None = None,
-                forecast: dict | None = None) -> str:
+                forecast: dict | None = None, overview: bool | None = None,
+                street: str | None = None) -> str:
     """One self-contained HTML page of ``G`` that loads nothing from anywhere.
 
     Parameters
@@ -181,16 +221,31 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
     scope, group_units, view, plan, forecast
         See :func:`graph.explorer.network.network_json` (a plan is drawn as
         a dashed blue overlay with a toggle, a forecast as an as-of slider).
+    overview : bool, optional
+        Open on the overview (:mod:`graph.explorer.overview`: one node per
+        street and community; a click opens a community's full network, a
+        button the whole network). Default: for the county and street scopes.
+    street : str, optional
+        The street of a street page (its overview shows that street only).
 
     Returns
     -------
     str
         The HTML page.
     """
-    data = network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
-                        group_units=group_units, view=view, plan=plan, forecast=forecast)
+    as_of = as_of or date.today()
+    if overview is None:
+        # a plan overlay or a forecast is drawn on the whole network
+        overview = scope in ("county", "street") and plan is None and forecast is None
+    views: list[dict] = []
+    if overview:
+        data, views = _views(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
+                             street=street, group_units=group_units, view=view)
+    else:
+        data = network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
+                            group_units=group_units, view=view, plan=plan, forecast=forecast)
     meta = data["meta"]
-    net = Network(height="100%", width="100%", directed=True, heading=title)
+    net = Network(height="100%", width="100%", directed=not overview, heading=title)
     net.node_ids = _NodeIds()
     for n in data["nodes"]:
         n = dict(n)
@@ -210,6 +265,8 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
     env.filters["script_json_text"] = lambda s: script_json(json.loads(s))
     js, css = _own_assets()
     env.globals.update(vendor=vendor_assets(), explorer_js=js, explorer_css=css,
-                       legend=data["legend"], meta=meta, meta_line=_meta_line(meta))
+                       legend=data["legend"], meta=meta, meta_line=_meta_line(meta),
+                       views=views,
+                       view_index=[{k: v[k] for k in ("id", "key", "zh", "en")} for v in views])
     net.templateEnv = env
     return net.generate_html(name="explorer.html")

@@ -24,6 +24,8 @@ __all__ = [
     "GROUP_KINDS",
     "view_kind_of",
     "SEVERITY_LOOK",
+    "SHARE_SCALE",
+    "share_color",
     "LINK_STYLES",
     "EDGE_STYLES",
     "PLAN_STYLE",
@@ -108,9 +110,9 @@ def _view_kinds() -> tuple[ViewKind, ...]:
             size = {"Street": 34, "Community": 28}.get(k.label, 16)
             out.append(ViewKind(k.label, k.label, k.zh, k.en, k.shape, k.color, size))
     unit, community = schema.node_kind("Unit"), schema.node_kind("Community")
-    out.append(ViewKind(UNIT_GROUP, "Unit", f"{unit.zh}组(按社区)",
+    out.append(ViewKind(UNIT_GROUP, "Unit", f"{unit.zh}组（按社区）",
                         f"{unit.en}s of a community, as one node", "dot", _tint(unit.color, 0.1)))
-    out.append(ViewKind(DETAIL_GROUP, "Community", "网格、小区、人员等(按社区)",
+    out.append(ViewKind(DETAIL_GROUP, "Community", "网格、小区、人员等（按社区）",
                         "grids, compounds, people of a community, as one node", "dot",
                         _tint(community.color, 0.55)))
     return tuple(out)
@@ -129,21 +131,46 @@ def view_kind_of(label: str, attrs: dict) -> ViewKind:
 
 
 #: Severity marks on the subjects of findings: border colour and width, a
-#: glow of the same colour, and the label in a readable shade of it (the
-#: label tells the severity even on a node whose fill is red).
+#: glow of the same colour, and the label in a readable shade of it. Red,
+#: orange and yellow mean a severity and nothing else: no node kind is
+#: drawn in them (:mod:`graph.schema` colours, checked by the tests).
 SEVERITY_LOOK: dict[str, dict] = {
     "high": {"color": "#d7191c", "width": 6, "label": "#b00000"},
     "medium": {"color": "#f28e2b", "width": 4, "label": "#c05000"},
     "low": {"color": "#e6b800", "width": 3, "label": "#8a6d00"},
 }
 
+#: The overview's ring colour by two-way share: (from, to, colour) bands of
+#: one blue scale (the darker, the higher); blue says nothing else here.
+SHARE_SCALE: tuple[tuple[float, float, str], ...] = (
+    (0.0, 0.3, "#c6dbef"),
+    (0.3, 0.6, "#6baed6"),
+    (0.6, 1.0, "#08519c"),
+)
+_NO_SHARE = "#9e9e9e"
+
+
+def share_color(share: float | None) -> str:
+    """The ring colour of a two-way share (grey: no membership pairs).
+
+    >>> share_color(0.1), share_color(0.3), share_color(1.0), share_color(None)
+    ('#c6dbef', '#6baed6', '#08519c', '#9e9e9e')
+    """
+    if share is None:
+        return _NO_SHARE
+    for lo, hi, color in SHARE_SCALE:
+        if lo <= share < hi:
+            return color
+    return SHARE_SCALE[-1][2]
+
+
 #: The co-building link between a community org and a member unit org.
 LINK_STYLES: dict[str, dict] = {
     "two_way": {"zh": "双向进入", "en": "two-way link",
                 "color": "#1a9850", "width": 4, "dashes": False},
-    "one_way": {"zh": "单向进入(箭头为已有方向)", "en": "one-way link (arrow: the present direction)",
+    "one_way": {"zh": "单向进入（箭头为已有方向）", "en": "one-way link (arrow: the present direction)",
                 "color": "#f57c00", "width": 3, "dashes": False},
-    "missing": {"zh": "缺失的联系(虚线)", "en": "missing link (dashed)",
+    "missing": {"zh": "缺失的联系（虚线）", "en": "missing link (dashed)",
                 "color": "#d73027", "width": 2, "dashes": [8, 6]},
 }
 
@@ -151,9 +178,9 @@ LINK_STYLES: dict[str, dict] = {
 EDGE_STYLES: dict[str, dict] = {
     "structure": {"zh": "隶属、位于、纳入等", "en": "containment, membership, belonging",
                   "color": "#a0a0a0", "width": 1, "dashes": False},
-    "post": {"zh": "任职(在任)", "en": "post in force", "color": "#8c8c8c", "width": 1,
+    "post": {"zh": "任职（在任）", "en": "post in force", "color": "#8c8c8c", "width": 1,
              "dashes": False},
-    "post_inactive": {"zh": "任职(不在任)", "en": "post not in force", "color": "#cfcfcf",
+    "post_inactive": {"zh": "任职（不在任）", "en": "post not in force", "color": "#cfcfcf",
                       "width": 1, "dashes": [2, 4]},
 }
 

@@ -53,9 +53,9 @@ def _status(data: dict, as_of: date) -> str:
 
 
 def post_words(data: dict, as_of: date) -> str:
-    """``兼职委员 part-time committee member, 兼职 part-time post, 2024-01-01–… (在任 in force)``."""
-    return (f"{_role(data.get('role'))}, {_post_type(data.get('post_type'))}{_term(data)} "
-            f"({_status(data, as_of)})")
+    """``兼职委员 part-time committee member, 兼职 part-time post, 2024-01-01–…（在任 in force）``."""
+    return (f"{_role(data.get('role'))}, {_post_type(data.get('post_type'))}{_term(data)}"
+            f"（{_status(data, as_of)}）")
 
 
 def _more(lines: list[str], total: int, indent: str = "  ") -> list[str]:
@@ -114,7 +114,7 @@ def node_title(G, nid: str, view_kind, *, as_of: date, findings: list[Finding],
             lines.append(f"手机 phone: {phone if show_phones else mask_phone(phone)}")
         posts = [(v, d) for _, v, d in G.out_edges(nid, data=True) if d.get("type") == "HOLDS"]
         if posts:
-            lines.append(f"任职 posts (截至 as of {as_of.isoformat()}):")
+            lines.append(f"任职 posts （截至 as of {as_of.isoformat()}）：")
             shown = [f"  · {_name(G, v)} — {post_words(d, as_of)}"
                      for v, d in sorted(posts, key=lambda x: x[0])]
             lines += _more(shown[:MAX_LINES], len(shown))
@@ -122,8 +122,8 @@ def node_title(G, nid: str, view_kind, *, as_of: date, findings: list[Finding],
         holders = [(u, d) for u, _, d in G.in_edges(nid, data=True) if d.get("type") == "HOLDS"]
         active = [(u, d) for u, d in holders if post_counts(d.get("start"), d.get("end"), as_of)]
         if holders:
-            lines.append(f"在任人员 posts in force ({len(active)}/{len(holders)}, "
-                         f"截至 as of {as_of.isoformat()}):")
+            lines.append(f"在任人员 posts in force（{len(active)}/{len(holders)}，"
+                         f"截至 as of {as_of.isoformat()}）：")
             shown = [f"  · {_name(G, u)} — {_role(d.get('role'))}, {_post_type(d.get('post_type'))}"
                      f"{_term(d)}" for u, d in sorted(active, key=lambda x: x[0])]
             lines += _more(shown[:MAX_LINES], len(shown))
@@ -137,7 +137,7 @@ def group_title(community_name: str, view_kind, members: dict[str, list[str]],
                 link_counts: Counter, findings: list[Finding], rule_names: dict[str, str]) -> str:
     """The hover text of a per-community group node: what it stands for."""
     lines = [f"{community_name} — {view_kind.zh} {view_kind.en}",
-             "全县视图中合为一个点;打开该社区或街道可看到每个节点",
+             "全县视图中合为一个点；打开该社区或街道可看到每个节点",
              "drawn as one node in the county view; open the community or street to see each"]
     for label, names in members.items():
         k = schema.node_kind(label)
@@ -183,10 +183,10 @@ def link_title(G, unit_org: str, community_org: str, u_to_c, c_to_u, drawn: str)
         "two_way": f"双向进入 two-way link: {u} ⇄ {c}",
         "u_to_c": f"单向进入 one-way link: {u} → {c}",
         "c_to_u": f"单向进入 one-way link: {c} → {u}",
-        "missing_u_to_c": f"缺失 missing: {u} → {c}(无单位人员到社区兼职 no one from the unit "
-                          "holds a part-time post in the community org)",
-        "missing_c_to_u": f"缺失 missing: {c} → {u}(无社区人员到单位兼职 no one from the "
-                          "community holds a part-time post in the unit org)",
+        "missing_u_to_c": f"缺失 missing: {u} → {c}（无单位人员到社区兼职 no one from the unit "
+                          "holds a part-time post in the community org）",
+        "missing_c_to_u": f"缺失 missing: {c} → {u}（无社区人员到单位兼职 no one from the "
+                          "community holds a part-time post in the unit org）",
         "none": f"无交叉任职 member on paper: {u} 已纳入 {c} 但双方均无交叉任职 "
                 "(taken in, no cross-appointment either way)",
     }[drawn]

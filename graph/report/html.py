@@ -10,6 +10,8 @@ from itertools import groupby
 
 from graph.analysis.rules import RULES
 from graph.findings import SEVERITIES
+from graph.reference import DOCS, docs_dir
+from graph.report.charts import chart_figures, svg
 from graph.report.text import ARTICULATION_LINES
 from graph.report.words import (community_label, headline, pct, rule_label, scope_label, severity_label,
                                 street_label, subject_label)
@@ -43,6 +45,26 @@ summary{cursor:pointer;padding:8px 12px;font-weight:bold}
 .badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px}
 .b-high{background:#c00000;color:#fff}.b-medium{background:#e6a000;color:#fff}.b-low{background:#5b9bd5;color:#fff}
 footer{color:#888;font-size:12px;padding:18px 28px}
+.charts{display:flex;flex-wrap:wrap;gap:14px}
+.chart-box{margin:0;background:#fff;border-radius:6px;padding:10px 12px;box-shadow:0 1px 2px #0002;max-width:100%;overflow-x:auto}
+.chart-box p{margin:4px 0 0;font-size:12px;color:#555}
+svg.chart{max-width:100%;height:auto}
+p.note{font-size:12px;color:#555}
+@page{size:A4 landscape;margin:14mm 12mm}
+@media print{
+body{background:#fff;font-size:11pt}
+header{background:#fff;color:#000;border-bottom:3px solid #b00000;padding:0 0 8px}
+main{padding:0;max-width:none}
+h2{break-after:avoid;page-break-after:avoid}
+.card,.chart-box,details{box-shadow:none;border:1px solid #ccc}
+.chart-box,tr,.finding{break-inside:avoid;page-break-inside:avoid}
+details>summary{list-style:none}
+details::details-content{content-visibility:visible;display:block}
+thead{display:table-header-group}
+table{font-size:9pt}
+a{color:#000;text-decoration:none}
+footer{padding:8px 0}
+}
 """
 
 
@@ -80,7 +102,7 @@ def _findings(a) -> str:
                         f' <span class="id">编号 id {escape(f.id)}</span></div>'
                         f'<div class="zh">{escape(f.message_zh)}</div>'
                         f'<div class="en">{escape(f.message_en)}</div>'
-                        f'<div class="ev">依据 evidence: {escape("; ".join(f.evidence))}</div>'
+                        f'<div class="ev">依据 evidence：{escape("；".join(f.evidence_text or f.evidence))}</div>'
                         "</div>")
                 out.append("</div>")
             out.append("</div>")
@@ -91,7 +113,7 @@ def _findings(a) -> str:
 def _structure(a) -> str:
     s = a.structure
     if not s:
-        return "<p>(未计算 not computed)</p>"
+        return "<p>（未计算 not computed）</p>"
     b, comps = s["betweenness"], s["components"]
     out = [f"<p>人员–党组织网络 person–org network: {s['graph']['people']} 人 people, "
            f"{s['graph']['orgs']} 个党组织 orgs, {s['graph']['posts']} 个任职 posts. "
@@ -101,23 +123,49 @@ def _structure(a) -> str:
                   [[x["name"], x["person"], x["betweenness"], ", ".join(x["communities"]), x["posts"]]
                    for x in s["bridges"]], numeric_from=2))
     out.append("<h3>关键节点 / Articulation points (whose loss cuts a community off from members)</h3>")
-    out.append(_t(["节点 node", "编码 code", "社区党组织 community org", "社区 community", "切断 cuts off"],
-                  [[x["name"], x["code"], x["community_org"], x["community"] or "", ", ".join(x["cuts_off"])]
+    out.append(_t(["节点 node", "社区党组织 community org", "社区 community", "切断的成员单位党组织 cuts off",
+                   "建议 what to do"],
+                  [[f"{x['name']}（{x['code']}）", f"{x['community_org_name']}（{x['community_org']}）",
+                    community_label(a, x["community"]), "、".join(x["cuts_off_names"]),
+                    f"{x['advice_zh']} / {x['advice_en']}"]
                    for x in s["articulation"][:ARTICULATION_LINES]]))
     if len(s["articulation"]) > ARTICULATION_LINES:
         more = len(s["articulation"]) - ARTICULATION_LINES
-        out.append(f"<p>……另有 {more} 个(见 xlsx/json 报告)/ {more} more (see the xlsx/json report)</p>")
-    out.append(f"<h3>与主网络脱节 / Cut off from the main network</h3><p>{comps['cut_off']} 个部分 components, "
-               f"含 {comps['cut_off_orgs']} 个党组织 orgs (其中 {comps['isolated_orgs']} 个无人任职 with nobody "
-               f"holding a post)</p>")
-    out.append(_t(["规模 size", "党组织 orgs", "人员 people", "社区 communities"],
-                  [[x["size"], ", ".join(x["orgs"][:12]), ", ".join(x["people"][:12]), ", ".join(x["communities"])]
+        out.append(f"<p>……另有 {more} 个（见 xlsx/json 报告）/ {more} more (see the xlsx/json report)</p>")
+    out.append(f"<h3>与主网络脱节 / Cut off from the main network</h3><p>{comps['cut_off']} 个部分 components，"
+               f"含 {comps['cut_off_orgs']} 个党组织 orgs（其中 {comps['isolated_orgs']} 个无人任职 with nobody "
+               f"holding a post）</p>")
+    out.append(_t(["规模 size", "党组织 orgs", "人员 people", "社区 communities", "建议 what to do"],
+                  [[x["size"], "、".join(x["org_names"][:12]) + ("等" if len(x["org_names"]) > 12 else ""),
+                    len(x["people"]), "、".join(community_label(a, c) for c in x["communities"]),
+                    f"{x['advice_zh']} / {x['advice_en']}"]
                    for x in comps["largest_cut_off"]]))
     out.append("<h3>兼职最多的人 / Most cross-appointments</h3>")
     out.append(_t(["人员 person", "编码 code", "兼职 part-time posts", "党组织 orgs"],
                   [[x["name"], x["person"], x["part_time_posts"], ", ".join(x["orgs"])]
                    for x in s["cross_appointments"]]))
     return "".join(out)
+
+
+def _charts(a) -> str:
+    boxes = []
+    for chart in chart_figures(a):
+        note = f"<p>{escape(chart.note)}</p>" if chart.note else ""
+        boxes.append(f'<figure class="chart-box">{svg(chart)}{note}</figure>')
+    if not boxes:
+        return ""
+    return ("<h2>图表 / Charts</h2><div class=\"charts\">" + "".join(boxes) + "</div>")
+
+
+def _doc_links() -> str:
+    """Links to the user docs (the files, when the docs are at hand)."""
+    d = docs_dir()
+    items = (("rules", "缺口规则及阈值 rules and thresholds"), ("roster", "花名册格式 roster format"),
+             ("walkthrough", "操作指引 walk-through"))
+    if d is None:
+        return "<p>说明文档 docs：" + "；".join(f"{escape(w)}：docs/{DOCS[k]}" for k, w in items) + "</p>"
+    return "<p>说明文档 docs：" + "；".join(
+        f'<a href="{escape((d / DOCS[k]).as_uri())}">{escape(w)}</a>' for k, w in items) + "</p>"
 
 
 def render_html(analysis) -> str:
@@ -128,11 +176,12 @@ def render_html(analysis) -> str:
     comm_rows = [[r["org_name"], r["org"], r["community_name"] or "", r["members"], r["u_to_c"], r["c_to_u"],
                   r["two_way"], pct(r["two_way_share"]), r["part_time_members"]] for r in a.summary["communities"]]
     c = a.summary["county"]
-    street_rows = [[r["name"], r["street"], r["communities"], r["members"], r["u_to_c"], r["c_to_u"],
-                    r["two_way"], pct(r["two_way_share"]), r["part_time_members"], r["findings"]["total"]]
-                   for r in a.summary["streets"]]
-    street_rows.append(["合计 total", "", c["communities"], c["members"], c["u_to_c"], c["c_to_u"], c["two_way"],
-                        pct(c["two_way_share"]), c["part_time_members"], c["findings"]["total"]])
+    street_rows = [[r["name"], r["street"], r["communities"], r["member_orgs"], r["members"], r["u_to_c"],
+                    r["c_to_u"], r["two_way"], pct(r["two_way_share"]), r["part_time_members"],
+                    r["findings"]["total"]] for r in a.summary["streets"]]
+    street_rows.append(["合计 total", "", c["communities"], c["member_orgs"], c["members"], c["u_to_c"],
+                        c["c_to_u"], c["two_way"], pct(c["two_way_share"]), c["part_time_members"],
+                        c["findings"]["total"]])
     rule_rows = []
     for r in RULES:
         cfg = a.policy.rules.get(r.id) or r.default_config()
@@ -148,18 +197,23 @@ def render_html(analysis) -> str:
         "<header><h1>共驻共建缺口分析报告 / Co-building gap analysis report</h1>",
         f"<p>分析日期 As of: {escape(a.as_of.isoformat())}</p>",
         f"<p>范围 Scope: {escape(scope_label(a))}</p>",
-        f"<p>策略 Policy: {escape(a.policy.source or '默认 default (rules.md)')}</p></header><main>",
+        f"<p>策略 Policy：{escape(a.policy.source or '默认 default')}</p></header><main>",
         f"<h2>总体情况 / Headline</h2><div class=\"cards\">{cards}</div>",
+        _charts(a),
         f"<h2>缺口与建议 / Findings and what to do next</h2>{_findings(a)}",
         "<h2>各社区党组织覆盖 / Coverage per community party organization</h2>",
         _t(["社区党组织 org", "编码 code", "社区 community", "成员 members", "U→C", "C→U", "双向 two-way",
             "比例 share", "兼职委员 part-time"], comm_rows, numeric_from=3),
         "<h2>各街道覆盖 / Coverage per street</h2>",
-        _t(["街道 street", "编码 code", "社区 communities", "成员 members", "U→C", "C→U", "双向 two-way",
-            "比例 share", "兼职委员 part-time", "缺口 findings"], street_rows, numeric_from=2),
+        _t(["街道 street", "编码 code", "社区 communities", "成员单位党组织 member orgs",
+            "纳入关系（对） pairs", "U→C（对）", "C→U（对）", "双向（对） two-way", "比例 share",
+            "兼职委员 part-time", "缺口 findings"], street_rows, numeric_from=2),
+        "<p class=\"note\">纳入关系按“单位党组织–社区党组织”成对计数：一个联合党支部纳入三个社区党组织计三对。"
+        " / Pairs count (unit org, community org) memberships: a joint branch taken into three "
+        "community orgs counts three times.</p>",
         f"<h2>网络结构 / Network structure</h2>{_structure(a)}",
         "<h2>适用规则 / Rules applied</h2>",
         _t(["规则 rule", "启用 enabled", "严重程度 severity", "参数 parameters", "说明 description"], rule_rows),
-        "</main><footer>cobuild — 本报告不含手机号等个人信息 / this report holds no phone numbers or "
-        "other personal contact data</footer></body></html>\n",
+        f"</main><footer>{_doc_links()}cobuild — 本报告不含手机号等个人信息 / this report holds no phone "
+        "numbers or other personal contact data</footer></body></html>\n",
     ])

@@ -11,6 +11,7 @@ import unicodedata
 from itertools import groupby
 
 from graph.analysis.rules import RULES
+from graph.reference import doc_ref
 from graph.findings import SEVERITIES
 from graph.report.words import (community_label, headline, pct, rule_label, scope_label, severity_label,
                                 street_label, subject_label)
@@ -50,7 +51,8 @@ def render_text(analysis) -> str:
     L.append(f"分析日期 As of: {analysis.as_of.isoformat()}")
     L.append(f"范围 Scope: {scope_label(analysis)}")
     src = analysis.policy.source
-    L.append(f"策略 Policy: {src if src else '默认(rules.md)/ default (rules.md)'}")
+    L.append(f"策略 Policy：{src if src else '默认 default'}")
+    L.append(f"规则说明 Rules explained：{doc_ref('rules')}")
     L.append("")
 
     L.append("一、总体情况 / Headline")
@@ -87,19 +89,23 @@ def render_text(analysis) -> str:
         L.extend(_table(["社区党组织 org", "社区 community", "成员 members", "U→C", "C→U",
                          "双向 two-way", "比例 share", "兼职委员 part-time"], rows, numeric_from=2))
     else:
-        L.append("  (无 none)")
+        L.append("  （无 none）")
     L.append("")
 
     L.append("四、各街道覆盖情况 / Coverage per street")
-    rows = [[r["name"], r["communities"], r["members"], r["u_to_c"], r["c_to_u"], r["two_way"],
-             pct(r["two_way_share"]), r["part_time_members"], r["findings"]["total"],
+    rows = [[r["name"], r["communities"], r["member_orgs"], r["members"], r["u_to_c"], r["c_to_u"],
+             r["two_way"], pct(r["two_way_share"]), r["part_time_members"], r["findings"]["total"],
              r["findings"]["high"]] for r in analysis.summary["streets"]]
     c = analysis.summary["county"]
-    rows.append(["合计 total", c["communities"], c["members"], c["u_to_c"], c["c_to_u"], c["two_way"],
-                 pct(c["two_way_share"]), c["part_time_members"], c["findings"]["total"],
+    rows.append(["合计 total", c["communities"], c["member_orgs"], c["members"], c["u_to_c"], c["c_to_u"],
+                 c["two_way"], pct(c["two_way_share"]), c["part_time_members"], c["findings"]["total"],
                  c["findings"]["high"]])
-    L.extend(_table(["街道 street", "社区 communities", "成员 members", "U→C", "C→U", "双向 two-way",
+    L.extend(_table(["街道 street", "社区 communities", "成员单位党组织 member orgs",
+                     "纳入关系（对） pairs", "U→C（对）", "C→U（对）", "双向（对） two-way",
                      "比例 share", "兼职委员 part-time", "缺口 findings", "高 high"], rows, numeric_from=1))
+    L.append("  纳入关系按“单位党组织–社区党组织”成对计数：一个联合党支部纳入三个社区党组织计三对。/ "
+             "Pairs count (unit org, community org) memberships: a joint branch taken into three "
+             "community orgs counts three times.")
     L.append("")
 
     s = analysis.structure
@@ -110,30 +116,38 @@ def render_text(analysis) -> str:
                  f"{s['graph']['orgs']} 个党组织 orgs, {s['graph']['posts']} 个任职 posts")
         L.append(f"  介数中心性 betweenness: {b['note_zh']} / {b['note_en']}")
         L.append("")
-        L.append("  联系最广的人(介数中心性)/ Who bridges the most (betweenness)")
+        L.append("  联系最广的人（介数中心性）/ Who bridges the most (betweenness)")
         if s["bridges"]:
             L.extend(_table(["人员 person", "介数 betweenness", "涉及社区 communities", "任职 posts"],
                             [[f"{x['name']} ({x['person']})", x["betweenness"], len(x["communities"]),
                               x["posts"]] for x in s["bridges"]], numeric_from=1))
         else:
-            L.append("  (无 none)")
+            L.append("  （无 none）")
         L.append("")
-        L.append("  关键节点:一旦离开,社区与成员单位失去联系 / Articulation points: whose loss cuts "
+        L.append("  关键节点：一旦离开，社区与成员单位失去联系 / Articulation points: whose loss cuts "
                  "a community off from member units")
         if s["articulation"]:
             for r in s["articulation"][:ARTICULATION_LINES]:
-                L.append(f"    {r['name']} ({r['code']}) — {community_label(analysis, r['community'])}: "
-                         f"切断 cuts off {', '.join(r['cuts_off'])}")
+                L.append(f"    {r['name']}（{r['code']}）— {r['community_org_name']}（{r['community_org']}），"
+                         f"{community_label(analysis, r['community'])}：切断 cuts off "
+                         f"{'、'.join(r['cuts_off_names'])}")
+                L.append(f"      建议：{r['advice_zh']}")
+                L.append(f"      What to do: {r['advice_en']}")
             more = len(s["articulation"]) - ARTICULATION_LINES
             if more > 0:
-                L.append(f"    ……另有 {more} 个(见 xlsx/json 报告)/ {more} more (see the xlsx/json report)")
+                L.append(f"    ……另有 {more} 个（见 xlsx/json 报告）/ {more} more (see the xlsx/json report)")
         else:
-            L.append("    (无 none)")
+            L.append("    （无 none）")
         comps = s["components"]
         L.append("")
         L.append(f"  与全县主网络脱节的部分 / Parts cut off from the main network: {comps['cut_off']} 个 "
                  f"components, 含党组织 with {comps['cut_off_orgs']} orgs "
-                 f"(其中完全无人任职 {comps['isolated_orgs']} with nobody holding a post)")
+                 f"（其中完全无人任职 {comps['isolated_orgs']} with nobody holding a post）")
+        for x in comps["largest_cut_off"]:
+            L.append(f"    {x['size']} 个节点 nodes：{'、'.join(x['org_names'][:8])}"
+                     f"{'等' if len(x['org_names']) > 8 else ''}")
+            L.append(f"      建议：{x['advice_zh']}")
+            L.append(f"      What to do: {x['advice_en']}")
         L.append("")
         L.append("  兼职最多的人 / Most cross-appointments")
         if s["cross_appointments"]:
@@ -141,7 +155,7 @@ def render_text(analysis) -> str:
                             [[f"{x['name']} ({x['person']})", x["part_time_posts"], ", ".join(x["orgs"])]
                              for x in s["cross_appointments"]], numeric_from=1, numeric_to=1))
         else:
-            L.append("  (无 none)")
+            L.append("  （无 none）")
         L.append("")
 
     L.append("六、适用规则 / Rules applied")

@@ -1,4 +1,4 @@
-"""The registry of coverage-gap rules (``shared/docs/rules.md``'s G01–G13,
+"""The registry of coverage-gap rules (``docs/rules.md``'s G01–G13,
 plus the project's own G14).
 
 :data:`RULES` lists every rule in id order; the analysis, the CLI, the API,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from graph.analysis.evidence import evidence_texts
 from graph.findings import SEVERITIES, Finding, Subject
 
 __all__ = ["Param", "Rule", "RuleConfig", "make_finding"]
@@ -105,6 +106,7 @@ def make_finding(view, config: RuleConfig, subject_type: str, code: str, *,
     :func:`graph.findings.finding_id`)."""
     if street is None and community is not None:
         street = view.street_of(community)
+    keys = tuple(dict.fromkeys(evidence))
     return Finding(
         rule=config.rule,
         severity=severity or config.severity,
@@ -113,6 +115,7 @@ def make_finding(view, config: RuleConfig, subject_type: str, code: str, *,
         street=street,
         message_zh=zh,
         message_en=en,
-        evidence=tuple(dict.fromkeys(evidence)),
+        evidence=keys,
+        evidence_text=evidence_texts(view, keys),
         key=tuple(key),
     )

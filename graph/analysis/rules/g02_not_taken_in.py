@@ -40,7 +40,7 @@ def check(view, cfg):
             tgt_zh, tgt_en = view.name_list("PartyOrg", sorted(here))
             if elsewhere:
                 oth_zh, oth_en = view.name_list("PartyOrg", elsewhere)
-                zh = (f"{unit}位于{comm},其党组织({org_zh})纳入的是{oth_zh},未纳入所在社区的{tgt_zh}:"
+                zh = (f"{unit}位于{comm},其党组织({org_zh})纳入的是{oth_zh},未纳入所在社区的{tgt_zh}："
                       f"建议将其纳入{tgt_zh}“大党委”,就近参与共驻共建。")
                 en = (f"{unit} sits in {comm_en}, but its party organization ({org_en}) is taken into "
                       f"{oth_en}, not into {tgt_en} where it sits: take it into {tgt_en} as well.")

@@ -41,7 +41,7 @@ def check(view, cfg):
                 continue
             name = view.name("Person", person)
             uz, ue = view.name_list("PartyOrg", units)
-            zh = (f"{name}是{cname}与{len(units)}个成员单位党组织({uz})之间唯一的交叉任职联系人:"
+            zh = (f"{name}是{cname}与{len(units)}个成员单位党组织（{uz}）之间唯一的交叉任职联系人:"
                   f"一旦其离任或调动,这些单位将与社区失去联系。建议为每个单位再安排一名兼职人员作为后备。")
             en = (f"{name} is the only cross-appointment link between {cname} and {len(units)} member "
                   f"unit organizations ({ue}): if they leave, these units lose their link with the "

@@ -14,7 +14,7 @@
   function readJson(id) {
     return JSON.parse(document.getElementById(id).textContent);
   }
-  var nodeItems = readJson("cobuild-nodes");
+  var nodeItems = readJson("cobuild-nodes");  // the picture shown (see show())
   var edgeItems = readJson("cobuild-edges");
   var options = readJson("cobuild-options");
   var legend = readJson("cobuild-legend");
@@ -52,18 +52,22 @@
     network.once("afterDrawing", markReady);
   }
 
-  // ---- look-ups ----------------------------------------------------------
-  var byId = {};
-  var fontColor = {};
+  // ---- look-ups (rebuilt when the page switches pictures) ------------------
+  var byId, fontColor, edgeColor, kindWords;
   var DEFAULT_FONT = (options.nodes && options.nodes.font && options.nodes.font.color) || "#222222";
-  nodeItems.forEach(function (n) {
-    byId[n.id] = n;
-    fontColor[n.id] = (n.font && n.font.color) || DEFAULT_FONT;
-  });
-  var edgeColor = {};
-  edgeItems.forEach(function (e) { edgeColor[e.id] = e.color; });
-  var kindWords = {};
-  legend.forEach(function (l) { if (l.group === "node") { kindWords[l.key] = l.zh + " " + l.en; } });
+  function index() {
+    byId = {};
+    fontColor = {};
+    edgeColor = {};
+    kindWords = {};
+    nodeItems.forEach(function (n) {
+      byId[n.id] = n;
+      fontColor[n.id] = (n.font && n.font.color) || DEFAULT_FONT;
+    });
+    edgeItems.forEach(function (e) { edgeColor[e.id] = e.color; });
+    legend.forEach(function (l) { if (l.group === "node") { kindWords[l.key] = l.zh + " " + l.en; } });
+  }
+  index();
 
   var SHAPE_SYMBOL = {
     star: "★", hexagon: "⬢", triangle: "▲", triangleDown: "▼", square: "■",
@@ -106,6 +110,7 @@
     } else if (kind === "severity") {
       swatch = el("span", "swatch sev");
       swatch.style.borderColor = entry.key === "none" ? "#bbb" : entry.color;
+      if (entry.fill) { swatch.style.background = entry.color; }
     } else {
       swatch = el("span", "swatch", SHAPE_SYMBOL[entry.shape] || "●");
       swatch.style.color = entry.color;
@@ -139,7 +144,16 @@
     severity: document.getElementById("legend-severity"),
     edge: document.getElementById("legend-edges")
   };
-  legend.forEach(function (entry) { legendRow(entry, targets[entry.group], entry.group); });
+  function buildLegend() {
+    kindOn = {};
+    sevOn = {};
+    boxes = { kind: {}, severity: {} };
+    Object.keys(targets).forEach(function (k) {
+      while (targets[k].firstChild) { targets[k].removeChild(targets[k].firstChild); }
+    });
+    legend.forEach(function (entry) { legendRow(entry, targets[entry.group], entry.group); });
+  }
+  buildLegend();
 
   // ---- neighbourhood highlight ---------------------------------------------
   var DIM = 0.15;
@@ -201,7 +215,9 @@
   }
 
   network.on("click", function (params) {
-    if (params.nodes.length) {
+    if (params.nodes.length && byId[params.nodes[0]] && byId[params.nodes[0]].view) {
+      openView(byId[params.nodes[0]].view);  // an overview node: open its network
+    } else if (params.nodes.length) {
       highlight(params.nodes[0]);
       showDetails(params.nodes[0]);
     } else {
@@ -296,6 +312,93 @@
       if (lastHits.length) { pick(lastHits[0].node.id); }
     }
   });
+
+  // ---- pictures: the overview and the networks it opens --------------------
+  var viewIndex = readJson("cobuild-views");
+  var viewsById = {};
+  viewIndex.forEach(function (v) { viewsById[v.id] = v; });
+  var home = { nodes: nodeItems, edges: edgeItems, legend: legend, meta: meta, options: options };
+  var nav = document.getElementById("view-nav");
+  var backBtn = document.getElementById("view-back");
+  var fullBtn = document.getElementById("view-full");
+  var viewName = document.getElementById("view-name");
+  var metaEl = document.getElementById("page-meta");
+  var homeMeta = metaEl.textContent;
+  api.view = "home";
+
+  function show(picture, key) {
+    clearHighlight();
+    details.textContent = "";
+    searchInput.value = "";
+    showResults([]);
+    api.ready = false;
+    document.body.removeAttribute("data-ready");
+    statusEl.classList.remove("done");
+    statusEl.textContent = "正在绘制 drawing…";
+    nodeItems = picture.nodes.map(function (n) {
+      var c = Object.assign({}, n);
+      delete c.hidden; delete c.opacity;
+      return c;
+    });
+    edgeItems = picture.edges.map(function (e) { var c = Object.assign({}, e); delete c.dim; return c; });
+    legend = picture.legend;
+    meta = picture.meta;
+    api.meta = meta;
+    index();
+    buildLegend();
+    network.setOptions({ physics: { enabled: false } });
+    nodes.clear();
+    edges.clear();
+    nodes.add(nodeItems);
+    edges.add(edgeItems);
+    network.setOptions(picture.options);
+    api.view = key;
+    if (meta.physics) {
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: { enabled: false } });
+        network.fit();
+        markReady();
+      });
+      network.stabilize(picture.options.physics.stabilization.iterations);
+    } else {
+      network.fit();
+      network.once("afterDrawing", markReady);
+      network.redraw();
+    }
+  }
+
+  function openView(id) {
+    var v = viewsById[id];
+    var block = document.getElementById(id);
+    if (!v || !block) { return; }
+    show(JSON.parse(block.textContent), v.key);
+    viewName.textContent = "正在查看 showing: " + v.zh + " / " + v.en;
+    metaEl.textContent = v.zh + " · " + meta.nodes + " 个节点 nodes · " + meta.edges + " 条连线 edges";
+    backBtn.hidden = false;
+    fullBtn.hidden = v.key === "full";
+  }
+
+  function goHome() {
+    show(home, "home");
+    viewName.textContent = "";
+    metaEl.textContent = homeMeta;
+    backBtn.hidden = true;
+    fullBtn.hidden = false;
+  }
+
+  if (viewIndex.length) {
+    nav.hidden = false;
+    var full = viewsById["cobuild-view-full"];
+    if (full) {
+      fullBtn.textContent = "打开" + full.zh + " open " + full.en;
+      fullBtn.addEventListener("click", function () { openView("cobuild-view-full"); });
+    } else {
+      fullBtn.hidden = true;
+    }
+    backBtn.addEventListener("click", goHome);
+  }
+  api.openView = openView;
+  api.goHome = goHome;
 
   // ---- plan overlay and forecast slider --------------------------------------
   function setPlanVisible(on) {
