@@ -34,7 +34,7 @@ def _name(name: str) -> str:
 
 LABELS: tuple[str, ...] = tuple(_name(k.label) for k in schema.NODE_KINDS)
 TYPES: tuple[str, ...] = tuple(_name(r.type) for r in schema.REL_KINDS)
-IMPORT_RECORD, IMPORT_LOCK = (_name(x) for x in schema.META_LABELS)
+IMPORT_RECORD, IMPORT_LOCK, ROSTER_SHAPE = (_name(x) for x in schema.META_LABELS)
 
 # ---------------------------------------------------------------------------
 # Server and database housekeeping (graph.db, graph.server, tests/conftest.py)
@@ -72,6 +72,9 @@ CREATE_CONSTRAINTS: tuple[str, ...] = tuple(
     f"CREATE CONSTRAINT cobuild_{label.lower()}_id IF NOT EXISTS "
     f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
     for label in (IMPORT_RECORD, IMPORT_LOCK)
+) + (
+    f"CREATE CONSTRAINT cobuild_rostershape_street IF NOT EXISTS "
+    f"FOR (n:{ROSTER_SHAPE}) REQUIRE n.street IS UNIQUE",
 )
 
 #: The import history is read newest first.
@@ -228,3 +231,17 @@ IMPORT_HISTORY = (
 LATEST_IMPORT_ID = f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id ORDER BY r.at DESC LIMIT 1"
 
 COUNT_IMPORT_RECORDS = f"MATCH (r:{IMPORT_RECORD}) RETURN count(r) AS n"
+
+# ---------------------------------------------------------------------------
+# Roster shapes: the tables and columns each street's roster had
+# ---------------------------------------------------------------------------
+
+#: Keep the shape of the roster last imported for each street:
+#: ``$rows`` = ``[{street, columns}]`` (``columns``: JSON text).
+MERGE_ROSTER_SHAPES = (
+    f"UNWIND $rows AS row MERGE (s:{ROSTER_SHAPE} {{street: row.street}}) "
+    "SET s.columns = row.columns"
+)
+
+#: The stored shapes: ``[{street, columns}]``.
+READ_ROSTER_SHAPES = f"MATCH (s:{ROSTER_SHAPE}) RETURN s.street AS street, s.columns AS columns"

@@ -18,13 +18,14 @@ import networkx as nx
 from graph.errors import NotFound
 from graph.findings import SEVERITIES, Finding
 from graph.analysis.policy import Policy, load_policy
+from graph.analysis.presence import missing, not_checked_entry
 from graph.analysis.rules import RULES, RULES_BY_ID
 from graph.analysis.structure import compute_structure
 from graph.analysis.summary import summarize
 from graph.analysis.view import View
 
 __all__ = ["Analysis", "WhatIf", "analyze", "what_if_leaves", "finding_sort_key",
-           "Policy", "load_policy", "RULES"]
+           "not_checked", "Policy", "load_policy", "RULES"]
 
 _SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -54,6 +55,9 @@ class Analysis:
     #: names of the streets and communities findings refer to:
     #: ``{"streets": {code: name}, "communities": {code: {"name": .., "street": ..}}}``
     places: dict = field(default_factory=lambda: {"streets": {}, "communities": {}})
+    #: enabled rules not checked because the roster lacks their table or
+    #: column: ``[{rule, name_zh, name_en, missing, reason_zh, reason_en}]``
+    not_checked: list[dict] = field(default_factory=list)
 
     def findings_for(self, community: str | None = None, street: str | None = None) -> list[Finding]:
         """The findings of one community and/or street (community and street
@@ -71,14 +75,27 @@ class Analysis:
             "summary": self.summary,
             "structure": self.structure,
             "places": self.places,
+            "not_checked": self.not_checked,
         }
+
+
+def not_checked(view: View, policy: Policy) -> list[dict]:
+    """The enabled rules whose table or column the roster lacks, each with
+    why (bilingual): they give no findings."""
+    out = []
+    for rule in RULES:
+        cfg = policy.rules.get(rule.id) or rule.default_config()
+        lacking = missing(view.shape, rule.requires)
+        if cfg.enabled and lacking:
+            out.append(not_checked_entry(rule, lacking))
+    return out
 
 
 def _run_rules(view: View, policy: Policy, progress=None) -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
         cfg = policy.rules.get(rule.id) or rule.default_config()
-        if not cfg.enabled:
+        if not cfg.enabled or missing(view.shape, rule.requires):
             continue
         if progress:
             progress(f"规则 rule {rule.id} {rule.name_zh} / {rule.name_en}")
@@ -152,7 +169,7 @@ def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None
                         for x in sorted(view.nodes.get("Community", {}))},
     }
     return Analysis(as_of, policy, findings, summary, structure,
-                    {"street": street, "community": community}, places)
+                    {"street": street, "community": community}, places, not_checked(view, policy))
 
 
 @dataclass

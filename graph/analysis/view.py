@@ -38,6 +38,8 @@ from functools import cached_property
 import networkx as nx
 
 from graph import schema
+from graph.analysis.activity import Activity
+from graph.analysis.presence import graph_shape
 
 __all__ = ["Post", "Coverage", "View", "post_id", "post_counts"]
 
@@ -330,6 +332,19 @@ class View:
 
     def is_unit_org(self, org: str) -> bool:
         return org in self._is_unit_org
+
+    # -- activity (roster format version 2) -----------------------------------
+
+    @cached_property
+    def activity(self):
+        """The co-building activity indexes (:mod:`graph.analysis.activity`)."""
+        return Activity.of(self)
+
+    @cached_property
+    def shape(self) -> dict[str, list[str]]:
+        """The tables and columns of the roster behind the graph
+        (:func:`graph.analysis.presence.graph_shape`)."""
+        return graph_shape(self.G)
 
     # -- coverage -----------------------------------------------------------
 
