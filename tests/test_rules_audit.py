@@ -379,7 +379,7 @@ def test_rules_agree_with_an_independent_oracle_on_the_demo_county():
         roster = generate(seed=2024, scale=1, as_of=date(2025, 6, 30))
         a = analyze(roster_to_graph(roster), as_of, with_structure=False)
         got = Counter((f.rule, f.subject.code, "?" if f.rule in ("G07", "G09") else f.community,
-                       f.severity) for f in a.findings if f.rule != "G14")
+                       f.severity) for f in a.findings if f.rule <= "G13")  # G15-G23: test_activity_audit
         want = _oracle(roster, as_of)
         assert got == want, (as_of, got - want, want - got)
 
@@ -513,7 +513,7 @@ def test_rules_agree_with_the_oracle_on_random_awkward_counties():
         k = _random_county(seed)
         a = analyze(k.graph(), AS_OF, with_structure=False)
         got = Counter((f.rule, f.subject.code, "?" if f.rule in ("G07", "G09") else f.community,
-                       f.severity) for f in a.findings if f.rule != "G14")
+                       f.severity) for f in a.findings if f.rule <= "G13")  # G15-G23: test_activity_audit
         want = _oracle(k.r, AS_OF)
         assert got == want, (seed, got - want, want - got)
 

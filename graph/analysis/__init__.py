@@ -95,7 +95,11 @@ def _run_rules(view: View, policy: Policy, progress=None) -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
         cfg = policy.rules.get(rule.id) or rule.default_config()
-        if not cfg.enabled or missing(view.shape, rule.requires):
+        if not cfg.enabled:
+            continue
+        if missing(view.shape, rule.requires):
+            if progress:
+                progress(f"规则 rule {rule.id} {rule.name_zh} / {rule.name_en}：未检查 not checked")
             continue
         if progress:
             progress(f"规则 rule {rule.id} {rule.name_zh} / {rule.name_en}")
