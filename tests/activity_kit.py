@@ -20,11 +20,12 @@ class ActivityKit(Kit):
 
     def without(self, table: str, column: str | None = None):
         """Make ``table`` (or one column of it) absent from the roster."""
+        if column and self.r.rows(table):
+            self._declare(table)
         if column is None:
             self.r.tables.pop(table, None)
             self.r.columns.pop(table, None)
-        else:
-            self._declare(table)
+        elif table in self.r.columns:  # (a table already absent stays absent)
             self.r.columns[table] = self.r.columns[table] - {column}
         return self
 
