@@ -19,6 +19,7 @@ from graph.errors import NotFound
 from graph.findings import SEVERITIES, Finding
 from graph.analysis.policy import Policy, load_policy
 from graph.analysis.presence import missing, not_checked_entry
+from graph.analysis.stats import Stats, compute_stats
 from graph.analysis.rules import RULES, RULES_BY_ID
 from graph.analysis.structure import compute_structure
 from graph.analysis.summary import summarize
@@ -58,6 +59,8 @@ class Analysis:
     #: enabled rules not checked because the roster lacks their table or
     #: column: ``[{rule, name_zh, name_en, missing, reason_zh, reason_en}]``
     not_checked: list[dict] = field(default_factory=list)
+    #: the 统计表 of the same scope (:mod:`graph.analysis.stats`)
+    stats: Stats | None = None
 
     def findings_for(self, community: str | None = None, street: str | None = None) -> list[Finding]:
         """The findings of one community and/or street (community and street
@@ -76,6 +79,7 @@ class Analysis:
             "structure": self.structure,
             "places": self.places,
             "not_checked": self.not_checked,
+            "stats": self.stats.as_dict() if self.stats else None,
         }
 
 
@@ -172,8 +176,12 @@ def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None
         "communities": {x: {"name": view.name("Community", x), "street": view.street_of(x)}
                         for x in sorted(view.nodes.get("Community", {}))},
     }
+    if progress:
+        progress("统计表 / the statistics table")
+    stats = compute_stats(view, street=street, community=community)
     return Analysis(as_of, policy, findings, summary, structure,
-                    {"street": street, "community": community}, places, not_checked(view, policy))
+                    {"street": street, "community": community}, places, not_checked(view, policy),
+                    stats)
 
 
 @dataclass

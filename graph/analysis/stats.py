@@ -93,10 +93,13 @@ def _rate(num: int, den: int) -> dict | None:
 
 
 class _Index:
-    """What the figures need beyond the view, indexed once."""
+    """What the figures need, grouped by community once, so that a place's
+    figures cost what the place holds (a street's figures read only its
+    communities)."""
 
     def __init__(self, view) -> None:
         self.view = view
+        a = view.activity
         self.street_orgs = sorted(o for o, k in view.org_kind.items() if k in schema.STREET_ORG_KINDS)
         #: unit org -> every big committee (community org or street committee) it is taken into
         self.taken_into: dict[str, set[str]] = defaultdict(set)
@@ -104,7 +107,27 @@ class _Index:
             if t == "MEMBER_OF":
                 self.taken_into[schema.split_node_id(u)[1]].add(schema.split_node_id(v)[1])
         self.lies = {o: lies_in(view, o) for o in view.unit_orgs}
-        a = view.activity
+        self.corgs_of: dict[str, list[str]] = defaultdict(list)
+        for c in view.community_orgs:
+            if view.org_community.get(c):
+                self.corgs_of[view.org_community[c]].append(c)
+        self.lying_of: dict[str, list[str]] = defaultdict(list)
+        for o, xs in self.lies.items():
+            for x in xs:
+                self.lying_of[x].append(o)
+        self.units_of: dict[str, list[str]] = defaultdict(list)
+        for u, x in view.unit_community.items():
+            self.units_of[x].append(u)
+        self.grids_of: dict[str, list[str]] = defaultdict(list)
+        for g, x in view.grid_community.items():
+            self.grids_of[x].append(g)
+        self.needs_of: dict[str, list[str]] = defaultdict(list)
+        for n, x in a.need_community.items():
+            if counts_on(view.attr("Need", n, "date"), view.as_of):
+                self.needs_of[x].append(n)
+        self.street_orgs_of: dict[str, list[str]] = defaultdict(list)
+        for o in self.street_orgs:
+            self.street_orgs_of[view.org_street.get(o)].append(o)
         self.registered = a.org_registered_with(view.as_of)
         self.in_force = a.agreements_in_force(view)
         self.meetings = a.meetings_of_year(view)
@@ -115,23 +138,21 @@ def _figures(ix: _Index, communities: set[str], streets: set[str] | None, absent
     or the county, the street committees of ``streets``)."""
     v = ix.view
     a = v.activity
-    corgs = [c for c in v.community_orgs if v.org_community.get(c) in communities]
+    every = lambda index: [y for x in sorted(communities) for y in index.get(x, ())]  # noqa: E731
+    corgs = every(ix.corgs_of)
     big = set(corgs)
     if streets is not None:
-        big |= {o for o in ix.street_orgs if v.org_street.get(o) in streets}
-    lying = [o for o in v.unit_orgs if set(ix.lies[o]) & communities]
+        big |= {o for s in streets for o in ix.street_orgs_of.get(s, ())}
+    lying = sorted(set(every(ix.lying_of)))
 
     part_time = {p.person for c in corgs for p in v.posts_in_org.get(c, ()) if p.part_time}
     holders = {p.person for c in corgs for p in v.posts_in_org.get(c, ())}
     members = sum(len(v.coverage[c].members) for c in corgs)
     two_way = sum(len(v.coverage[c].two_way) for c in corgs)
-    units = [u for u, x in v.unit_community.items() if x in communities]
-    grids = [g for g, x in v.grid_community.items() if x in communities]
+    units, grids, needs = every(ix.units_of), every(ix.grids_of), every(ix.needs_of)
     pairs = [(o, x) for o in lying for x in ix.lies[o] if x in communities]
     counted = [o for o in lying if (v.attr("PartyOrg", o, "member_count") or 0) > 0]
     member_pairs = [(u, c) for c in corgs for u in v.members.get(c, ())]
-    needs = [n for n, x in a.need_community.items()
-             if x in communities and counts_on(v.attr("Need", n, "date"), v.as_of)]
     meeting_orgs = big if streets is not None else set(corgs)
 
     out = {

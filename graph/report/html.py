@@ -14,7 +14,7 @@ from graph.report.text import ARTICULATION_LINES
 from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
                                 street_label, subject_label)
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "table_html", "page", "CSP"]
 
 _CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;color:#222;background:#f6f6f6}
@@ -43,10 +43,30 @@ summary{cursor:pointer;padding:8px 12px;font-weight:bold}
 .badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px}
 .b-high{background:#c00000;color:#fff}.b-medium{background:#e6a000;color:#fff}.b-low{background:#5b9bd5;color:#fff}
 footer{color:#888;font-size:12px;padding:18px 28px}
+figure{margin:10px 0}figure img{max-width:100%;background:#fff}
 """
 
+#: The page may show only its own inline CSS and inline (data:) images.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-def _t(header: list[str], rows: list[list], numeric_from: int = 99) -> str:
+
+def page(title: str, header_lines: list[str], body: str) -> str:
+    """A whole self-contained page: ``title``, the header lines under it,
+    and ``body`` (HTML already escaped)."""
+    lines = "".join(f"<p>{escape(x)}</p>" for x in header_lines)
+    return "".join([
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<header><h1>{escape(title)}</h1>{lines}</header><main>{body}</main>",
+        "<footer>cobuild — 本报告不含手机号等个人信息 / this report holds no phone numbers or "
+        "other personal contact data</footer></body></html>\n",
+    ])
+
+
+def table_html(header: list[str], rows: list[list], numeric_from: int = 99) -> str:
+    """An HTML table; every cell escaped."""
     out = ["<table><thead><tr>", *(f"<th>{escape(h)}</th>" for h in header), "</tr></thead><tbody>"]
     for r in rows:
         out.append("<tr>" + "".join(
@@ -96,11 +116,11 @@ def _structure(a) -> str:
            f"{s['graph']['orgs']} 个党组织 orgs, {s['graph']['posts']} 个任职 posts. "
            f"介数中心性 betweenness: {escape(b['note_zh'])} / {escape(b['note_en'])}</p>"]
     out.append("<h3>联系最广的人 / Who bridges the most</h3>")
-    out.append(_t(["人员 person", "编码 code", "介数 betweenness", "涉及社区 communities", "任职 posts"],
+    out.append(table_html(["人员 person", "编码 code", "介数 betweenness", "涉及社区 communities", "任职 posts"],
                   [[x["name"], x["person"], x["betweenness"], ", ".join(x["communities"]), x["posts"]]
                    for x in s["bridges"]], numeric_from=2))
     out.append("<h3>关键节点 / Articulation points (whose loss cuts a community off from members)</h3>")
-    out.append(_t(["节点 node", "编码 code", "社区党组织 community org", "社区 community", "切断 cuts off"],
+    out.append(table_html(["节点 node", "编码 code", "社区党组织 community org", "社区 community", "切断 cuts off"],
                   [[x["name"], x["code"], x["community_org"], x["community"] or "", ", ".join(x["cuts_off"])]
                    for x in s["articulation"][:ARTICULATION_LINES]]))
     if len(s["articulation"]) > ARTICULATION_LINES:
@@ -109,11 +129,11 @@ def _structure(a) -> str:
     out.append(f"<h3>与主网络脱节 / Cut off from the main network</h3><p>{comps['cut_off']} 个部分 components, "
                f"含 {comps['cut_off_orgs']} 个党组织 orgs (其中 {comps['isolated_orgs']} 个无人任职 with nobody "
                f"holding a post)</p>")
-    out.append(_t(["规模 size", "党组织 orgs", "人员 people", "社区 communities"],
+    out.append(table_html(["规模 size", "党组织 orgs", "人员 people", "社区 communities"],
                   [[x["size"], ", ".join(x["orgs"][:12]), ", ".join(x["people"][:12]), ", ".join(x["communities"])]
                    for x in comps["largest_cut_off"]]))
     out.append("<h3>兼职最多的人 / Most cross-appointments</h3>")
-    out.append(_t(["人员 person", "编码 code", "兼职 part-time posts", "党组织 orgs"],
+    out.append(table_html(["人员 person", "编码 code", "兼职 part-time posts", "党组织 orgs"],
                   [[x["name"], x["person"], x["part_time_posts"], ", ".join(x["orgs"])]
                    for x in s["cross_appointments"]]))
     return "".join(out)
@@ -136,30 +156,36 @@ def render_html(analysis) -> str:
     rule_rows = []
     for r in RULES:
         cfg = a.policy.rules.get(r.id) or r.default_config()
-        rule_rows.append([rule_label(r.id), "是 yes" if cfg.enabled else "否 no", severity_label(cfg.severity),
+        enabled = "是 yes" if cfg.enabled else "否 no"
+        if r.id in {e["rule"] for e in a.not_checked}:
+            enabled += "（未检查 not checked）"
+        rule_rows.append([rule_label(r.id), enabled, severity_label(cfg.severity),
                           ", ".join(f"{k}={v}" for k, v in cfg.params.items()),
                           f"{r.description_zh} / {r.description_en}"])
-    return "".join([
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-        "<title>共驻共建缺口分析报告 / Co-building gap analysis</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<header><h1>共驻共建缺口分析报告 / Co-building gap analysis report</h1>",
-        f"<p>分析日期 As of: {escape(a.as_of.isoformat())}</p>",
-        f"<p>范围 Scope: {escape(scope or '全部 everything in the roster')}</p>",
-        f"<p>策略 Policy: {escape(a.policy.source or '默认 default (rules.md)')}</p></header><main>",
+    from graph.report.stats import not_checked_lines, stats_html
+
+    nc = ""
+    if a.not_checked:
+        nc = ("<h2>未检查的规则 / Rules not checked</h2><ul>"
+              + "".join(f"<li>{escape(x)}</li>" for x in not_checked_lines(a.not_checked)) + "</ul>")
+    stats = f"<h2>统计表 / Statistics</h2>{stats_html(a.stats)}" if a.stats is not None else ""
+    return page("共驻共建缺口分析报告 / Co-building gap analysis report", [
+        f"分析日期 As of: {a.as_of.isoformat()}",
+        f"范围 Scope: {scope or '全部 everything in the roster'}",
+        f"策略 Policy: {a.policy.source or '默认 default (rules.md)'}"], "".join([
         f"<h2>总体情况 / Headline</h2><div class=\"cards\">{cards}</div>",
         f"<h2>缺口与建议 / Findings and what to do next</h2>{_findings(a)}",
         "<h2>各社区党组织覆盖 / Coverage per community party organization</h2>",
-        _t(["社区党组织 org", "编码 code", "社区 community", "成员 members", "U→C", "C→U", "双向 two-way",
-            "比例 share", "兼职委员 part-time"], comm_rows, numeric_from=3),
+        table_html(["社区党组织 org", "编码 code", "社区 community", "成员 members", "U→C", "C→U", "双向 two-way",
+                    "比例 share", "兼职委员 part-time"], comm_rows, numeric_from=3),
         "<h2>各街道覆盖 / Coverage per street</h2>",
-        _t(["街道 street", "编码 code", "社区 communities", "成员 members", "U→C", "C→U", "双向 two-way",
-            "比例 share", "兼职委员 part-time", "缺口 findings"], street_rows, numeric_from=2),
+        table_html(["街道 street", "编码 code", "社区 communities", "成员 members", "U→C", "C→U",
+                    "双向 two-way", "比例 share", "兼职委员 part-time", "缺口 findings"], street_rows,
+                   numeric_from=2),
+        stats,
         f"<h2>网络结构 / Network structure</h2>{_structure(a)}",
+        nc,
         "<h2>适用规则 / Rules applied</h2>",
-        _t(["规则 rule", "启用 enabled", "严重程度 severity", "参数 parameters", "说明 description"], rule_rows),
-        "</main><footer>cobuild — 本报告不含手机号等个人信息 / this report holds no phone numbers or "
-        "other personal contact data</footer></body></html>\n",
-    ])
+        table_html(["规则 rule", "启用 enabled", "严重程度 severity", "参数 parameters", "说明 description"],
+                   rule_rows),
+    ]))

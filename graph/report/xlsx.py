@@ -17,12 +17,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from graph.analysis.rules import RULES
+from graph.report.stats import chart_images, stats_sheet
 from graph.report.words import headline, rule_label, severity_label, subject_label
 
 __all__ = ["render_xlsx", "SHEETS"]
 
 #: sheet names, in order
-SHEETS = ("说明", "缺口", "社区覆盖", "街道覆盖", "结构")
+SHEETS = ("说明", "缺口", "社区覆盖", "街道覆盖", "结构", "统计表", "统计图")
 
 _HEAD_FILL = PatternFill("solid", fgColor="C00000")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
@@ -82,7 +83,11 @@ def _overview(ws, a) -> None:
     rules = []
     for rule in RULES:
         cfg = a.policy.rules.get(rule.id) or rule.default_config()
-        rules.append([rule.id, rule.name_zh, rule.name_en, "是 yes" if cfg.enabled else "否 no",
+        nc = next((e for e in a.not_checked if e["rule"] == rule.id), None)
+        enabled = "是 yes" if cfg.enabled else "否 no"
+        if nc:
+            enabled = f"未检查 not checked：{nc['reason_zh']} / {nc['reason_en']}"
+        rules.append([rule.id, rule.name_zh, rule.name_en, enabled,
                       severity_label(cfg.severity),
                       ", ".join(f"{k}={v}" for k, v in cfg.params.items()),
                       rule.description_zh, rule.description_en])
@@ -176,12 +181,27 @@ def _structure(ws, a) -> None:
     ws.column_dimensions["G"].width = 50
 
 
+def _charts(ws, stats) -> None:
+    """A chart per street (PNG drawn offline by matplotlib), one under the other."""
+    from openpyxl.drawing.image import Image
+
+    _put(ws, 1, 1, "各街道统计图 / Statistics per street").font = Font(bold=True, size=14)
+    row = 3
+    for _street, png in chart_images(stats):
+        img = Image(io.BytesIO(png))
+        ws.add_image(img, f"A{row}")
+        row += int(img.height / 20) + 2
+
+
 def render_xlsx(analysis) -> bytes:
     """The workbook as bytes."""
     wb = Workbook()
     _overview(wb.active, analysis)
-    for name, fill in zip(SHEETS[1:], (_findings, _communities, _streets, _structure)):
+    for name, fill in zip(SHEETS[1:5], (_findings, _communities, _streets, _structure)):
         fill(wb.create_sheet(name), analysis)
+    if analysis.stats is not None:
+        stats_sheet(wb.create_sheet(SHEETS[5]), analysis.stats)
+        _charts(wb.create_sheet(SHEETS[6]), analysis.stats)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
