@@ -64,7 +64,7 @@ def _unavailable_lines(stats) -> list[str]:
 
 
 def _render_text(stats) -> str:
-    from graph.report.text import table_lines
+    from graph.report.text import table_lines  # (text imports this module)
 
     header, rows = stats_table(stats)
     L = ["共驻共建统计表 / Co-building statistics", "=" * 60,

@@ -12,6 +12,7 @@ from itertools import groupby
 
 from graph.analysis.rules import RULES
 from graph.findings import SEVERITIES
+from graph.report.stats import not_checked_lines, stats_table
 from graph.report.words import (community_label, headline, pct, rule_label, severity_label,
                                 street_label, subject_label)
 
@@ -154,23 +155,8 @@ def render_text(analysis) -> str:
             L.append("  (无 none)")
         L.append("")
 
-    if analysis.stats is not None:
-        from graph.report.stats import stats_table
-
-        L.append("六、统计表 / Statistics")
-        header, rows = stats_table(analysis.stats)
-        L.extend(table_lines(header, rows, numeric_from=3))
-        L.append("")
-
     not_checked = {e["rule"]: e for e in analysis.not_checked}
-    if not_checked:
-        from graph.report.stats import not_checked_lines
-
-        L.append("七、未检查的规则 / Rules not checked")
-        L.extend(f"  {line}" for line in not_checked_lines(analysis.not_checked))
-        L.append("")
-
-    L.append("八、适用规则 / Rules applied")
+    L.append("六、适用规则 / Rules applied")
     for r in RULES:
         cfg = analysis.policy.rules.get(r.id) or r.default_config()
         state = "" if cfg.enabled else "  [已关闭 switched off]"
@@ -179,4 +165,13 @@ def render_text(analysis) -> str:
         params = ", ".join(f"{k}={v}" for k, v in cfg.params.items())
         L.append(f"  {rule_label(r.id)} — {severity_label(cfg.severity)}"
                  f"{'; ' + params if params else ''}{state}")
+    if not_checked:
+        L.append("")
+        L.append("七、未检查的规则 / Rules not checked")
+        L.extend(f"  {line}" for line in not_checked_lines(analysis.not_checked))
+    if analysis.stats is not None:
+        L.append("")
+        L.append("八、统计表 / Statistics")
+        header, rows = stats_table(analysis.stats)
+        L.extend(table_lines(header, rows, numeric_from=3))
     return "\n".join(L) + "\n"
