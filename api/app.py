@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None, source: DataSource | None = Non
     settings = settings or get_settings()
     owned = source is None
     if source is None:
-        from graph.db import connect
+        from cobuild.database import connect
 
         source = Neo4jSource(connect(settings))
 

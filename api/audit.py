@@ -1,4 +1,6 @@
-"""The audit trail of personal data shown unmasked.
+"""The audit trail of personal data shown unmasked, in one place: how phone
+numbers show in an answer (:class:`PhoneView`, masked unless the token may
+see them) and the record of those shown (:class:`AuditLog`).
 
 Every response that shows a phone number unmasked appends one JSON line to
 ``$COBUILD_HOME/audit.jsonl`` (file mode 0600): when, which token (id,
@@ -16,8 +18,43 @@ from pathlib import Path
 from typing import Iterable
 
 from api.auth import Principal
+from graph.privacy import mask_phone
 
-__all__ = ["AuditLog"]
+__all__ = ["AuditLog", "PhoneView"]
+
+
+class PhoneView:
+    """How phone numbers appear in one response.
+
+    ``visible=False`` masks them (``138****1234``); ``visible=True`` shows
+    them and remembers the person codes in ``shown`` for the audit record.
+
+    >>> v = PhoneView(visible=False)
+    >>> v("P1", "13812341234"), v.shown
+    ('138****1234', set())
+    """
+
+    def __init__(self, visible: bool) -> None:
+        self.visible = visible
+        self.shown: set[str] = set()
+
+    def __call__(self, person_code: str, phone: str | None) -> str | None:
+        if phone is None:
+            return None
+        if self.visible:
+            self.shown.add(person_code)
+            return phone
+        return mask_phone(phone)
+
+    def note_drawn(self, G, drawn=None) -> None:
+        """Remember the people of graph ``G`` drawn (all its nodes, or the
+        ids ``drawn``) with their phone shown, when phones are visible."""
+        if not self.visible:
+            return
+        for n in (G.nodes if drawn is None else drawn):
+            a = G.nodes[n] if n in G else {}
+            if a.get("label") == "Person" and a.get("phone"):
+                self.shown.add(a["code"])
 
 
 class AuditLog:

@@ -19,12 +19,11 @@ from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, BeforeValidator
 
-from api.audit import AuditLog
+from api.audit import AuditLog, PhoneView
 from api.auth import Principal, TokenStore
 from api.errors import ApiError
 from api.source import NOT_YET as _NOT_YET
 from api.source import DataSource, Snapshot
-from graph.lookup import PhoneView
 
 __all__ = [
     "bearer",

@@ -1,7 +1,7 @@
 """Where the API's data comes from: the Neo4j store, or a roster file.
 
 Both sources hand out a :class:`Snapshot`: the graph of one data version,
-its :class:`graph.lookup.Lookup` indexes, and the gap analysis per as-of
+its :class:`api.lookup.Lookup` indexes, and the gap analysis per as-of
 date (computed once, then cached). Every read endpoint works on a snapshot,
 so both sources answer it the same way.
 
@@ -20,15 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
 import networkx as nx
 
 from graph.db import Database
-from graph.errors import CobuildError, DatabaseUnavailable
-from graph.lookup import Lookup
+from graph.errors import CobuildError
+from api.lookup import Lookup
 
 __all__ = ["canonical", "NOT_YET", "Snapshot", "DataSource", "Neo4jSource", "RosterSource",
            "ReadOnlySource"]
@@ -79,14 +78,14 @@ class Snapshot:
         """``(view, analysis)`` on ``as_of``: the analysis' indexed
         :class:`graph.analysis.view.View` and :func:`graph.analysis.analyze`
         (findings and coverage summary; no structural figures), computed
-        once per date."""
-        from graph.analysis import analyze
-        from graph.analysis.view import View
+        once per date -- one view, read by the analysis and the lookups."""
+        from cobuild.analysis import analyze_scope
 
         with self._lock:
             hit = self._facts.get(as_of)
             if hit is None:
-                hit = (View(self.graph, as_of), analyze(self.graph, as_of, with_structure=False))
+                analysis = analyze_scope(self.graph, as_of, with_structure=False)
+                hit = (analysis.view, analysis)
                 self._facts[as_of] = hit
                 while len(self._facts) > self._max:
                     self._facts.popitem(last=False)
@@ -94,6 +93,20 @@ class Snapshot:
                 self._facts.move_to_end(as_of)
             return hit
 
+
+    def scope(self, as_of: dt.date, *, community: str | None = None,
+              street: str | None = None) -> tuple[nx.MultiDiGraph, Any]:
+        """``(graph, view)`` of one community's or street's scope on
+        ``as_of``: the scope's graph and its :class:`graph.analysis.view.View`,
+        built once and shared by its network and its explorer page."""
+        from cobuild.explorer import scope_graph
+        from graph.analysis.view import View
+
+        def build():
+            sub = scope_graph(self.graph, community=community, street=street)
+            return sub, View(sub, as_of)
+
+        return self.memo(("scope", community, street, as_of), build)
 
     def recall(self, key: tuple) -> Any:
         """What :meth:`memo` remembers under ``key``, or :data:`NOT_YET`."""
@@ -177,14 +190,13 @@ class RosterSource(DataSource):
     read_only = True
 
     def __init__(self, path: str | Path) -> None:
-        from graph.build import roster_to_graph
-        from loaders import load_roster
+        from cobuild.sources import open_roster
 
         self.path = Path(path)
-        roster = load_roster(self.path)
+        roster, _, G = open_roster(self.path)
         self.roster = roster
         version = "roster:" + (roster.sha256 or self.path.name)[:16]
-        self._snapshot = Snapshot(version, roster_to_graph(roster))
+        self._snapshot = Snapshot(version, G)
 
     def snapshot(self) -> Snapshot:
         return self._snapshot
@@ -197,22 +209,6 @@ class RosterSource(DataSource):
 
     def import_history(self, limit: int = 50) -> list[dict]:
         return []
-
-
-@contextmanager
-def _db_errors():
-    """Driver errors that mean "the database is not there" become
-    :class:`DatabaseUnavailable` (503), with a message a planner can act on."""
-    from neo4j.exceptions import ServiceUnavailable, SessionExpired
-
-    try:
-        yield
-    except (ServiceUnavailable, SessionExpired, ConnectionError, OSError) as e:
-        raise DatabaseUnavailable(
-            "无法连接 Neo4j 数据库,请检查数据库是否已启动(cobuild neo4j start)",
-            f"cannot reach the Neo4j database ({type(e).__name__}); is it running? "
-            "(cobuild neo4j start)",
-        ) from e
 
 
 class _QuickReads(Database):
@@ -317,7 +313,7 @@ class Neo4jSource(DataSource):
     Parameters
     ----------
     db : graph.db.Database
-        An open database (``graph.db.connect()``).
+        An open database (``cobuild.database.connect()``).
     """
 
     kind = "neo4j"
@@ -335,8 +331,7 @@ class Neo4jSource(DataSource):
     def _read_version(self) -> str:
         from graph import store
 
-        with _db_errors():
-            v = store.data_version(self._quick)
+        v = store.data_version(self._quick)
         return "neo4j:" + (str(v) if v is not None else "empty")
 
     def _version(self) -> str:
@@ -356,7 +351,7 @@ class Neo4jSource(DataSource):
 
     def _snapshot_of(self, version: str) -> Snapshot:
         """The snapshot of ``version``, loading the graph when it changed."""
-        from graph import store
+        from cobuild.sources import database_graph
 
         snap = self._snapshot
         if snap is not None and snap.version == version:
@@ -365,8 +360,7 @@ class Neo4jSource(DataSource):
             snap = self._snapshot
             if snap is not None and snap.version == version:
                 return snap
-            with _db_errors():
-                G = store.load_graph(self.db)
+            G = database_graph(self.db)
             snap = Snapshot(version, G)
             self._snapshot = snap
             return snap
@@ -378,14 +372,13 @@ class Neo4jSource(DataSource):
         from graph import store
 
         self._version()  # a database that is down fails here at once
-        with self._import_lock, _db_errors():
+        with self._import_lock:
             return store.import_roster(self.db, roster, dry_run=dry_run)
 
     def import_history(self, limit: int = 50) -> list[dict]:
         from graph import store
 
-        with _db_errors():
-            return list(store.import_history(self._quick, limit))
+        return list(store.import_history(self._quick, limit))
 
     def close(self) -> None:
         self.db.close()

@@ -28,9 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph import queries, server, store
+from cobuild import localserver as server
+from graph import queries, store
 from graph.build import roster_to_graph
-from graph.db import connect
+from cobuild.database import connect
 from graph.settings import Settings
 from loaders.demo import generate
 

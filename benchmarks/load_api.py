@@ -1,7 +1,7 @@
 """Load on the community lookup: N concurrent clients for T seconds.
 
 By default the script sets everything up privately and takes it down after:
-a Neo4j server in a temporary COBUILD_HOME (``graph.server.start``), the
+a Neo4j server in a temporary COBUILD_HOME (``cobuild.localserver.start``), the
 demo county imported into it, a reader token, and ``cobuild serve`` in its
 own process (``--workers``, default 2: one per core). Then ``--clients``
 clients (default 50), each on its own keep-alive connection, ask
@@ -70,8 +70,9 @@ class Setup:
 
     def _start(self) -> tuple[str, str]:
         from api.auth import TokenStore
-        from graph import server, store
-        from graph.db import connect
+        from cobuild import localserver as server
+        from graph import store
+        from cobuild.database import connect
         from graph.settings import Settings
         from loaders.demo import generate
 
@@ -109,7 +110,7 @@ class Setup:
         return url, token
 
     def __exit__(self, *exc) -> None:
-        from graph import server
+        from cobuild import localserver as server
 
         if self.proc is not None:
             self.proc.terminate()
@@ -224,7 +225,7 @@ def main() -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="demo county scale (1 = article)")
     ap.add_argument("--workers", type=int, default=2,
                     help="cobuild serve --workers (default 2: one per core of the 2-core target)")
-    ap.add_argument("--dist-dir", help="Neo4j class-path folder to reuse (graph.server.start)")
+    ap.add_argument("--dist-dir", help="Neo4j class-path folder to reuse (cobuild.localserver.start)")
     args = ap.parse_args()
     if args.url:
         if not args.token:

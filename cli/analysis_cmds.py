@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from cli.common import add_source_args, date_arg, print_roster_error, progress, write_text_atomic
+from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
-from graph.sources import open_graph
 
 __all__ = ["register", "cmd_analyze", "cmd_demo"]
 
@@ -145,18 +145,17 @@ def _print_headline(result, stream) -> None:
 
 def _write_explorer(out_dir: Path, G, analysis) -> Path:
     """Write the county's explorer page ``explorer.html`` beside the reports."""
-    from graph.explorer import render_page
+    from cobuild.explorer import draw_scope
 
-    html = render_page(G, analysis.findings, title="共驻共建关系网络(演示县)/ Co-building network (demo county)",
-                       as_of=analysis.as_of, scope="county")
+    html = draw_scope(G, analysis.findings, title="共驻共建关系网络(演示县)/ Co-building network (demo county)",
+                      as_of=analysis.as_of, view=analysis.view)
     return write_text_atomic(out_dir / "explorer.html", html)
 
 
 def cmd_demo(args) -> int:
     """Run ``cobuild demo``."""
-    import loaders
+    from cobuild.sources import open_roster
     from graph.analysis import analyze
-    from graph.build import roster_to_graph
     from graph.report import SUFFIXES, write
     from loaders.demo import generate
     from loaders.writer import write_roster
@@ -175,7 +174,7 @@ def cmd_demo(args) -> int:
     if say:
         say("读回并检查花名册 / reading the roster back and checking it")
     try:
-        G = roster_to_graph(loaders.load_roster(roster_path, progress=say))
+        G = open_roster(roster_path, progress=say).graph
     except RosterError as e:
         print_roster_error(e)
         return 1

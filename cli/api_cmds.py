@@ -50,7 +50,7 @@ def _source(args: argparse.Namespace):
         src = RosterSource(args.roster)
         _say(f"数据源 data source: 花名册文件(只读)roster file (read-only) {args.roster}")
         return src
-    from graph.db import connect
+    from cobuild.database import connect
 
     settings = get_settings()
     try:

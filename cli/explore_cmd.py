@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from cli.common import add_source_args, date_arg, print_roster_error, progress, write_text_atomic
+from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
-from graph.sources import open_graph
 
 __all__ = ["register", "cmd_explore"]
 
@@ -77,22 +77,10 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_explore)
 
 
-def _title(G, args) -> str:
-    if args.title:
-        return args.title
-    if args.county:
-        return "全县共驻共建关系网络 / Co-building network of the county"
-    label, code = ("Community", args.community) if args.community else ("Street", args.street)
-    name = G.nodes[f"{label}:{code}"].get("name", code) if f"{label}:{code}" in G else code
-    return f"{name} 共驻共建关系网络 / Co-building network of {name}"
-
-
 def cmd_explore(args) -> int:
     """Run ``cobuild explore``."""
-    from graph.analysis import analyze
+    from cobuild.explorer import explore
     from graph.analysis.policy import Policy, load_policy
-    from graph.explorer import render_page
-    from graph.scope import subgraph
 
     say = progress(args.quiet)
     policy = load_policy(args.policy) if args.policy else Policy()
@@ -104,15 +92,8 @@ def cmd_explore(args) -> int:
     except RosterError as e:
         print_roster_error(e)
         return 1
-    as_of = args.as_of or date.today()
-    scope = "county" if args.county else "community" if args.community else "street"
-    view = subgraph(G, community=args.community, street=args.street) if not args.county else G
-    result = analyze(G, as_of, policy, say, street=args.street, community=args.community,
-                     with_structure=False)
-    if say:
-        say(f"绘制网络图 / drawing the page ({view.number_of_nodes()} 个节点 nodes)")
-    html = render_page(view, result.findings, title=_title(G, args),
-                       show_phones=args.role == "planner", as_of=as_of, scope=scope)
+    html = explore(G, args.as_of or date.today(), community=args.community, street=args.street,
+                   policy=policy, title=args.title, show_phones=args.role == "planner", progress=say)
     write_text_atomic(out, html)
     if say:
         say(f"已写入 wrote {out} ({len(html.encode('utf-8')) // 1024} KB)")

@@ -163,27 +163,22 @@ def _confirm(plan) -> bool:
 def cmd_import(args: argparse.Namespace) -> int:
     """Check the roster, show the plan, then store it (unless --dry-run)."""
     from cli.roster_cmds import format_report
+    from cobuild.database import connect
+    from cobuild.imports import plan_import, prepare_import, run_import
     from graph import store
-    from graph.db import connect
-    from graph.errors import RosterError
-    from loaders import check_roster
 
     # the server's notes on our own statements ("label Street does not exist"
     # on an empty database) are not for planners
     path = Path(args.roster)
-    roster, issues = check_roster(path, progress=_say)
-    errors = sum(1 for i in issues if i.severity == "error")
-    if issues:
-        print(format_report(str(path), roster.counts(), issues))
+    job = prepare_import(path, progress=_say)
+    roster = job.roster
+    if job.issues:
+        print(format_report(str(path), roster.counts(), job.issues))
         print()
-    if not errors:
-        try:
-            store.require_jurisdiction(roster)
-        except RosterError as e:
-            errors = len(e.issues)
-            print(format_report(str(path), roster.counts(), e.issues))
-            print()
-    if errors:
+    if job.jurisdiction_issues:
+        print(format_report(str(path), roster.counts(), job.jurisdiction_issues))
+        print()
+    if job.errors:
         print("未导入任何数据 / nothing was imported")
         return 1
 
@@ -191,7 +186,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         _say("计算替换方案 computing what will change …")
         progress = _StoreProgress(2 * store.BATCH_SIZE)
-        plan = store.plan_import(db, roster, progress=progress)
+        plan = plan_import(db, job, progress=progress)
         print(format_plan(plan, roster))
         if args.dry_run:
             print("\n试运行:未写入任何数据 / dry run: nothing was written")
@@ -199,7 +194,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if plan.deleted and not args.yes and not _confirm(plan):
             return 1
         _say("写入 Neo4j(一个事务)writing to Neo4j (one transaction) …")
-        result = store.import_roster(db, roster, progress=progress)
+        result = run_import(db, job, progress=progress)
     finally:
         db.close()
     if result.plan.changes() != plan.changes():  # someone imported in between

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from graph import server
+from cobuild import localserver as server
 
 HELP = "本地 Neo4j 服务器:启动、停止、状态 / the local Neo4j server: start, stop, status"
 

@@ -168,7 +168,7 @@ The database is NEO4J_URI & co., or the local server of `cobuild neo4j start`.
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the stored graph as a roster."""
-    from graph.db import connect
+    from cobuild.database import connect
     from graph.store import load_graph
     from loaders.export import graph_to_roster
     from loaders.writer import write_roster

@@ -1,11 +1,9 @@
 """The connection to Neo4j.
 
-:func:`connect` uses ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` /
-``NEO4J_DATABASE`` (or a ``.env``) when ``NEO4J_URI`` is set; otherwise the
-server ``cobuild neo4j start`` left running under ``COBUILD_HOME``, logging in
-with the user and password saved in ``$COBUILD_HOME/neo4j/credentials.json``;
-otherwise it raises :class:`~graph.errors.DatabaseUnavailable` saying how to
-get one.
+:func:`connect` opens the database at the address and with the credentials
+it is handed; where they come from (``NEO4J_URI`` and friends, or the local
+server ``cobuild neo4j start`` left running) is decided one layer up, in
+:func:`cobuild.database.connect`.
 Connection and authentication failures always surface as
 ``DatabaseUnavailable`` with a bilingual message, never as a driver traceback.
 The code uses no version-specific Cypher: it works with Neo4j 5.26 and
@@ -22,19 +20,20 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConfigurationError,
+    DriverError,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
 )
 
-from graph import server
-from graph.errors import DatabaseUnavailable, ServerError
+from graph.errors import DatabaseUnavailable
 from graph.queries import PING
 
-__all__ = ["Database", "connect", "unavailable_errors"]
+__all__ = ["Database", "connect", "translate", "unavailable_errors", "HOW_TO_GET_ONE"]
 
 T = TypeVar("T")
 
-_HOW_TO_GET_ONE = (
+HOW_TO_GET_ONE = (
     "请先运行 `cobuild neo4j start` 启动本地 Neo4j,或设置 NEO4J_URI(及 NEO4J_USER、"
     "NEO4J_PASSWORD)指向已有的 Neo4j",
     "run `cobuild neo4j start` to start the local Neo4j, or set NEO4J_URI (and "
@@ -42,12 +41,16 @@ _HOW_TO_GET_ONE = (
 )
 
 
-def _translate(exc: Exception, uri: str, database: str | None,
-               credentials: str | None = None) -> DatabaseUnavailable | None:
-    """The DatabaseUnavailable for a driver error, or None when it is not one.
+def translate(exc: BaseException, uri: str, database: str | None = None,
+              credentials: str | None = None, *, any_error: bool = False
+              ) -> DatabaseUnavailable | None:
+    """The :class:`DatabaseUnavailable` for a driver error, or None when it
+    is not one: the one place driver errors become a planner's message.
 
     ``credentials`` names where the password came from (the local server's
-    credentials file); default: the NEO4J_* settings.
+    credentials file); default: the NEO4J_* settings. With ``any_error``,
+    every other driver or server error is one too ("could not complete the
+    work; nothing was written"), as the store wants for its transactions.
     """
     if isinstance(exc, AuthError):
         if credentials:
@@ -64,8 +67,8 @@ def _translate(exc: Exception, uri: str, database: str | None,
         )
     if isinstance(exc, (ServiceUnavailable, SessionExpired, OSError)):
         return DatabaseUnavailable(
-            f"无法连接 Neo4j({uri}):{_HOW_TO_GET_ONE[0]}",
-            f"cannot reach Neo4j ({uri}): {_HOW_TO_GET_ONE[1]}",
+            f"无法连接 Neo4j({uri}):{HOW_TO_GET_ONE[0]}",
+            f"cannot reach Neo4j ({uri}): {HOW_TO_GET_ONE[1]}",
         )
     if isinstance(exc, ConfigurationError):
         return DatabaseUnavailable(
@@ -77,46 +80,31 @@ def _translate(exc: Exception, uri: str, database: str | None,
             f"Neo4j({uri})上没有名为 {database!r} 的数据库:请检查 NEO4J_DATABASE",
             f"Neo4j ({uri}) has no database named {database!r}: check NEO4J_DATABASE",
         )
+    if any_error and isinstance(exc, (Neo4jError, DriverError)):
+        detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        return DatabaseUnavailable(
+            f"Neo4j({uri})未能完成操作,未写入任何数据:{detail}",
+            f"Neo4j ({uri}) could not complete the work; nothing was written: {detail}",
+        )
     return None
 
 
 @contextlib.contextmanager
 def unavailable_errors(uri: str, database: str | None = None,
-                       credentials: str | None = None) -> Iterator[None]:
-    """Turn driver connection/auth errors raised inside into DatabaseUnavailable.
+                       credentials: str | None = None, *, any_error: bool = False
+                       ) -> Iterator[None]:
+    """Turn driver connection/auth errors raised inside into DatabaseUnavailable
+    (with ``any_error``: every driver or server error; see :func:`translate`).
 
     ``credentials``: where the password came from, named in an auth error.
     """
     try:
         yield
     except Exception as exc:  # noqa: BLE001 - re-raised unless translated
-        translated = _translate(exc, uri, database, credentials)
+        translated = translate(exc, uri, database, credentials, any_error=any_error)
         if translated is None:
             raise
         raise translated from exc
-
-
-def _local_server(settings) -> tuple[str, tuple[str, str]]:
-    """Bolt URI and ``(user, password)`` of the server ``cobuild neo4j start`` left running."""
-    info = server.status(settings.home)
-    if info is None:
-        raise DatabaseUnavailable(
-            f"没有可用的 Neo4j:{_HOW_TO_GET_ONE[0]}",
-            f"no Neo4j available: {_HOW_TO_GET_ONE[1]}",
-        )
-    try:
-        creds = server.read_credentials(settings.home)
-    except ServerError as exc:
-        raise DatabaseUnavailable(exc.message_zh, exc.message_en) from None
-    if creds is None:  # a server started by an older cobuild, without auth
-        path = server.credentials_file(settings.home)
-        raise DatabaseUnavailable(
-            f"本地 Neo4j 正在运行,但没有凭据文件 {path}:请用 `cobuild neo4j stop` 和 "
-            f"`cobuild neo4j start` 重启它(重启时会设置密码)",
-            f"the local Neo4j runs but its credentials file {path} is missing: restart it "
-            f"with `cobuild neo4j stop` and `cobuild neo4j start` (the restart sets a password)",
-        )
-    return info.bolt_uri, creds.auth
 
 
 class Database:
@@ -145,6 +133,11 @@ class Database:
 
     def _guard(self):
         return unavailable_errors(self.uri, self.database)
+
+    def errors(self, *, any_error: bool = False):
+        """A context in which driver errors become :class:`DatabaseUnavailable`
+        naming this database (see :func:`translate`)."""
+        return unavailable_errors(self.uri, self.database, any_error=any_error)
 
     def execute_read(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(tx, *args)`` in a managed read transaction (may be retried)."""
@@ -183,13 +176,25 @@ class Database:
         return f"Database(uri={self.uri!r}, database={self.database!r})"
 
 
-def connect(settings=None, *, verify: bool = True) -> Database:
-    """Open the database the settings point at.
+def connect(uri: str, auth: tuple[str, str] | None = None, database: str | None = None, *,
+            credentials: str | None = None, verify: bool = True) -> Database:
+    """Open the database at ``uri``.
+
+    This layer does not look for a server: it is handed the address and the
+    credentials (:func:`cobuild.database.connect` finds them from the
+    settings or the local server).
 
     Parameters
     ----------
-    settings : graph.settings.Settings, optional
-        Default :func:`graph.settings.get_settings`.
+    uri : str
+        Bolt URI, e.g. ``bolt://127.0.0.1:7687``.
+    auth : (user, password), optional
+        None: a server without authentication.
+    database : str, optional
+        Database name; None means the server's default database.
+    credentials : str, optional
+        Where the password came from (a file), named when it is refused;
+        default: the NEO4J_* settings.
     verify : bool
         Check that the server answers before returning (default True).
 
@@ -200,29 +205,17 @@ def connect(settings=None, *, verify: bool = True) -> Database:
     Raises
     ------
     DatabaseUnavailable
-        When no server is configured or running, or it cannot be reached or
-        rejects the credentials.
+        When the server cannot be reached or rejects the credentials.
     """
-    if settings is None:
-        from graph.settings import get_settings
-
-        settings = get_settings()
-    source = None  # where the password came from, when not the NEO4J_* settings
-    if settings.neo4j_uri:
-        uri = settings.neo4j_uri
-        auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
-    else:
-        uri, auth = _local_server(settings)
-        source = str(server.credentials_file(settings.home))
-    database = settings.neo4j_database or None
-    with unavailable_errors(uri, database, source):
+    database = database or None
+    with unavailable_errors(uri, database, credentials):
         # Server notifications (e.g. "label does not exist" on an empty
         # database) are planner noise, not errors: the server sends none.
         driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
     db = Database(driver, database, uri)
     if verify:
         try:
-            with unavailable_errors(uri, database, source):
+            with unavailable_errors(uri, database, credentials):
                 driver.verify_connectivity()
                 if database:
                     # verify_connectivity does not check that the database exists
@@ -232,4 +225,3 @@ def connect(settings=None, *, verify: bool = True) -> Database:
             driver.close()
             raise
     return db
-

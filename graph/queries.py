@@ -37,13 +37,13 @@ TYPES: tuple[str, ...] = tuple(_name(r.type) for r in schema.REL_KINDS)
 IMPORT_RECORD, IMPORT_LOCK, ROSTER_SHAPE = (_name(x) for x in schema.META_LABELS)
 
 # ---------------------------------------------------------------------------
-# Server and database housekeeping (graph.db, graph.server, tests/conftest.py)
+# Server and database housekeeping (graph.db, cobuild.localserver, tests/conftest.py)
 # ---------------------------------------------------------------------------
 
 #: Does the server answer?
 PING = "RETURN 1 AS ok"
 
-#: Set the logged-in user's password (run on the ``system`` database; graph.server).
+#: Set the logged-in user's password (run on the ``system`` database; cobuild.localserver).
 CHANGE_OWN_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM $old TO $new"
 
 #: Every node, whatever its label: ``[{"nodes": n}]``.

@@ -61,7 +61,16 @@ __all__ = [
     "GRID_ORG_KINDS",
     "STREET_ORG_KINDS",
     "META_LABELS",
+    "ORG_KIND_GROUPS",
+    "org_group",
     "node_id",
+    "street_id",
+    "community_id",
+    "grid_id",
+    "compound_id",
+    "unit_id",
+    "org_id",
+    "person_id",
     "split_node_id",
     "edge_key",
     "table",
@@ -263,8 +272,31 @@ COMMUNITY_ORG_KINDS = frozenset(
 UNIT_ORG_KINDS = frozenset(
     {"unit_committee", "unit_general_branch", "unit_branch", "joint_branch"}
 )
+#: Party organizations of grids (branches and groups).
 GRID_ORG_KINDS = frozenset({"grid_branch", "grid_group"})
+#: The street's party working committee.
 STREET_ORG_KINDS = frozenset({"street_committee"})
+#: The org-kind groups by name, in display order: whose party organization
+#: an org of a kind is (the counts, the explorer legend and the checks say so).
+ORG_KIND_GROUPS: dict[str, frozenset[str]] = {
+    "community": COMMUNITY_ORG_KINDS,
+    "unit": UNIT_ORG_KINDS,
+    "grid": GRID_ORG_KINDS,
+    "street": STREET_ORG_KINDS,
+}
+
+
+def org_group(kind: str | None) -> str | None:
+    """The name of the group an org kind is in (``"community"``, ``"unit"``,
+    ``"grid"``, ``"street"``), or None (``"other"``, no kind).
+
+    >>> org_group("joint_branch"), org_group("grid_group"), org_group("other")
+    ('unit', 'grid', None)
+    """
+    for group, kinds in ORG_KIND_GROUPS.items():
+        if kind in kinds:
+            return group
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -788,6 +820,25 @@ def node_id(label: str, code: str) -> str:
     if label not in NODE_KINDS_BY_LABEL:
         raise ValueError(f"unknown label {label!r}")
     return f"{label}:{code}"
+
+
+def _ids_of(label: str):
+    """The node-id maker of one label (no check: the label is known)."""
+    def make(code: str) -> str:
+        return f"{label}:{code}"
+
+    make.__doc__ = f"``\"{label}:<code>\"``: the node id of a {label}."
+    return make
+
+
+#: Node ids of the labels the code names most (``org_id("O1") == "PartyOrg:O1"``).
+street_id = _ids_of("Street")
+community_id = _ids_of("Community")
+grid_id = _ids_of("Grid")
+compound_id = _ids_of("Compound")
+unit_id = _ids_of("Unit")
+org_id = _ids_of("PartyOrg")
+person_id = _ids_of("Person")
 
 
 def split_node_id(nid: str) -> tuple[str, str]:

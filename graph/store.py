@@ -18,8 +18,8 @@ Every stored node and relationship carries ``_streets``: the streets it is
 kept for. Importing a roster for streets ``J``:
 
 * gives each of its nodes the streets of ``J`` whose scope
-  (:func:`graph.scope.scope_nodes`) holds it -- or all of ``J`` when no
-  street's scope does (a person with no post, say) -- keeping the streets
+  (:func:`graph.scope.scope_nodes`) holds it (:func:`graph.places.keeping_streets`)
+  -- or all of ``J`` when no street's scope does (a person with no post, say) -- keeping the streets
   outside ``J`` it already had; a relationship gets the streets whose scope
   holds both its ends, or else the union of its two ends' streets;
 * takes ``J`` away from every stored node and relationship that is not in
@@ -43,7 +43,6 @@ the transaction is then rolled back whole.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 import uuid
@@ -52,15 +51,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
-from neo4j.exceptions import DriverError, Neo4jError
 
 from graph import queries as Q
 from graph import schema
 from graph.build import roster_to_graph
-from graph.db import Database, unavailable_errors
-from graph.errors import DatabaseUnavailable, Issue, RosterError
+from graph.db import Database
+from graph.errors import Issue, RosterError
 from graph.roster import Roster
-from graph.scope import IN, OUT, NxWalk, scope_nodes
+from graph.places import keeping_streets
+from graph.scope import IN, OUT, scope_nodes
 
 __all__ = [
     "BATCH_SIZE",
@@ -96,18 +95,9 @@ _LOCK_ID = "import"
 # ---------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _database_errors(db: Database) -> Iterator[None]:
+def _database_errors(db: Database):
     """Every driver or server error as DatabaseUnavailable (bilingual)."""
-    try:
-        with unavailable_errors(db.uri, db.database):
-            yield
-    except (Neo4jError, DriverError) as exc:
-        detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        raise DatabaseUnavailable(
-            f"Neo4j({db.uri})未能完成操作,未写入任何数据:{detail}",
-            f"Neo4j ({db.uri}) could not complete the work; nothing was written: {detail}",
-        ) from exc
+    return db.errors(any_error=True)
 
 
 # ---------------------------------------------------------------------------
@@ -251,22 +241,6 @@ class ImportResult:
         return self.plan.deleted
 
 
-def _owners(G: nx.MultiDiGraph, streets: tuple[str, ...]):
-    """The streets each node and edge of ``G`` is kept for (see module doc)."""
-    walk = NxWalk(G)
-    raw: dict[str, set[str]] = defaultdict(set)
-    for s in streets:
-        for n in scope_nodes(walk, street=s):
-            raw[n].add(s)
-    whole = set(streets)
-    node_tags = {n: (raw[n] if raw.get(n) else whole) for n in G}
-    edge_tags = {}
-    for u, v, k in G.edges(keys=True):
-        both = raw.get(u, set()) & raw.get(v, set())
-        edge_tags[(u, v, k)] = both or (node_tags[u] | node_tags[v])
-    return node_tags, edge_tags
-
-
 def _tags(props: dict | None) -> set[str]:
     return set((props or {}).get(TAG) or ())
 
@@ -320,7 +294,7 @@ def _diff(G: nx.MultiDiGraph, streets: tuple[str, ...], stored: dict[str, dict],
     plan = ImportPlan(streets=streets, replaced=len(of_streets))
     plan.nodes = {label: Change() for label in Q.LABELS}
     plan.rels = {t: Change() for t in Q.TYPES}
-    node_tags, edge_tags = _owners(G, streets)
+    node_tags, edge_tags = keeping_streets(G, streets)
     for n, d in G.nodes(data=True):
         plan.roster_counts[d["label"]] = plan.roster_counts.get(d["label"], 0) + 1
     for *_, t in G.edges(data="type"):
@@ -421,8 +395,8 @@ def _plan_tx(tx, G, streets, progress=None) -> ImportPlan:
     return _diff(G, streets, stored, of_streets, rels)
 
 
-def plan_import(db: Database, roster: Roster, *, progress: Progress | None = None
-                ) -> ImportPlan:
+def plan_import(db: Database, roster: Roster, *, progress: Progress | None = None,
+                graph: nx.MultiDiGraph | None = None) -> ImportPlan:
     """What importing ``roster`` would create, change and delete (writes
     nothing).
 
@@ -433,13 +407,16 @@ def plan_import(db: Database, roster: Roster, *, progress: Progress | None = Non
         A validated roster.
     progress : callable, optional
         ``progress(stage, done, total)`` while the stored data is read.
+    graph : networkx.MultiDiGraph, optional
+        The roster's graph when the caller has built it (it is not built
+        again; :func:`import_graph` takes it too).
 
     Returns
     -------
     ImportPlan
     """
     require_jurisdiction(roster)
-    G = roster_to_graph(roster)
+    G = roster_to_graph(roster) if graph is None else graph
     with _database_errors(db):
         return db.execute_read(_plan_tx, G, roster.jurisdiction, progress)
 

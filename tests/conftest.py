@@ -2,7 +2,7 @@
 
 * ``neo4j_server`` (session): the server the database tests run against —
   ``NEO4J_URI`` when set, otherwise a private Neo4j started with
-  :mod:`graph.server` on a free loopback port, stopped at the end. On Linux
+  :mod:`cobuild.localserver` on a free loopback port, stopped at the end. On Linux
   the JVM gets ``PR_SET_PDEATHSIG`` so a killed pytest takes it along; on
   every start, servers left by earlier killed runs are reaped.
 * ``neo4j_db`` (function): a :class:`graph.db.Database` on an empty database,
@@ -28,8 +28,10 @@ from pathlib import Path
 
 import pytest
 
-from graph import queries, server
-from graph.db import Database, connect
+from cobuild import localserver as server
+from graph import queries
+from cobuild.database import connect
+from graph.db import Database
 from graph.settings import Settings, get_settings
 
 pytest_plugins = ("pytester",)  # tests/test_ci_rules.py runs inner sessions
@@ -54,7 +56,7 @@ class TestServer:
         """``NEO4J_URI`` and the credentials of this server, for a child
         process (a private server's password comes from its credentials
         file)."""
-        from graph import server as graph_server
+        from cobuild import localserver as graph_server
 
         env = {"NEO4J_URI": self.uri}
         if self.private:
@@ -137,7 +139,7 @@ def reap_stale_sessions(root: Path = TEST_ROOT) -> list[int]:
 
 
 def launcher_kwargs() -> dict:
-    """Keyword arguments for :func:`graph.server.start` in tests."""
+    """Keyword arguments for :func:`cobuild.localserver.start` in tests."""
     return {"dist_dir": DIST_CACHE / server.neo4j_version(), "preexec_fn": die_with_pytest}
 
 

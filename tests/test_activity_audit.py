@@ -12,14 +12,13 @@ from datetime import date, timedelta
 import pytest
 
 from activity_kit import ActivityKit
-from analysis_kit import AS_OF, DAY
+from analysis_kit import AS_OF, DAY, random_county
 from graph import schema
 from graph.analysis import analyze
 from graph.analysis.stats import FIGURES, compute_stats
 from graph.analysis.view import View
 from graph.build import roster_to_graph
 from loaders import validate
-from test_rules_audit import _random_county
 
 COMM_KINDS = {"community_committee", "community_general_branch", "community_branch"}
 UNIT_KINDS = {"unit_committee", "unit_general_branch", "unit_branch", "joint_branch"}
@@ -282,7 +281,7 @@ def random_activity(seed: int):
     every edge) and some tables or columns absent."""
     rnd = random.Random(f"activity|{seed}")
     k = ActivityKit()
-    k.r = _random_county(seed).r
+    k.r = random_county(seed).r
 
     def d():
         x = rnd.choice(DATES)

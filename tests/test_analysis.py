@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from analysis_kit import AS_OF, DAY, Kit, perfect
+from analysis_kit import AS_OF, Kit, gappy, perfect
 from graph.analysis import Analysis, analyze, what_if_leaves
 from graph.analysis.policy import Policy, example_toml, load_policy
 from graph.analysis.rules import RULES
@@ -19,21 +19,6 @@ from graph.errors import NotFound, PolicyError
 from graph.roster import Roster
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def gappy() -> Kit:
-    """A county with a bit of everything wrong."""
-    k = perfect().drop("posts", person="Q2", org="OU3")  # G04 on OU3
-    k.street("S2").community("C2", "S2").community("C3", "S2").grid("G2", "C2")
-    k.org("OC2", "community_committee", community="C2", name="西关社区党委")
-    k.unit("U4", "C2").org("OU4", "unit_branch", units=["U4"], member_of=["OC2"])  # G05
-    k.unit("U5", "C2").org("OU5", "unit_branch", units=["U5"])  # G02
-    k.unit("U6", "C3")  # G03
-    k.unit("U7", "C2", kind="property").compound("K2", "C2", property_unit="U7", model=True)
-    k.person("P4", phone="13812341234").post("P4", "OU4", "own").post("P4", "OC1")
-    k.post("P1", "OC1", role="member", end=AS_OF + 10 * DAY)
-    k.person("L2").liaison("L2", "community_liaison", "C2")
-    return k
 
 
 # --- policy files -------------------------------------------------------------

@@ -11,13 +11,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis_kit import AS_OF, perfect
+from analysis_kit import AS_OF, gappy, perfect
 from cli.main import main
 from graph.analysis import analyze
 from graph.analysis.policy import example_toml
 from graph.build import roster_to_graph
 from loaders.writer import write_roster
-from test_analysis import gappy
 
 PHONE = "13812341234"
 

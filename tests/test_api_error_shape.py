@@ -14,12 +14,12 @@ import socket
 
 import pytest
 from api_kit import LiveServer, serve
-from rosterkit import rich_roster, write_thirty_defects
+from roster_kit import rich_roster, write_thirty_defects
 
 from api.app import create_app
 from api.errors import ErrorBody
 from api.source import Neo4jSource, RosterSource
-from graph.db import connect
+from cobuild.database import connect
 from graph.settings import Settings
 from loaders.writer import write_roster
 

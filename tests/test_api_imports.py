@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from api_kit import demo_roster, serve, write_demo, zip_folder
-from rosterkit import rich_roster, write_thirty_defects
+from roster_kit import rich_roster, write_thirty_defects
 
 from api.source import Neo4jSource, RosterSource
 from graph import store

@@ -15,7 +15,7 @@ from api.source import Neo4jSource, RosterSource
 from graph import queries, store
 from graph.analysis import analyze
 from graph.build import roster_to_graph
-from graph.db import connect
+from cobuild.database import connect
 from graph.privacy import mask_phone
 
 A = {"as_of": AS_OF.isoformat()}

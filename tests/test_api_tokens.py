@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from api_kit import serve
-from rosterkit import rich_roster
+from roster_kit import rich_roster
 
 from api.audit import AuditLog
 from api.auth import Principal, TokenStore, hash_token

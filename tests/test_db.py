@@ -6,8 +6,10 @@ import socket
 
 import pytest
 
-from graph import queries, server
-from graph.db import Database, connect
+from cobuild import localserver as server
+from graph import queries
+from cobuild.database import connect
+from graph.db import Database
 from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
 

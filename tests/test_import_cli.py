@@ -15,8 +15,8 @@ from graph import store
 from graph.build import roster_to_graph
 from graph.roster import Roster
 from loaders.writer import write_roster
-from rich_roster import rich_roster
-from rosterkit import write_thirty_defects
+from graph_kit import rich_roster
+from roster_kit import write_thirty_defects
 
 EXE = Path(sys.executable).with_name("cobuild")
 

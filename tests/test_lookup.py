@@ -1,4 +1,4 @@
-"""graph.lookup on the small rich roster (tests/rosterkit.py), where every
+"""api.lookup on the small rich roster (tests/roster_kit.py), where every
 answer can be checked by eye."""
 
 from __future__ import annotations
@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rosterkit import rich_roster
+from roster_kit import rich_roster
 
 from graph.analysis import analyze
 from graph.analysis.view import View
 from graph.build import roster_to_graph
-from graph.lookup import Lookup, PhoneView
+from api.audit import PhoneView
+from api.lookup import Lookup
 
 D = dt.date(2025, 6, 30)
 

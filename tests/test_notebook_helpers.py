@@ -1,6 +1,6 @@
-"""What the notebooks call: counts per place (graph.counts), the coverage
-chart (graph.charts) and the notebook tables, sources and frames
-(graph.notebook), on tiny hand-made rosters where the answer is obvious.
+"""What the notebooks call: counts per place (cobuild.counts), the coverage
+chart (cobuild.charts) and the notebook tables, sources and frames
+(cobuild.notebook), on tiny hand-made rosters where the answer is obvious.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import pytest
 
 from analysis_kit import AS_OF, DAY, Kit, perfect
 from graph.analysis import analyze, what_if_leaves
-from graph.charts import cjk_font, coverage_chart
-from graph.counts import FIGURES, place_counts
+from cobuild.charts import cjk_font, coverage_chart
+from cobuild.counts import FIGURES, place_counts
 from graph.errors import CobuildError, RosterError
 from graph.explorer import network_json
-from graph.notebook import (Table, busiest_community, check_report, explorer, findings_table, key_person,
+from cobuild.notebook import (Table, busiest_community, check_report, explorer, findings_table, key_person,
                             open_source, table, what_if_table)
 from graph.scope import subgraph
 from loaders.writer import write_roster

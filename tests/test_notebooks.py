@@ -26,8 +26,8 @@ import loaders.demo
 from graph import store
 from graph.analysis import analyze, what_if_leaves
 from graph.build import roster_to_graph
-from graph.counts import place_counts
-from graph.notebook import busiest_community, key_person
+from cobuild.counts import place_counts
+from cobuild.notebook import busiest_community, key_person
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))

@@ -1,5 +1,5 @@
 """Readers: every promise of roster-format.md, on small fixture rosters
-written by the tests themselves (see ``rosterkit``)."""
+written by the tests themselves (see ``roster_kit``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from graph import schema
 from graph.errors import NotARosterError
 from loaders import check_roster, read_roster
 from loaders.readers import OLE_MAGIC
-from rosterkit import rich_roster, roster_sheets, row_of, write_csvs, write_xlsx
+from roster_kit import rich_roster, roster_sheets, row_of, write_csvs, write_xlsx
 
 D = dt.date
 

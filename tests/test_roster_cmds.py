@@ -13,7 +13,7 @@ from graph.build import roster_to_graph
 from loaders import check_roster
 from loaders.writer import write_roster
 from cli.main import main
-from rosterkit import rich_roster, roster_sheets, write_thirty_defects, write_xlsx
+from roster_kit import rich_roster, roster_sheets, write_thirty_defects, write_xlsx
 
 
 def test_check_clean_roster_exits_0(tmp_path, capsys):

@@ -10,7 +10,7 @@ import io
 
 from graph import schema
 from loaders import check_roster
-from rosterkit import rich_roster, roster_sheets, write_csvs, write_xlsx
+from roster_kit import rich_roster, roster_sheets, write_csvs, write_xlsx
 
 
 def base_sheets():

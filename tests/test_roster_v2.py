@@ -20,7 +20,7 @@ from loaders.cells import CellError, parse_cell
 from loaders.export import graph_to_roster
 from loaders.template import HEADER_ROW, write_template
 from loaders.writer import write_roster
-from rosterkit import rich_roster, rich_roster_v2, roster_sheets, row_of, write_csvs, write_xlsx
+from roster_kit import rich_roster, rich_roster_v2, roster_sheets, row_of, write_csvs, write_xlsx
 
 D = dt.date
 V2_TABLES = ("services", "agreements", "meetings")

@@ -13,7 +13,7 @@ from loaders.demo import generate
 from graph.build import roster_to_graph
 from graph.errors import NotFound
 from graph.scope import scope_nodes, subgraph
-from rich_roster import rich_roster
+from graph_kit import rich_roster
 
 
 def ids(*names: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""The local Neo4j launcher (graph/server.py, ``cobuild neo4j``), on real servers.
+"""The local Neo4j launcher (cobuild/localserver/, ``cobuild neo4j``), on real servers.
 
 Each test that starts a server uses its own COBUILD_HOME inside the test
 session's folder, so an interrupted run's leftovers are reaped by the next.
@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from graph import queries, server
-from graph.db import connect
+from cobuild import localserver as server
+from cobuild.localserver import credentials, process
+from graph import queries
+from cobuild.database import connect
 from graph.errors import DatabaseUnavailable, ServerError
 from graph.settings import Settings
 
@@ -182,7 +184,7 @@ def test_credentials_file_helpers(tmp_path: Path) -> None:
     root.mkdir()
     old = os.umask(0)  # even a permissive umask gives 0600
     try:
-        server._write_credentials(root, server.Credentials("neo4j", "s3cret"))
+        credentials._write_credentials(root, server.Credentials("neo4j", "s3cret"))
     finally:
         os.umask(old)
     assert mode(root / "credentials.json") == 0o600
@@ -200,11 +202,11 @@ def test_port_taken_before_neo4j_binds_it_is_replaced() -> None:
     blocker = socket.socket()  # bound, not listening: looks free, cannot be bound
     blocker.bind(("127.0.0.1", 0))
     taken = blocker.getsockname()[1]
-    ports = itertools.chain([taken], iter(server._free_port, None))
+    ports = itertools.chain([taken], iter(process._free_port, None))
     said: list[str] = []
     try:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(server, "_free_port", lambda: next(ports))
+            mp.setattr(process, "_free_port", lambda: next(ports))
             info, started = server.start(home, progress=said.append,
                                          **conftest.launcher_kwargs())
         assert started and info.port != taken
@@ -279,7 +281,7 @@ def test_killed_test_run_takes_its_server_along() -> None:
         import sys, time
         sys.path.insert(0, {str(REPO / 'tests')!r})
         import conftest
-        from graph import server
+        from cobuild import localserver as server
         conftest._OWNER_PID = __import__("os").getpid()
         info, _ = server.start({str(home)!r}, **conftest.launcher_kwargs())
         print(info.pid, info.port, flush=True)

@@ -17,7 +17,7 @@ from graph.db import Database
 from graph.errors import DatabaseUnavailable, NotFound, RosterError
 from graph.roster import Roster
 from graph.scope import subgraph
-from rich_roster import rich_roster
+from graph_kit import rich_roster
 
 
 # ----------------------------------------------------------------- helpers

@@ -10,7 +10,7 @@ import pytest
 from graph.errors import RosterError
 from loaders import check_roster, load_roster, validate
 from loaders.validate import CHECKS, credit_code_check_char, plausible_phone
-from rosterkit import credit_code, rich_roster, roster_sheets, write_csvs, write_thirty_defects, write_xlsx
+from roster_kit import credit_code, rich_roster, roster_sheets, write_csvs, write_thirty_defects, write_xlsx
 
 D = dt.date
 

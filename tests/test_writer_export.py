@@ -16,7 +16,7 @@ from graph.roster import Roster
 from loaders import check_roster, read_roster
 from loaders.export import graph_to_roster, natural_key
 from loaders.writer import write_roster
-from rosterkit import rich_roster
+from roster_kit import rich_roster
 
 
 def table_values(roster):

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
 from api.errors import error_responses, not_found
 from api.models import Community, CommunityBrief, GapPage, Network, Page
-from api.routes.gaps import RuleFilter, SeverityFilter, gap_page
+from api.scopes import RuleFilter, SeverityFilter, explorer_for, gap_page, network_for
 
 router = APIRouter(prefix="/communities", tags=["社区 communities"],
                    responses=error_responses(401, 422, 503))
@@ -70,53 +70,6 @@ def community_gaps(code: Code, v: ViewerDep, as_of: AsOf, paging: PagingDep,
     """社区在 as_of 日期的缺口 / the community's findings on the as-of date."""
     _community_node(v, code)
     return gap_page(v, as_of, paging, community=code, rule=rule, severity=severity)
-
-
-def network_for(v: Viewer, as_of, *, community: str | None = None,
-                street: str | None = None) -> dict:
-    """The explorer's nodes and edges for one community or street, with the
-    findings of that scope; phone numbers follow the token's role."""
-    from graph import explorer, scope
-
-    snap = v.snapshot()
-    _, analysis = snap.facts(as_of)
-    sub = scope.subgraph(snap.graph, community=community, street=street)
-    findings = snap.lookup.findings(analysis.findings, community=community, street=street,
-                                    within=v.within)
-    data = explorer.network_json(sub, findings, show_phones=v.phones.visible, as_of=as_of,
-                                 scope="community" if community else "street")
-    _note_phones(v, sub, [n.get("id") for n in data.get("nodes", ())])
-    return data
-
-
-def _note_phones(v: Viewer, sub, drawn=None) -> None:
-    """Remember (for the audit) the people drawn with their phone shown."""
-    if not v.phones.visible:
-        return
-    for n in (sub.nodes if drawn is None else drawn):
-        a = sub.nodes[n] if n in sub else {}
-        if a.get("label") == "Person" and a.get("phone"):
-            v.phones.shown.add(a["code"])
-
-
-def explorer_for(v: Viewer, as_of, *, community: str | None = None,
-                 street: str | None = None) -> str:
-    """The explorer page (one self-contained HTML file) for one community
-    or street."""
-    from graph import explorer, scope
-
-    snap = v.snapshot()
-    _, analysis = snap.facts(as_of)
-    sub = scope.subgraph(snap.graph, community=community, street=street)
-    findings = snap.lookup.findings(analysis.findings, community=community, street=street,
-                                    within=v.within)
-    node = (snap.lookup.node("Community", community) if community
-            else snap.lookup.node("Street", street))
-    html = explorer.render_page(sub, findings, title=snap.lookup.name(node),
-                                show_phones=v.phones.visible, as_of=as_of,
-                                scope="community" if community else "street")
-    _note_phones(v, sub)
-    return html
 
 
 @router.get("/{code}/network", response_model=Network,

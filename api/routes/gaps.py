@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
+from api.deps import AsOf, PagingDep, ViewerDep
 from api.errors import error_responses
-from api.models import GapPage, RuleId, RuleInfo, Severity
+from api.models import GapPage, RuleInfo
+from api.scopes import RuleFilter, SeverityFilter, gap_page
 from graph.analysis.rules import RULES
 
 router = APIRouter(tags=["缺口 gaps"], responses=error_responses(401, 422, 503))
-
-RuleFilter = Annotated[
-    list[RuleId] | None,
-    Query(description="规则编号,可多个 rule id(s), e.g. G01 (repeat for several)"),
-]
-SeverityFilter = Annotated[
-    list[Severity] | None,
-    Query(description="严重程度,可多个 severity (repeat for several)"),
-]
-
-
-def gap_page(v: Viewer, as_of, paging, *, community=None, street=None, rule=None,
-             severity=None) -> dict:
-    """One page of the findings on ``as_of`` that match, within the token's
-    street."""
-    snap = v.snapshot()
-    _, analysis = snap.facts(as_of)
-    found = snap.lookup.findings(analysis.findings, community=community, street=street,
-                                 rules=rule, severities=severity, within=v.within)
-    by_severity = Counter(f.severity for f in found)
-    return paginate([f.as_dict() for f in found], paging, as_of=as_of,
-                    by_severity=dict(sorted(by_severity.items())))
 
 
 @router.get("/gaps", response_model=GapPage, summary="全部缺口 All coverage gaps")

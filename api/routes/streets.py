@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
 from api.errors import error_responses, not_found
 from api.models import GapPage, Network, Page, Street, StreetBrief
-from api.routes.communities import explorer_for, network_for
-from api.routes.gaps import RuleFilter, SeverityFilter, gap_page
+from api.scopes import RuleFilter, SeverityFilter, explorer_for, gap_page, network_for
 
 router = APIRouter(prefix="/streets", tags=["街道 streets"],
                    responses=error_responses(401, 422, 503))

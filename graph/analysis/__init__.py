@@ -15,15 +15,16 @@ from typing import Callable
 
 import networkx as nx
 
+from graph import schema
 from graph.errors import NotFound
-from graph.findings import SEVERITIES, Finding
+from graph.findings import SEVERITIES, Finding, select
 from graph.analysis.policy import Policy, load_policy
 from graph.analysis.presence import missing, not_checked_entry
 from graph.analysis.stats import Stats, compute_stats
 from graph.analysis.rules import RULES, RULES_BY_ID
 from graph.analysis.structure import compute_structure
 from graph.analysis.summary import summarize
-from graph.analysis.view import View
+from graph.analysis.view import View, view_of
 
 __all__ = ["Analysis", "WhatIf", "analyze", "what_if_leaves", "finding_sort_key",
            "not_checked", "Policy", "load_policy", "RULES"]
@@ -56,6 +57,9 @@ class Analysis:
     #: names of the streets and communities findings refer to:
     #: ``{"streets": {code: name}, "communities": {code: {"name": .., "street": ..}}}``
     places: dict = field(default_factory=lambda: {"streets": {}, "communities": {}})
+    #: the indexed facts of the whole graph on ``as_of`` the rules read (for
+    #: whoever draws or looks up the same graph on the same date next)
+    view: View | None = field(default=None, repr=False, compare=False)
     #: enabled rules not checked because the roster lacks their table or
     #: column: ``[{rule, name_zh, name_en, missing, reason_zh, reason_en}]``
     not_checked: list[dict] = field(default_factory=list)
@@ -65,9 +69,7 @@ class Analysis:
     def findings_for(self, community: str | None = None, street: str | None = None) -> list[Finding]:
         """The findings of one community and/or street (community and street
         codes)."""
-        return [f for f in self.findings
-                if (community is None or f.community == community)
-                and (street is None or f.street == street)]
+        return select(self.findings, community=community, street=street)
 
     def as_dict(self) -> dict:
         return {
@@ -112,17 +114,10 @@ def _run_rules(view: View, policy: Policy, progress=None) -> list[Finding]:
     return findings
 
 
-def _in_scope(view: View, f: Finding, street, community) -> bool:
-    if community is not None and f.community != community:
-        return False
-    if street is not None and f.street != street:
-        return False
-    return True
-
-
 def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None = None,
             progress: Callable[[str], None] | None = None, *, street: str | None = None,
-            community: str | None = None, with_structure: bool = True) -> Analysis:
+            community: str | None = None, with_structure: bool = True,
+            view: View | None = None) -> Analysis:
     """Find the coverage gaps of graph ``G`` on ``as_of``.
 
     Parameters
@@ -141,6 +136,9 @@ def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None
         rules still see the whole graph).
     with_structure : bool
         Compute the structural figures (betweenness ...).
+    view : View, optional
+        ``View(G, as_of)`` when the caller has it already (it is not built
+        again).
 
     Returns
     -------
@@ -156,10 +154,10 @@ def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None
     policy = policy or Policy()
     if progress:
         progress("建立索引 / indexing the graph")
-    view = View(G, as_of)
+    view = view_of(G, as_of, view)
     findings = _run_rules(view, policy, progress)
     if street is not None or community is not None:
-        findings = [f for f in findings if _in_scope(view, f, street, community)]
+        findings = select(findings, street=street, community=community)
     if progress:
         progress("汇总 / summarizing")
     summary = summarize(view, findings, street=street, community=community)
@@ -180,8 +178,8 @@ def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None
         progress("统计表 / the statistics table")
     stats = compute_stats(view, street=street, community=community)
     return Analysis(as_of, policy, findings, summary, structure,
-                    {"street": street, "community": community}, places, not_checked(view, policy),
-                    stats)
+                    {"street": street, "community": community}, places, view,
+                    not_checked(view, policy), stats)
 
 
 @dataclass
@@ -227,7 +225,7 @@ def what_if_leaves(G: nx.MultiDiGraph, person_code: str, as_of: date | None = No
     """
     as_of = as_of or date.today()
     policy = policy or Policy()
-    nid = f"Person:{person_code}"
+    nid = schema.person_id(person_code)
     if nid not in G:
         raise NotFound(f"没有编码为 {person_code} 的人员", f"no person with code {person_code}")
     before = _run_rules(View(G, as_of), policy)

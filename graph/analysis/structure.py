@@ -25,6 +25,8 @@ from collections import defaultdict, deque
 
 import networkx as nx
 
+from graph import schema
+
 __all__ = ["person_org_graph", "compute_structure", "exact_betweenness"]
 
 
@@ -35,9 +37,9 @@ def person_org_graph(view) -> nx.Graph:
     ``"PartyOrg:O1"``).
     """
     B = nx.Graph()
-    B.add_nodes_from(f"PartyOrg:{o}" for o in sorted(view.nodes.get("PartyOrg", {})))
+    B.add_nodes_from(schema.org_id(o) for o in sorted(view.nodes.get("PartyOrg", {})))
     for p in view.posts:
-        B.add_edge(f"Person:{p.person}", f"PartyOrg:{p.org}")
+        B.add_edge(schema.person_id(p.person), schema.org_id(p.org))
     return B
 
 
@@ -154,17 +156,17 @@ def _articulation(view) -> list[dict]:
         if not members:
             continue
         L = nx.Graph()
-        corg = f"PartyOrg:{c}"
+        corg = schema.org_id(c)
         L.add_node(corg)
         for o in [c, *members]:
-            L.add_node(f"PartyOrg:{o}")
+            L.add_node(schema.org_id(o))
             for p in view.posts_in_org.get(o, ()):
-                L.add_edge(f"Person:{p.person}", f"PartyOrg:{o}")
+                L.add_edge(schema.person_id(p.person), schema.org_id(o))
         # people with a single post are leaves: never on a path between C
         # and a member, so they cannot cut one off
         L.remove_nodes_from([n for n, d in list(L.degree()) if d == 1 and n.startswith("Person:")])
         reach = nx.node_connected_component(L, corg)
-        linked = [u for u in members if f"PartyOrg:{u}" in reach]
+        linked = [u for u in members if schema.org_id(u) in reach]
         if not linked:
             continue
         x, s = view.org_place(c)
@@ -173,7 +175,7 @@ def _articulation(view) -> list[dict]:
                 continue
             L2 = L.subgraph(n for n in reach if n != v)
             after = nx.node_connected_component(L2, corg)
-            cut = [u for u in linked if f"PartyOrg:{u}" not in after and f"PartyOrg:{u}" != v]
+            cut = [u for u in linked if schema.org_id(u) not in after and schema.org_id(u) != v]
             if not cut:
                 continue
             label, code = _split(v)

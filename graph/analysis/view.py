@@ -41,7 +41,7 @@ from graph import schema
 from graph.analysis.activity import Activity
 from graph.analysis.presence import graph_shape
 
-__all__ = ["Post", "Coverage", "View", "post_id", "post_counts"]
+__all__ = ["Post", "Coverage", "View", "view_of", "post_id", "post_counts"]
 
 _ORG = "PartyOrg"
 
@@ -147,6 +147,8 @@ class View:
         self.G = G
         self.as_of = as_of
         excluded = set(exclude_people)
+        #: the people treated as gone (``exclude_people``)
+        self.excluded: frozenset[str] = frozenset(excluded)
         #: label -> code -> node attribute dict
         self.nodes: dict[str, dict[str, dict]] = defaultdict(dict)
         for nid, attrs in G.nodes(data=True):
@@ -381,3 +383,11 @@ class View:
             zh += f"等{len(codes)}个"
             en += f" and {len(codes) - limit} more"
         return zh, en
+
+
+def view_of(G: nx.MultiDiGraph, as_of: date, view: View | None = None) -> View:
+    """``view`` when it is the whole :class:`View` of ``G`` on ``as_of`` (no one
+    excluded), else a new one: how a caller hands on the view it has."""
+    if view is not None and view.G is G and view.as_of == as_of and not view.excluded:
+        return view
+    return View(G, as_of)

@@ -11,9 +11,9 @@ __all__ = ["network_json", "render_page", "PHYSICS_NODE_LIMIT", "GROUP_NODE_LIMI
 
 
 def render_page(G, findings, *, title, show_phones=False, as_of=None, scope=None,
-                group_units=None) -> str:
+                group_units=None, view=None) -> str:
     """One self-contained HTML page of ``G`` (see :func:`graph.explorer.page.render_page`)."""
     from graph.explorer.page import render_page as _render
 
     return _render(G, findings, title=title, show_phones=show_phones, as_of=as_of, scope=scope,
-                   group_units=group_units)
+                   group_units=group_units, view=view)

@@ -17,7 +17,7 @@ from functools import partial
 import networkx as nx
 
 from graph import schema
-from graph.analysis.view import View, post_counts
+from graph.analysis.view import View, post_counts, view_of
 from graph.explorer import tooltips
 from graph.explorer.layout import cluster_layout
 from graph.explorer.places import community_of, street_of
@@ -186,7 +186,7 @@ def _rel_words(type_: str) -> str:
 
 def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bool = False,
                  as_of: date | None = None, scope: str | None = None,
-                 group_units: bool | None = None) -> dict:
+                 group_units: bool | None = None, view: View | None = None) -> dict:
     """The explorer's picture of ``G``: nodes, edges and legend.
 
     Parameters
@@ -205,6 +205,8 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
         :data:`GROUP_NODE_LIMIT` nodes groups units per community.
     group_units : bool, optional
         Force grouping on or off (default: decided by ``scope`` and size).
+    view : graph.analysis.view.View, optional
+        ``View(G, as_of)`` when the caller has it (not built again).
 
     Returns
     -------
@@ -220,7 +222,7 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
     as_of = as_of or date.today()
     if scope is not None and scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
-    view = View(G, as_of)
+    view = view_of(G, as_of, view)
     places = community_of(G, view)
     rule_names = _rule_names()
     by_node: dict[str, list[Finding]] = defaultdict(list)
@@ -265,7 +267,7 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
     streets = street_of(G, view, places)
     cluster_of = {n["id"]: n["community"] or streets.get(n["id"]) for n in nodes}
     group_of: dict[str | None, str | None] = {
-        f"Community:{c}": f"Street:{s}" for c, s in view.community_street.items()}
+        schema.community_id(c): schema.street_id(s) for c, s in view.community_street.items()}
     pos = cluster_layout([n["id"] for n in nodes], [(e["from"], e["to"]) for e in edges.items],
                          cluster_of, {nid: _RANK.get(k, 99) for nid, k in kind_of.items()},
                          group_of)
@@ -317,9 +319,9 @@ def _draw_links(G, view: View, collapsed: dict[str, str], edges: _Edges) -> dict
     group_links: dict[str, Counter] = defaultdict(Counter)
     curve = {"enabled": True, "type": "curvedCW", "roundness": 0.18}
     for c, cov in view.coverage.items():
-        C = f"PartyOrg:{c}"
+        C = schema.org_id(c)
         for u in cov.members:
-            U = f"PartyOrg:{u}"
+            U = schema.org_id(u)
             if not (G.has_node(U) and G.has_node(C)):
                 continue
             up, down = cov.u_to_c.get(u, []), cov.c_to_u.get(u, [])
@@ -383,7 +385,7 @@ def _group_nodes(G, collapsed, by_node, link_counts, rule_names, kind_of) -> lis
         group_kind, code = schema.split_node_id(g)
         vk = VIEW_KINDS_BY_KEY[group_kind]
         ids = sorted(members[g])
-        community = f"Community:{code}"
+        community = schema.community_id(code)
         cname = _node_name(G, community) if G.has_node(community) else code
         names: dict[str, list[str]] = defaultdict(list)
         for nid in ids:

@@ -162,7 +162,7 @@ def _meta_line(meta: dict) -> str:
 
 def render_page(G, findings, *, title: str, show_phones: bool = False,
                 as_of: date | None = None, scope: str | None = None,
-                group_units: bool | None = None) -> str:
+                group_units: bool | None = None, view=None) -> str:
     """One self-contained HTML page of ``G`` that loads nothing from anywhere.
 
     Parameters
@@ -177,7 +177,7 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
         Whole phone numbers (planner) or masked (reader, the default).
     as_of : datetime.date, optional
         The date posts count on (default: today).
-    scope, group_units
+    scope, group_units, view
         See :func:`graph.explorer.network.network_json`.
 
     Returns
@@ -186,7 +186,7 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
         The HTML page.
     """
     data = network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
-                        group_units=group_units)
+                        group_units=group_units, view=view)
     meta = data["meta"]
     net = Network(height="100%", width="100%", directed=True, heading=title)
     net.node_ids = _NodeIds()

@@ -1,4 +1,5 @@
-"""Which community each node belongs to, for layout and grouping.
+"""Which community each node belongs to, for layout and grouping (one of
+the readings of where a node lies that :mod:`graph.places` holds together).
 
 The analysis view already knows where units, grids, compounds, orgs and
 people lie (:class:`graph.analysis.view.View`); this module asks it and
@@ -40,7 +41,7 @@ def community_of(G, view) -> dict[str, str | None]:
     def cid(code: str | None) -> str | None:
         if not code:
             return None
-        nid = f"Community:{code}"
+        nid = schema.community_id(code)
         return nid if G.has_node(nid) else None
 
     by_label = {
@@ -102,6 +103,6 @@ def street_of(G, view, places: dict[str, str | None]) -> dict[str, str | None]:
                              if d.get("type") == "IN_CHARGE_OF")
             if street is None and len(streets) == 1:
                 street = streets[0]
-        sid = f"Street:{street}" if street else None
+        sid = schema.street_id(street) if street else None
         out[nid] = sid if sid and G.has_node(sid) else None
     return out

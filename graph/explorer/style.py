@@ -122,12 +122,8 @@ VIEW_KINDS_BY_KEY: dict[str, ViewKind] = {k.key: k for k in VIEW_KINDS}
 def view_kind_of(label: str, attrs: dict) -> ViewKind:
     """The view kind of a graph node (label plus, for orgs, its kind)."""
     if label == "PartyOrg":
-        kind = attrs.get("kind")
-        if kind in schema.COMMUNITY_ORG_KINDS:
-            return VIEW_KINDS_BY_KEY["PartyOrg:community"]
-        if kind in schema.UNIT_ORG_KINDS:
-            return VIEW_KINDS_BY_KEY["PartyOrg:unit"]
-        return VIEW_KINDS_BY_KEY["PartyOrg:other"]
+        group = schema.org_group(attrs.get("kind"))
+        return VIEW_KINDS_BY_KEY[f"PartyOrg:{group if group in ('community', 'unit') else 'other'}"]
     return VIEW_KINDS_BY_KEY.get(label) or ViewKind(label, label, label, label, "dot", "#888888")
 
 

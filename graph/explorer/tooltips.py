@@ -167,7 +167,7 @@ LINK_WORDS: dict[str, str] = {
 
 
 def _people(G, posts) -> str:
-    names = sorted({_name(G, f"Person:{p.person}") for p in posts if G.has_node(f"Person:{p.person}")})
+    names = sorted({_name(G, schema.person_id(p.person)) for p in posts if G.has_node(schema.person_id(p.person))})
     return "、".join(names) if names else "—"
 
 

@@ -43,11 +43,11 @@ summary{cursor:pointer;padding:8px 12px;font-weight:bold}
 .badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px}
 .b-high{background:#c00000;color:#fff}.b-medium{background:#e6a000;color:#fff}.b-low{background:#5b9bd5;color:#fff}
 footer{color:#888;font-size:12px;padding:18px 28px}
-figure{margin:10px 0}figure img{max-width:100%;background:#fff}
+figure{margin:10px 0;overflow-x:auto}figure svg{background:#fff}
 """
 
-#: The page may show only its own inline CSS and inline (data:) images.
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+#: The page may show only its own inline CSS (its charts are inline SVG).
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 
 def page(title: str, header_lines: list[str], body: str) -> str:

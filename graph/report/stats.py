@@ -8,7 +8,6 @@ table, the charts per street, the rules not checked).
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 from html import escape
@@ -20,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from graph.analysis.stats import FIGURES
 
 __all__ = ["NO_DATA", "STATS_FORMATS", "figure_text", "stats_table", "render_stats", "stats_sheet",
-           "stats_html", "not_checked_lines", "chart_images"]
+           "stats_html", "not_checked_lines", "street_chart_svg", "stats_chart_sheet"]
 
 NO_DATA = "无数据 no data"
 STATS_FORMATS = ("text", "json", "xlsx", "html")
@@ -142,21 +141,96 @@ def stats_sheet(ws, stats, title: str = "共驻共建统计表 / Co-building sta
         ws.cell(last + 1 + k, 1, line).font = Font(color="666666", size=9)
 
 
-def chart_images(stats) -> list[tuple[str, bytes]]:
-    """(street code, PNG) of the chart of every street in the table."""
-    from graph.charts import stats_chart
+def _colour(x: float) -> str:
+    """Red (0) -> amber (0.5) -> green (1)."""
+    stops = ((0.0, (0xC6, 0x28, 0x28)), (0.5, (0xF9, 0xA8, 0x25)), (1.0, (0x2E, 0x7D, 0x32)))
+    x = min(max(x, 0.0), 1.0)
+    (a, ca), (b, cb) = (stops[0], stops[1]) if x <= 0.5 else (stops[1], stops[2])
+    t = (x - a) / (b - a)
+    return "#" + "".join(f"{round(p + (q - p) * t):02x}" for p, q in zip(ca, cb))
 
-    out = []
+
+def _street_rows(stats, street: str) -> list[dict]:
+    return [p for p in stats.places if p["street"] == street and p["level"] in ("community", "street")]
+
+
+def street_chart_svg(stats, street: str) -> str:
+    """The rates of one street's communities (and the street's subtotal) as
+    an inline SVG grid: one row per place, one column per rate, coloured
+    from red (0 %) to green (100 %); "no data" cells are grey and say so.
+    Drawn here, offline, with no library and nothing loaded."""
+    rates = [f for f in FIGURES if f.rate]
+    rows = _street_rows(stats, street)
+    cw, ch, left, top = 116, 24, 160, 52
+    width, height = left + cw * len(rates) + 4, top + ch * len(rows) + 4
+    name = next((p["name"] for p in rows if p["level"] == "street"), street)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" role="img" font-size="11" '
+           f'aria-label="{escape(name)} 统计图 / statistics chart">',
+           f'<text x="4" y="14" font-size="13" font-weight="bold">{escape(name)}（{escape(street)}）'
+           f'统计图 / statistics {stats.as_of.isoformat()}</text>']
+    for j, f in enumerate(rates):
+        x = left + j * cw + cw / 2
+        out.append(f'<text x="{x}" y="32" text-anchor="middle">{escape(f.zh)}</text>'
+                   f'<text x="{x}" y="46" text-anchor="middle" font-size="9" fill="#555">{escape(f.en)}</text>')
+    for i, p in enumerate(rows):
+        y = top + i * ch
+        label = p["name"] + ("（小计 subtotal）" if p["level"] == "street" else "")
+        out.append(f'<text x="4" y="{y + 16}">{escape(label)}</text>')
+        for j, f in enumerate(rates):
+            v = p["figures"].get(f.key)
+            x = left + j * cw
+            fill, text = ("#dddddd", "无数据") if v is None else (_colour(v["value"]), f"{v['value']:.0%}")
+            out.append(f'<rect x="{x}" y="{y}" width="{cw - 2}" height="{ch - 2}" fill="{fill}"/>'
+                       f'<text x="{x + cw / 2 - 1}" y="{y + 15}" text-anchor="middle">{text}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def stats_chart_sheet(ws, stats) -> None:
+    """One Excel bar chart per street (native, drawn by Excel from the data
+    block on the sheet): the rates of its communities and its subtotal. A
+    "no data" figure is an empty cell -- a gap, not a bar of 0."""
+    from openpyxl.chart import BarChart, Reference
+
+    rates = [f for f in FIGURES if f.rate]
+    ws.cell(1, 1, "各街道统计图 / Statistics per street（数据见下方，图在右侧 data below, charts on the right）"
+            ).font = Font(bold=True, size=12)
+    row = 3
+    anchor = 3
     for p in stats.places:
-        if p["level"] == "street":
-            chart = stats_chart(stats, p["code"])
-            out.append((p["code"], chart.png(dpi=90)))
-    return out
+        if p["level"] != "street":
+            continue
+        rows = _street_rows(stats, p["code"])
+        ws.cell(row, 1, f"{p['name']}（{p['code']}）").font = Font(bold=True)
+        for j, f in enumerate(rates, 2):
+            ws.cell(row, j, f"{f.zh} {f.en}")
+        for i, q in enumerate(rows, row + 1):
+            ws.cell(i, 1, q["name"] + ("（小计）" if q["level"] == "street" else ""))
+            for j, f in enumerate(rates, 2):
+                v = q["figures"].get(f.key)
+                if v is not None:
+                    ws.cell(i, j, v["value"]).number_format = "0%"
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = f"{p['name']} 统计图 / statistics"
+        chart.y_axis.title = "比例 share"
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+        chart.y_axis.number_format = "0%"
+        data = Reference(ws, min_col=1, max_col=1 + len(rates), min_row=row + 1, max_row=row + len(rows))
+        chart.add_data(data, from_rows=True, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(rates), min_row=row, max_row=row))
+        chart.height, chart.width = 9, 26
+        ws.add_chart(chart, f"{get_column_letter(len(rates) + 3)}{anchor}")
+        anchor += 20
+        row += len(rows) + 3
+    ws.column_dimensions["A"].width = 22
 
 
 def _render_xlsx(stats) -> bytes:
     wb = Workbook()
     stats_sheet(wb.active, stats)
+    stats_chart_sheet(wb.create_sheet("统计图"), stats)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -172,10 +246,8 @@ def stats_html(stats, with_charts: bool = True) -> str:
     if notes:
         out.append("<ul>" + "".join(f"<li>{escape(x)}</li>" for x in notes) + "</ul>")
     if with_charts:
-        for street, png in chart_images(stats):
-            data = base64.b64encode(png).decode("ascii")
-            out.append(f'<figure><img alt="{escape(street)}" src="data:image/png;base64,{data}">'
-                       "</figure>")
+        out.extend(f"<figure>{street_chart_svg(stats, p['code'])}</figure>"
+                   for p in stats.places if p["level"] == "street")
     return "".join(out)
 
 

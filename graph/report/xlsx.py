@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from graph.analysis.rules import RULES
-from graph.report.stats import chart_images, stats_sheet
+from graph.report.stats import stats_chart_sheet, stats_sheet
 from graph.report.words import headline, rule_label, severity_label, subject_label
 
 __all__ = ["render_xlsx", "SHEETS"]
@@ -181,18 +181,6 @@ def _structure(ws, a) -> None:
     ws.column_dimensions["G"].width = 50
 
 
-def _charts(ws, stats) -> None:
-    """A chart per street (PNG drawn offline by matplotlib), one under the other."""
-    from openpyxl.drawing.image import Image
-
-    _put(ws, 1, 1, "各街道统计图 / Statistics per street").font = Font(bold=True, size=14)
-    row = 3
-    for _street, png in chart_images(stats):
-        img = Image(io.BytesIO(png))
-        ws.add_image(img, f"A{row}")
-        row += int(img.height / 20) + 2
-
-
 def render_xlsx(analysis) -> bytes:
     """The workbook as bytes."""
     wb = Workbook()
@@ -201,7 +189,7 @@ def render_xlsx(analysis) -> bytes:
         fill(wb.create_sheet(name), analysis)
     if analysis.stats is not None:
         stats_sheet(wb.create_sheet(SHEETS[5]), analysis.stats)
-        _charts(wb.create_sheet(SHEETS[6]), analysis.stats)
+        stats_chart_sheet(wb.create_sheet(SHEETS[6]), analysis.stats)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -10,6 +10,7 @@ community org; community: the community it serves.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Param, Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -44,7 +45,7 @@ def check(view, cfg):
             en = (f"{name} {have_en} part-time committee member(s) from its member units (at least {need} "
                   f"expected): appoint {need - n} more from the heads of member unit party "
                   f"organizations{more_en}.")
-        evidence = [f"PartyOrg:{c}"] + [f"Person:{p}" for p in people]
+        evidence = [schema.org_id(c)] + [schema.person_id(p) for p in people]
         evidence += [post.id for p in people for post in cov.part_time_people[p]]
         yield make_finding(
             view, cfg, "PartyOrg", c,

@@ -10,6 +10,7 @@ Subject: the unit; community: X.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -49,8 +50,8 @@ def check(view, cfg):
                 en = (f"The party organization of {unit} ({org_en}) is not taken into the big party "
                       f"committee of {tgt_en} in {comm_en}: take it in and propose its head as a "
                       f"part-time committee member.")
-        evidence = ([f"Unit:{u}"] + [f"PartyOrg:{o}" for o in orgs]
-                    + ([f"Community:{x}"] if x else []) + [f"PartyOrg:{c}" for c in sorted(here)])
+        evidence = ([schema.unit_id(u)] + [schema.org_id(o) for o in orgs]
+                    + ([schema.community_id(x)] if x else []) + [schema.org_id(c) for c in sorted(here)])
         yield make_finding(view, cfg, "Unit", u, community=x, zh=zh, en=en, evidence=evidence)
 
 

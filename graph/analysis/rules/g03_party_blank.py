@@ -26,7 +26,7 @@ def check(view, cfg):
         en = (f"{unit} has no party organization of its own and no joint branch covers it: with 3 or "
               f"more party members set up its own branch, otherwise form or join a joint branch nearby.")
         yield make_finding(view, cfg, "Unit", u, community=x, zh=zh, en=en,
-                           evidence=[f"Unit:{u}"] + ([f"Community:{x}"] if x else []))
+                           evidence=[schema.unit_id(u)] + ([schema.community_id(x)] if x else []))
 
 
 RULE = Rule(

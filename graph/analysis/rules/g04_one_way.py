@@ -8,6 +8,7 @@ finding per (U, C) pair. Subject: the unit org; community: C's community.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -39,8 +40,8 @@ def check(view, cfg):
                       f"organization holds a part-time post in the unit, but nobody from the unit holds "
                       f"one in the community organization: appoint the head of {uname} as a part-time "
                       f"member of {cname}.")
-            evidence = [f"PartyOrg:{u}", f"PartyOrg:{c}"]
-            evidence += [f"Person:{p.person}" for p in posts] + [p.id for p in posts]
+            evidence = [schema.org_id(u), schema.org_id(c)]
+            evidence += [schema.person_id(p.person) for p in posts] + [p.id for p in posts]
             yield make_finding(view, cfg, "PartyOrg", u, community=community, street=street,
                                zh=zh, en=en, evidence=evidence)
 

@@ -6,6 +6,7 @@ One finding per (U, C) pair. Subject: the unit org; community: C's community.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -27,7 +28,7 @@ def check(view, cfg):
                   f"way: appoint the unit organization's head as a part-time member of the community "
                   f"organization, and a community organization member to a part-time post in the unit.")
             yield make_finding(view, cfg, "PartyOrg", u, community=community, street=street,
-                               zh=zh, en=en, evidence=[f"PartyOrg:{u}", f"PartyOrg:{c}"])
+                               zh=zh, en=en, evidence=[schema.org_id(u), schema.org_id(c)])
 
 
 RULE = Rule(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from graph import schema
 from graph.analysis.rules.base import Param, Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -42,7 +43,7 @@ def check(view, cfg):
               f"({share}) have a two-way link, below {least}: start with "
               f"cross-appointments for {me}.")
         yield make_finding(view, cfg, "PartyOrg", c, community=community, street=street, zh=zh, en=en,
-                           evidence=[f"PartyOrg:{c}"] + [f"PartyOrg:{u}" for u in missing])
+                           evidence=[schema.org_id(c)] + [schema.org_id(u) for u in missing])
 
 
 RULE = Rule(

@@ -8,6 +8,7 @@ post's org).
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Param, Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -27,7 +28,7 @@ def check(view, cfg):
         en = (f"{name} holds {len(posts)} part-time posts (more than {most}: {oe}): hand some of them "
               f"to others, to lighten the load and not hang the links on one person.")
         community, street = view.person_place(person)
-        evidence = [f"Person:{person}"] + [f"PartyOrg:{p.org}" for p in posts] + [p.id for p in posts]
+        evidence = [schema.person_id(person)] + [schema.org_id(p.org) for p in posts] + [p.id for p in posts]
         yield make_finding(view, cfg, "Person", person, community=community, street=street,
                            zh=zh, en=en, evidence=evidence)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from graph import schema
 from graph.analysis.rules.base import Param, Rule, make_finding
 
 __all__ = ["RULE", "check", "sole_links"]
@@ -46,7 +47,7 @@ def check(view, cfg):
                   f"unit organizations ({ue}): if they leave, these units lose their link with the "
                   f"community. Give each unit a second part-time post holder.")
             posts = [p for u in units for p in cov.u_to_c.get(u, []) + cov.c_to_u.get(u, [])]
-            evidence = ([f"Person:{person}", f"PartyOrg:{c}"] + [f"PartyOrg:{u}" for u in units]
+            evidence = ([schema.person_id(person), schema.org_id(c)] + [schema.org_id(u) for u in units]
                         + [p.id for p in posts])
             yield make_finding(view, cfg, "Person", person, community=community, street=street,
                                zh=zh, en=en, evidence=evidence)

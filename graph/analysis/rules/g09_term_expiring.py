@@ -46,9 +46,9 @@ def check(view, cfg):
         en = (f"{name}'s part-time post ({role_en}) in {org} ends on {post.end.isoformat()} "
               f"(in {left} days); it links {uname} and {cname}: renew it or find a successor in time.")
         community, street = view.org_place(c)
-        evidence = [post.id, f"Person:{post.person}"]
+        evidence = [post.id, schema.person_id(post.person)]
         for u_, c_ in links:
-            evidence += [f"PartyOrg:{u_}", f"PartyOrg:{c_}"]
+            evidence += [schema.org_id(u_), schema.org_id(c_)]
         yield make_finding(view, cfg, "Person", post.person, community=community, street=street,
                            zh=zh, en=en, evidence=evidence)
 

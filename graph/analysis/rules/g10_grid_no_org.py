@@ -7,6 +7,7 @@ grid; community: the grid's community.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -25,7 +26,7 @@ def check(view, cfg):
         en = (f"{name}{' (' + view.name('Community', x) + ')' if x else ''} has no grid party branch or group: form a grid party group from the "
               f"party members living there (a branch when there are many), and name central households.")
         yield make_finding(view, cfg, "Grid", g, community=x, zh=zh, en=en,
-                           evidence=[f"Grid:{g}"] + ([f"Community:{x}"] if x else []))
+                           evidence=[schema.grid_id(g)] + ([schema.community_id(x)] if x else []))
 
 
 RULE = Rule(

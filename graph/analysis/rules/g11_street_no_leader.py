@@ -7,6 +7,7 @@ itself, community: none.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -21,7 +22,7 @@ def check(view, cfg):
         zh = f"{name}没有县级领导包抓:建议明确一名县级党员领导干部包抓该街道,并在花名册“联系”表中登记。"
         en = (f"{name} has no county leader in charge: name a county-level party leader to take charge "
               f"of it and record them in the liaisons table.")
-        yield make_finding(view, cfg, "Street", s, street=s, zh=zh, en=en, evidence=[f"Street:{s}"])
+        yield make_finding(view, cfg, "Street", s, street=s, zh=zh, en=en, evidence=[schema.street_id(s)])
 
 
 RULE = Rule(

@@ -6,6 +6,7 @@ liaison). Subject: the community.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -21,7 +22,7 @@ def check(view, cfg):
         en = (f"{name} has no county leader keeping in touch: name a county-level party leader as its "
               f"liaison and record them in the liaisons table.")
         yield make_finding(view, cfg, "Community", c, community=c, zh=zh, en=en,
-                           evidence=[f"Community:{c}"])
+                           evidence=[schema.community_id(c)])
 
 
 RULE = Rule(

@@ -12,6 +12,7 @@ compound; community: the compound's community.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Param, Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -53,8 +54,8 @@ def check(view, cfg):
             en = (f"The property company of {tag_en}{name} ({pe}) has no cross-appointment with {ce}: "
                   f"appoint a community organization member to a part-time post in the company's party "
                   f"organization, and the company organization's head as a part-time community member.")
-        evidence = ([f"Compound:{cp}"] + [f"Unit:{u}" for u in props] + [f"PartyOrg:{o}" for o in prop_orgs]
-                    + [f"PartyOrg:{c}" for c in comm_orgs])
+        evidence = ([schema.compound_id(cp)] + [schema.unit_id(u) for u in props] + [schema.org_id(o) for o in prop_orgs]
+                    + [schema.org_id(c) for c in comm_orgs])
         yield make_finding(view, cfg, "Compound", cp, community=x,
                            severity=cfg["model_severity"] if model else cfg.severity,
                            zh=zh, en=en, evidence=evidence)

@@ -9,6 +9,7 @@ units' organizations have nowhere to be taken in. Subject: the community.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -27,7 +28,7 @@ def check(view, cfg):
               f"units' organizations have no big party committee to join: set one up according to the "
               f"number of party members and take the units' organizations in.")
         yield make_finding(view, cfg, "Community", c, community=c, zh=zh, en=en,
-                           evidence=[f"Community:{c}"] + [f"Unit:{u}" for u in units])
+                           evidence=[schema.community_id(c)] + [schema.unit_id(u) for u in units])
 
 
 RULE = Rule(

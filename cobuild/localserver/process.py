@@ -21,7 +21,7 @@ set-initial-password`` (``org.neo4j.cli.AdminTool``, on the same class path;
 the password reaches it in a 0600 argument file, never on a command line). A
 database created by an earlier cobuild without authentication gets its
 password once, at its next start, by ``ALTER CURRENT USER`` from the default
-one. :func:`graph.db.connect` reads the file; nothing prints the password.
+one. :func:`cobuild.database.connect` reads the file; nothing prints the password.
 
 The default version is 5.26 LTS (runs on Java 17 or 21);
 ``COBUILD_NEO4J_VERSION`` picks another (e.g. ``2026.08.1``, which needs Java
@@ -35,87 +35,44 @@ import contextlib
 import json
 import os
 import re
-import secrets
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
-from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from cobuild.localserver.credentials import (
+    CREDENTIALS_FILE,
+    DEFAULT_PASSWORD,
+    USER,
+    Credentials,
+    _lock_down,
+    _new_password,
+    _set_initial_password,
+    _system_database_exists,
+    _unknown_password_error,
+    _write_credentials,
+    read_credentials,
+)
+from cobuild.localserver.java import JVM_FLAGS, JavaRuntime, _jvm_flags_for, find_java
+from cobuild.localserver.layout import _progress, neo4j_version, server_root
+from cobuild.localserver.maven import fetch
 from graph.errors import ServerError
 
-__all__ = [
-    "DEFAULT_VERSION",
-    "ServerInfo",
-    "JavaRuntime",
-    "Credentials",
-    "credentials_file",
-    "read_credentials",
-    "neo4j_version",
-    "server_root",
-    "java_majors_for",
-    "find_java",
-    "fetch",
-    "start",
-    "status",
-    "stop",
-    "log_tail",
-    "entry_point",
-]
+__all__ = ["ServerInfo", "start", "status", "stop", "log_tail", "entry_point"]
 
-DEFAULT_VERSION = "5.26.30"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"  # 5.x; read from the jar when listed
 #: JVM system property that marks our servers (found in the process's command line)
 MARKER = "-Dcobuild.neo4j.root="
 STATE_FILE = "server.json"
-CREDENTIALS_FILE = "credentials.json"
-USER = "neo4j"
-#: the password of a fresh Neo4j user before anyone sets one
-DEFAULT_PASSWORD = "neo4j"
-PASSWORD_LENGTH = 40  # letters and digits: about 238 bits
-ADMIN_TOOL = "org.neo4j.cli.AdminTool"  # neo4j-admin's main class, 5.26 and 2025+
 #: new ports tried when the chosen free port is taken before Neo4j binds it
 PORT_RETRIES = 3
 DEFAULT_HEAP = "512m"
 DEFAULT_PAGECACHE = "64m"
 START_TIMEOUT = 180.0
 STOP_TIMEOUT = 30.0
-JVM_DIRS = (
-    "/usr/lib/jvm",
-    "/usr/java",
-    "/opt/java",
-    "/Library/Java/JavaVirtualMachines",
-)
-JVM_FLAGS = (
-    "-XX:+UseG1GC",
-    "-XX:-OmitStackTraceInFastThrow",
-    "-XX:+ExitOnOutOfMemoryError",
-    "-Dfile.encoding=UTF-8",
-    "-Dlog4j2.disable.jmx=true",
-    "-Dio.netty.tryReflectionSetAccessible=true",
-)
-
-_POM = """\
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.cobuild</groupId>
-  <artifactId>neo4j-runtime</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>org.neo4j</groupId>
-      <artifactId>neo4j</artifactId>
-      <version>{version}</version>
-    </dependency>
-  </dependencies>
-</project>
-"""
 
 
 @dataclass(frozen=True)
@@ -140,388 +97,6 @@ class ServerInfo:
         """Where the server's user and password are kept (mode 0600)."""
         return Path(self.root) / CREDENTIALS_FILE
 
-
-@dataclass(frozen=True)
-class Credentials:
-    """User and password of the local server (the password stays out of ``repr``)."""
-
-    user: str
-    password: str = field(repr=False)
-
-    @property
-    def auth(self) -> tuple[str, str]:
-        """``(user, password)`` for :func:`neo4j.GraphDatabase.driver`."""
-        return (self.user, self.password)
-
-
-@dataclass(frozen=True)
-class JavaRuntime:
-    """A ``java`` executable and its feature version (17, 21, 25 ...)."""
-
-    path: str
-    major: int
-
-
-def _jvm_flags_for(major: int) -> list[str]:
-    """Flags that newer JDKs want for Neo4j's native and off-heap access."""
-    flags = []
-    if major >= 21:
-        flags.append("--enable-native-access=ALL-UNNAMED")
-    if major >= 24:
-        flags.append("--sun-misc-unsafe-memory-access=allow")
-    return flags
-
-
-def _progress(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def neo4j_version() -> str:
-    """The Neo4j version to run: ``COBUILD_NEO4J_VERSION`` or :data:`DEFAULT_VERSION`."""
-    return os.environ.get("COBUILD_NEO4J_VERSION", "").strip() or DEFAULT_VERSION
-
-
-def server_root(home: Path | str | None = None) -> Path:
-    """The server's folder, ``<COBUILD_HOME>/neo4j``.
-
-    Parameters
-    ----------
-    home : path, optional
-        The product's data folder; default from :func:`graph.settings.get_settings`.
-    """
-    if home is None:
-        from graph.settings import get_settings
-
-        home = get_settings().home
-    return Path(home).expanduser().resolve() / "neo4j"
-
-
-# --------------------------------------------------------------------------- credentials
-
-
-def credentials_file(home: Path | str | None = None) -> Path:
-    """The file holding the local server's user and password (mode 0600).
-
-    Parameters
-    ----------
-    home : path, optional
-        The product's data folder (default: ``COBUILD_HOME``).
-    """
-    return server_root(home) / CREDENTIALS_FILE
-
-
-def read_credentials(home: Path | str | None = None) -> Credentials | None:
-    """The local server's user and password, or None when none were made yet.
-
-    Parameters
-    ----------
-    home : path, optional
-        The product's data folder (default: ``COBUILD_HOME``).
-
-    Raises
-    ------
-    ServerError
-        When the file exists but cannot be read or is damaged.
-    """
-    path = credentials_file(home)
-    try:
-        data = json.loads(path.read_text())
-        return Credentials(str(data["user"]), str(data["password"]))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise ServerError(
-            f"无法读取本地 Neo4j 的凭据文件 {path}({type(exc).__name__})",
-            f"cannot read the local Neo4j's credentials file {path} ({type(exc).__name__})",
-        ) from None
-
-
-def _write_credentials(root: Path, creds: Credentials) -> None:
-    """Save ``creds`` atomically in a file only its owner may read (0600)."""
-    tmp = root / (CREDENTIALS_FILE + ".tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump({"user": creds.user, "password": creds.password}, fh)
-    os.chmod(tmp, 0o600)
-    tmp.replace(root / CREDENTIALS_FILE)
-
-
-def _new_password() -> str:
-    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    return "".join(secrets.choice(alphabet) for _ in range(PASSWORD_LENGTH))
-
-
-def _lock_down(root: Path) -> None:
-    """Owner-only access to the server's folder (it holds the store and the password)."""
-    os.chmod(root, 0o700)
-    with contextlib.suppress(FileNotFoundError):
-        os.chmod(root / CREDENTIALS_FILE, 0o600)
-
-
-def _system_database_exists(root: Path) -> bool:
-    return (root / "data" / "databases" / "system").is_dir()
-
-
-def _set_initial_password(root: Path, java: "JavaRuntime", jars: list[str],
-                          creds: Credentials) -> None:
-    """``neo4j-admin dbms set-initial-password`` for a store not created yet.
-
-    Runs Neo4j's admin tool on the server's class path. The password goes in
-    a 0600 argument file (picocli's ``@file``) inside the 0700 server folder,
-    so it never shows in a process list.
-    """
-    args = root / "run" / "set-initial-password.args"
-    args.parent.mkdir(exist_ok=True)
-    with contextlib.suppress(FileNotFoundError):
-        args.unlink()
-    fd = os.open(args, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(f"dbms\nset-initial-password\n{creds.password}\n")
-    env = {**os.environ, "NEO4J_HOME": str(root), "NEO4J_CONF": str(root / "conf")}
-    cmd = [java.path, *_jvm_flags_for(java.major), "-Dfile.encoding=UTF-8",
-           "-cp", os.pathsep.join(jars), ADMIN_TOOL, f"@{args}"]
-    try:
-        out = subprocess.run(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL,
-                             capture_output=True, text=True, errors="replace", timeout=300)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise ServerError(f"无法运行 neo4j-admin 设置初始密码:{exc}",
-                          f"could not run neo4j-admin to set the initial password: {exc}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            args.unlink()
-    if out.returncode != 0 or not (root / "data" / "dbms" / "auth.ini").is_file():
-        text = (out.stdout + out.stderr).replace(creds.password, "********")
-        console = root / "logs" / "console.log"
-        with contextlib.suppress(OSError), open(console, "a") as fh:
-            fh.write(f"--- neo4j-admin dbms set-initial-password (exit {out.returncode})\n{text}\n")
-        # the messages, without Java's stack frames
-        lines = [ln for ln in text.strip().splitlines()
-                 if not re.match(r"\s+(at |\.\.\. \d+ more)", ln)]
-        tail = "\n".join(lines[-10:])
-        raise ServerError(
-            f"neo4j-admin 设置初始密码失败(退出码 {out.returncode}),完整输出见 {console}:\n{tail}",
-            f"neo4j-admin failed to set the initial password (exit code {out.returncode}); "
-            f"its messages are above, its full output is in {console}",
-        )
-
-
-def _unknown_password_error(root: Path) -> ServerError:
-    return ServerError(
-        f"本地 Neo4j 拒绝了 {root / CREDENTIALS_FILE} 中的密码:数据库的密码不是 cobuild 保存的那个"
-        f"(凭据文件被替换或丢失?)。请恢复该文件;或删除 {root / 'data'}(会清空图,之后重新导入花名册)"
-        f"再运行 `cobuild neo4j start`",
-        f"the local Neo4j rejected the password in {root / CREDENTIALS_FILE}: the database's "
-        f"password is not the one cobuild saved (credentials file replaced or lost?). Restore "
-        f"that file, or delete {root / 'data'} (this empties the graph; import the roster "
-        f"again) and run `cobuild neo4j start`",
-    )
-
-
-# --------------------------------------------------------------------------- Java
-
-
-def java_majors_for(version: str) -> tuple[int, ...]:
-    """Java feature versions a Neo4j version runs on.
-
-    >>> java_majors_for("5.26.30")
-    (17, 21)
-    >>> java_majors_for("2026.08.1")
-    (21, 25)
-    """
-    m = re.match(r"(\d+)\.(\d+)", version)
-    if not m:
-        raise ServerError(
-            f"无法识别的 Neo4j 版本号 {version!r}(应如 5.26.30 或 2026.08.1)",
-            f"unrecognised Neo4j version {version!r} (expected e.g. 5.26.30 or 2026.08.1)",
-        )
-    major, minor = int(m.group(1)), int(m.group(2))
-    if major == 5:
-        return (17, 21)
-    if major >= 2025:
-        return (21, 25) if (major, minor) >= (2025, 10) else (21,)
-    raise ServerError(
-        f"不支持 Neo4j {version}:请用 5.26 或 2025.01 之后的版本",
-        f"Neo4j {version} is not supported: use 5.26 or a release from 2025.01 on",
-    )
-
-
-_VERSION_RE = re.compile(r'version "(\d+)(?:\.(\d+))?[^"]*"')
-
-
-def _java_major(java: str) -> int | None:
-    """Feature version of a ``java`` executable, or None when it does not run."""
-    try:
-        out = subprocess.run(
-            [java, "-version"], capture_output=True, text=True, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    m = _VERSION_RE.search(out.stderr + out.stdout)
-    if not m:
-        return None
-    first = int(m.group(1))
-    return int(m.group(2) or 0) if first == 1 else first  # "1.8.0" -> 8
-
-
-def _java_candidates(env: dict[str, str], jvm_dirs: tuple[str, ...]) -> Iterator[str]:
-    on_path = shutil.which("java", path=env["PATH"]) if env.get("PATH") else None
-    if on_path:
-        yield str(Path(on_path).resolve())
-    for base in jvm_dirs:
-        p = Path(base)
-        if not p.is_dir():
-            continue
-        for jdk in sorted(p.iterdir(), reverse=True):
-            for java in (jdk / "bin" / "java", jdk / "Contents" / "Home" / "bin" / "java"):
-                if java.is_file() and os.access(java, os.X_OK):
-                    yield str(java.resolve())
-
-
-def find_java(
-    version: str,
-    env: dict[str, str] | None = None,
-    jvm_dirs: tuple[str, ...] = JVM_DIRS,
-) -> JavaRuntime:
-    """Pick a JDK that runs the given Neo4j version.
-
-    ``JAVA_HOME``, when set, is used strictly (an unfit one is an error). Else
-    the ``java`` on ``PATH`` is tried, then the JDKs in ``jvm_dirs``.
-
-    Parameters
-    ----------
-    version : str
-        Neo4j version, e.g. ``"5.26.30"``.
-    env : dict, optional
-        Environment to read ``JAVA_HOME`` and ``PATH`` from (default ``os.environ``).
-    jvm_dirs : tuple of str
-        Folders holding installed JDKs.
-
-    Raises
-    ------
-    ServerError
-        When Java is missing or no JDK found fits, saying which versions fit.
-    """
-    env = dict(os.environ if env is None else env)
-    fits = java_majors_for(version)
-    need = " 或 ".join(map(str, fits)), " or ".join(map(str, fits))
-    java_home = env.get("JAVA_HOME", "").strip()
-    if java_home:
-        java = Path(java_home) / "bin" / "java"
-        major = _java_major(str(java)) if java.exists() else None
-        if major in fits:
-            return JavaRuntime(str(java), major)
-        found = "找不到可运行的 java" if major is None else f"是 Java {major}"
-        found_en = "has no runnable java" if major is None else f"is Java {major}"
-        raise ServerError(
-            f"JAVA_HOME={java_home} {found};Neo4j {version} 需要 Java {need[0]}。"
-            f"请把 JAVA_HOME 指向合适的 JDK,或取消设置 JAVA_HOME 让 cobuild 自己寻找",
-            f"JAVA_HOME={java_home} {found_en}; Neo4j {version} needs Java {need[1]}. "
-            f"Point JAVA_HOME at a fitting JDK, or unset it to let cobuild search",
-        )
-    seen: dict[str, int | None] = {}
-    for java in _java_candidates(env, jvm_dirs):
-        if java in seen:
-            continue
-        seen[java] = major = _java_major(java)
-        if major in fits:
-            return JavaRuntime(java, major)
-    if not any(v is not None for v in seen.values()):
-        raise ServerError(
-            f"找不到 Java。Neo4j {version} 需要 Java {need[0]}:请安装 JDK"
-            f"(如 apt install openjdk-17-jdk-headless)或设置 JAVA_HOME",
-            f"Java not found. Neo4j {version} needs Java {need[1]}: install a JDK "
-            f"(e.g. apt install openjdk-17-jdk-headless) or set JAVA_HOME",
-        )
-    have = ", ".join(f"{p} (Java {m})" for p, m in seen.items() if m is not None)
-    raise ServerError(
-        f"找到的 Java 版本不合适:{have};Neo4j {version} 需要 Java {need[0]}。"
-        f"请安装合适的 JDK 并设置 JAVA_HOME",
-        f"no fitting Java found: {have}; Neo4j {version} needs Java {need[1]}. "
-        f"Install a fitting JDK and set JAVA_HOME",
-    )
-
-
-# --------------------------------------------------------------------------- fetch
-
-
-def _classpath_ok(cp_file: Path) -> list[str] | None:
-    if not cp_file.is_file():
-        return None
-    jars = [j for j in cp_file.read_text().strip().split(os.pathsep) if j]
-    if jars and all(Path(j).is_file() for j in jars):
-        return jars
-    return None
-
-
-def fetch(
-    version: str,
-    dist_dir: Path,
-    java: JavaRuntime | None = None,
-    progress: Callable[[str], None] = _progress,
-) -> list[str]:
-    """Resolve Neo4j ``version`` with Maven; return the class path (jar files).
-
-    The jars stay in the Maven local repository; the class path is saved in
-    ``dist_dir/classpath.txt`` and reused while all its jars exist. Maven runs
-    offline first, and goes online (with progress on stderr) only when
-    something is missing.
-
-    Raises
-    ------
-    ServerError
-        When Maven is missing or the download fails (with Maven's last lines).
-    """
-    dist_dir = Path(dist_dir)
-    cp_file = dist_dir / "classpath.txt"
-    jars = _classpath_ok(cp_file)
-    if jars:
-        return jars
-    mvn = shutil.which("mvn")
-    if not mvn:
-        raise ServerError(
-            "找不到 Maven(mvn)。cobuild 用 Maven 从 Maven Central 下载 Neo4j:"
-            "请安装 Maven(如 apt install maven),或用 NEO4J_URI 指向已有的 Neo4j",
-            "Maven (mvn) not found. cobuild fetches Neo4j from Maven Central with Maven: "
-            "install it (e.g. apt install maven), or point NEO4J_URI at an existing Neo4j",
-        )
-    dist_dir.mkdir(parents=True, exist_ok=True)
-    (dist_dir / "pom.xml").write_text(_POM.format(version=version))
-    env = dict(os.environ)
-    if java is not None:  # run Maven on a JDK known to work
-        env["JAVA_HOME"] = str(Path(java.path).resolve().parent.parent)
-    base = [mvn, "-B", "-Dstyle.color=never", "-f", str(dist_dir / "pom.xml"),
-            "dependency:build-classpath", f"-Dmdep.outputFile={cp_file}"]
-    offline = subprocess.run(base[:1] + ["-o", "-q"] + base[1:], env=env,
-                             capture_output=True, text=True)
-    if offline.returncode == 0 and (jars := _classpath_ok(cp_file)):
-        return jars
-    progress(f"正在从 Maven Central 下载 Neo4j {version}(约 120 MB,只需一次)…\n"
-             f"downloading Neo4j {version} from Maven Central (about 120 MB, once only)…")
-    tail: deque[str] = deque(maxlen=25)
-    count = 0
-    last = 0.0
-    proc = subprocess.Popen(base, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, errors="replace")
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        tail.append(line.rstrip())
-        if "Downloaded from" in line:  # "[INFO] Downloaded from central: …"
-            count += 1
-            if time.monotonic() - last > 2:
-                last = time.monotonic()
-                progress(f"  已下载 downloaded {count} 个文件 files…")
-    rc = proc.wait()
-    if rc != 0 or not (jars := _classpath_ok(cp_file)):
-        raise ServerError(
-            f"下载 Neo4j {version} 失败(mvn 退出码 {rc})。请检查网络或 Maven 设置"
-            f"(~/.m2/settings.xml 的镜像)。Maven 最后的输出:\n" + "\n".join(tail),
-            f"downloading Neo4j {version} failed (mvn exit code {rc}). Check the network "
-            f"or Maven's settings (mirrors in ~/.m2/settings.xml). Maven's last lines are above.",
-        )
-    progress(f"  完成 done: {len(jars)} 个 jar / jars")
-    return jars
 
 
 # --------------------------------------------------------------------------- processes

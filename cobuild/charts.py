@@ -5,6 +5,9 @@ one among the installed fonts (Noto Sans CJK on Linux -- Debian's
 ``fonts-noto-cjk`` --, Microsoft YaHei / SimHei on Windows, PingFang on
 macOS). With none, a chart falls back to English labels and codes instead of
 drawing empty boxes.
+
+matplotlib is an optional extra (``pip install 'cobuild[notebooks]'``): it is
+imported when a chart is drawn, and its absence is said plainly then.
 """
 
 from __future__ import annotations
@@ -14,15 +17,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from matplotlib import font_manager
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Rectangle
+from typing import Any
 
-from graph.analysis.stats import FIGURES
+from graph.errors import CobuildError
 
-__all__ = ["CJK_FAMILIES", "cjk_font", "Chart", "coverage_chart", "stats_chart"]
+__all__ = ["CJK_FAMILIES", "cjk_font", "Chart", "coverage_chart"]
 
 #: Font families with Chinese glyphs, preferred first.
 CJK_FAMILIES: tuple[str, ...] = (
@@ -40,6 +39,19 @@ _SEGMENTS = (
 )
 
 
+def _matplotlib():
+    """matplotlib, imported on first use (the optional ``notebooks`` extra)."""
+    try:
+        import matplotlib.figure
+        import matplotlib.font_manager
+    except ImportError:
+        raise CobuildError(
+            "画图需要 matplotlib：请运行 pip install 'cobuild[notebooks]'",
+            "charts need matplotlib: pip install 'cobuild[notebooks]'",
+        ) from None
+    return matplotlib
+
+
 def cjk_font() -> str | None:
     """The family name of an installed font with Chinese glyphs, or None.
 
@@ -48,6 +60,7 @@ def cjk_font() -> str | None:
     >>> cjk_font() in CJK_FAMILIES + (None,) or "CJK" in cjk_font()
     True
     """
+    font_manager = _matplotlib().font_manager
     names = {f.name for f in font_manager.fontManager.ttflist}
     for family in CJK_FAMILIES:
         if family in names:
@@ -62,7 +75,7 @@ class Chart:
     ``font`` it uses (None: English labels only). Jupyter shows it as a PNG
     image."""
 
-    figure: Figure
+    figure: Any  # matplotlib.figure.Figure
     font: str | None
 
     def png(self, dpi: int = 100) -> bytes:
@@ -109,6 +122,8 @@ def coverage_chart(analysis, *, font: str | None = "auto") -> Chart:
     """
     if font == "auto":
         font = cjk_font()
+    mpl = _matplotlib()
+    FontProperties, Figure = mpl.font_manager.FontProperties, mpl.figure.Figure
     fp = FontProperties(family=font) if font else FontProperties()
     small = fp.copy()
     small.set_size(8)
@@ -146,51 +161,4 @@ def coverage_chart(analysis, *, font: str | None = "auto") -> Chart:
     ax.set_xlim(0, max(r["members"] for r in rows) + 1.2)
     ax.xaxis.get_major_locator().set_params(integer=True)
     fig.legend(prop=small, loc="outside lower center", ncols=len(_SEGMENTS))
-    return Chart(fig, font)
-
-
-def stats_chart(stats, street: str, *, font: str | None = "auto") -> Chart:
-    """The rates of the 统计表 for the communities of one street (and the
-    street itself), as a grid of coloured cells: one row per community, one
-    column per rate; "no data" cells are grey and say so.
-
-    Parameters
-    ----------
-    stats : graph.analysis.stats.Stats
-    street : str
-        The street's code; its community rows and its own row are drawn.
-    font : str or None
-        As for :func:`coverage_chart`.
-    """
-    if font == "auto":
-        font = cjk_font()
-    fp = FontProperties(family=font) if font else FontProperties()
-    small = fp.copy()
-    small.set_size(8)
-    rates = [f for f in FIGURES if f.rate]
-    rows = [p for p in stats.places if p["street"] == street and p["level"] in ("community", "street")]
-    fig = Figure(figsize=(1.5 + 1.2 * len(rates), 1.6 + 0.36 * max(len(rows), 1)), layout="constrained")
-    ax = fig.add_subplot()
-    name = next((p["name"] for p in rows if p["level"] == "street"), street)
-    ax.set_title((f"{name} 统计表 / statistics" if font else f"{street} statistics")
-                 + f" ({stats.as_of.isoformat()})", fontproperties=fp)
-    cmap = LinearSegmentedColormap.from_list("rate", ["#c62828", "#f9a825", "#2e7d32"])
-    for i, p in enumerate(rows):
-        for j, f in enumerate(rates):
-            v = p["figures"].get(f.key)
-            colour = "#dddddd" if v is None else cmap(v["value"])
-            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="white"))
-            text = ("无数据" if font else "n/a") if v is None else f"{v['value']:.0%}"
-            ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontproperties=small)
-    ax.set_xlim(0, len(rates))
-    ax.set_ylim(len(rows), 0)
-    ax.set_xticks([j + 0.5 for j in range(len(rates))],
-                  labels=[f"{f.zh}\n{f.en}" if font else f.en for f in rates], fontproperties=small,
-                  rotation=0)
-    ax.set_yticks([i + 0.5 for i in range(len(rows))],
-                  labels=[(p["name"] if font else p["code"]) + (" ∑" if p["level"] == "street" else "")
-                          for p in rows], fontproperties=small)
-    ax.tick_params(length=0)
-    for side in ax.spines.values():
-        side.set_visible(False)
     return Chart(fig, font)

@@ -28,7 +28,7 @@ import networkx as nx
 
 from graph import schema
 from graph.errors import CobuildError, Issue, RosterError
-from graph.findings import SEVERITIES, Finding
+from graph.findings import SEVERITIES, Finding, select
 
 __all__ = [
     "Table", "table", "Source", "demo_roster", "open_source", "check_report", "headline",
@@ -225,11 +225,11 @@ def open_source(roster: str | os.PathLike | None = None, *, as_of: dt.date | str
                 progress: Callable[[str], None] | None = None) -> Source:
     """Open the data a notebook works on.
 
-    * ``NEO4J_URI`` set (:func:`graph.sources.database_configured`): the
-      graph stored in Neo4j (:func:`graph.sources.open_graph` with
+    * ``NEO4J_URI`` set (:func:`cobuild.database.database_configured`): the
+      graph stored in Neo4j (:func:`cobuild.sources.open_graph` with
       ``db=True``); ``roster`` must then be None.
     * Otherwise the roster file or folder ``roster``, read and checked with
-      :func:`loaders.check_roster` (errors and warnings kept, not raised);
+      :func:`cobuild.sources.open_roster` (errors and warnings kept, not raised);
     * or, with no roster, the demo county written to a temporary folder
       (:func:`demo_roster`).
 
@@ -248,7 +248,8 @@ def open_source(roster: str | os.PathLike | None = None, *, as_of: dt.date | str
         Its ``graph`` raises :class:`~graph.errors.RosterError` when the
         roster has errors.
     """
-    from graph.sources import database_configured, open_graph
+    from cobuild.database import database_configured
+    from cobuild.sources import open_graph, open_roster
 
     day = _as_of(as_of)
     if database_configured():
@@ -261,17 +262,11 @@ def open_source(roster: str | os.PathLike | None = None, *, as_of: dt.date | str
         G = open_graph(db=True, progress=progress)
         return Source("database", str(Settings().neo4j_uri), day, _graph=G)
 
-    import loaders
-    from graph.build import roster_to_graph
-
     demo = roster is None
     path = demo_roster(as_of=day) if demo else Path(roster)
-    if not path.exists():
-        raise CobuildError(f"找不到花名册 {path}", f"roster {path} not found")
-    r, issues = loaders.check_roster(path, progress=progress)
-    ok = not any(i.severity == "error" for i in issues)
+    r, issues, G = open_roster(path, progress=progress, strict=False)
     return Source("roster", str(path), day, demo=demo, issues=issues, table_counts=r.counts(),
-                  _graph=roster_to_graph(r) if ok else None)
+                  _graph=G)
 
 
 _ISSUE_HEADER = ["严重程度 severity", "表 table", "行 row", "列 column", "值 value", "说明", "explanation"]
@@ -288,10 +283,10 @@ def check_report(source: Source, *, limit: int | None = 500) -> Table:
         Show at most this many issues (default 500; None: all).
     """
     if source.kind == "database":
-        from graph import db as gdb
+        from cobuild.database import connect
         from graph import store
 
-        with gdb.connect() as database:
+        with connect() as database:
             history = store.import_history(database, limit=5)
         return Table(["导入时间 imported at", "文件 file", "新增 created", "更新 changed", "删除 deleted"],
                      [[h.get("at"), h.get("file"), h.get("created"), h.get("changed"), h.get("deleted")]
@@ -357,9 +352,8 @@ def findings_table(analysis, *, rule: str | None = None, severity: str | None = 
     from graph.report.words import community_label, rule_label, severity_label, street_label, subject_label
 
     rank = {s: i for i, s in enumerate(SEVERITIES)}
-    chosen = [f for f in analysis.findings
-              if (rule is None or f.rule == rule) and (severity is None or f.severity == severity)
-              and (community is None or f.community == community)]
+    chosen = select(analysis.findings, community=community, rules=[rule] if rule else None,
+                    severities=[severity] if severity else None)
     chosen.sort(key=lambda f: (rank[f.severity], f.street or "", f.community or "", f.rule, f.subject.code))
     shown = chosen if limit is None else chosen[:limit]
     rows = [[severity_label(f.severity), rule_label(f.rule), street_label(analysis, f.street),
@@ -431,17 +425,14 @@ def explorer(G: nx.MultiDiGraph, analysis, community: str | None, *, show_phones
     NotFound
         When ``community`` is not in ``G``.
     """
-    from graph.explorer import render_page
-    from graph.scope import subgraph
+    from cobuild.explorer import draw_scope, scope_title
 
     if community is None:
         msg = "没有可显示的社区 / no community to show"
         return Frame(f"<!DOCTYPE html><html><body><p>{msg}</p></body></html>", msg, height=80)
-    scoped = subgraph(G, community=community)
-    name = G.nodes[f"Community:{community}"].get("name") or community
-    title = f"{name} 共驻共建关系网络 / Co-building network of {name}"
-    page = render_page(scoped, analysis.findings_for(community=community), title=title,
-                       show_phones=show_phones, as_of=analysis.as_of, scope="community")
+    title = scope_title(G, community=community)
+    page = draw_scope(G, analysis.findings, community=community, title=title,
+                      show_phones=show_phones, as_of=analysis.as_of)
     return Frame(page, title, height)
 
 

@@ -100,11 +100,9 @@ def place_counts(G: nx.MultiDiGraph, as_of: date | None = None) -> dict:
     for x in view.unit_community.values():
         add(in_community(x), "units")
     for o, kind in view.org_kind.items():
-        key = ("community_orgs" if kind in schema.COMMUNITY_ORG_KINDS else
-               "unit_orgs" if kind in schema.UNIT_ORG_KINDS else
-               "grid_orgs" if kind in schema.GRID_ORG_KINDS else None)
-        if key:
-            add(view.org_place(o), key)
+        group = schema.org_group(kind)
+        if group in ("community", "unit", "grid"):
+            add(view.org_place(o), f"{group}_orgs")
     for person in view.posts_of_person:
         add(view.person_place(person), "people")
     for p in view.posts:

@@ -6,8 +6,8 @@ post, a search index); its methods return plain dicts that the API turns
 into JSON. Views that depend on the as-of date take the analysis' own
 :class:`graph.analysis.view.View` of that date, so "counts on the date",
 "home org" and the links U → C / C → U mean exactly what the gap rules
-mean. Phone numbers go through a :class:`PhoneView`, which masks them or
-shows them and remembers whose were shown (for the audit).
+mean. Phone numbers go through a :class:`api.audit.PhoneView`, which masks
+them or shows them and remembers whose were shown (for the audit).
 
 A lookup may be limited to one street (``within=``): nodes outside it are
 not found, lists leave them out, and a person's posts elsewhere are not
@@ -23,12 +23,14 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from api.audit import PhoneView
 from graph import schema
+from graph.findings import select
+from graph.places import Places
 from graph.analysis.view import View
 from graph.analysis.view import post_counts as _counts
-from graph.privacy import mask_phone
 
-__all__ = ["Lookup", "PhoneView", "post_counts", "normalize_text", "SEARCH_KINDS"]
+__all__ = ["Lookup", "post_counts", "normalize_text", "SEARCH_KINDS"]
 
 #: Node kinds the search looks through, in the order hits of equal rank show.
 SEARCH_KINDS: tuple[str, ...] = tuple(k.label for k in schema.NODE_KINDS)
@@ -52,30 +54,6 @@ def normalize_text(s: str) -> str:
     """NFKC and case-folded: full-width letters and digits match their
     ASCII forms, ``ABC`` matches ``abc``."""
     return unicodedata.normalize("NFKC", s).casefold().strip()
-
-
-class PhoneView:
-    """How phone numbers appear in one response.
-
-    ``visible=False`` masks them (``138****1234``); ``visible=True`` shows
-    them and remembers the person codes in ``shown`` for the audit record.
-
-    >>> v = PhoneView(visible=False)
-    >>> v("P1", "13812341234"), v.shown
-    ('138****1234', set())
-    """
-
-    def __init__(self, visible: bool) -> None:
-        self.visible = visible
-        self.shown: set[str] = set()
-
-    def __call__(self, person_code: str, phone: str | None) -> str | None:
-        if phone is None:
-            return None
-        if self.visible:
-            self.shown.add(person_code)
-            return phone
-        return mask_phone(phone)
 
 
 def _date(v: Any) -> str | None:
@@ -128,9 +106,11 @@ class Lookup:
         for d in (self.incoming, self.outgoing):
             for k in d:
                 d[k].sort()
-        self.communities_of: dict[str, frozenset[str]] = {}
-        self.streets_of: dict[str, frozenset[str]] = {}
-        self._index_places()
+        #: where every node lies (:class:`graph.places.Places`)
+        self.places = Places(G, by_label=self.by_label, outgoing=self.outgoing,
+                             held={n: [o for o, _ in posts] for n, posts in self.posts_of_person.items()})
+        self.communities_of: dict[str, frozenset[str]] = self.places.communities_of
+        self.streets_of: dict[str, frozenset[str]] = self.places.streets_of
         self._search = [
             (n, a["label"], normalize_text(a.get("code", "")), normalize_text(self.name(n)))
             for label in SEARCH_KINDS
@@ -140,48 +120,9 @@ class Lookup:
 
     # -- where things lie ----------------------------------------------------
 
-    def _via(self, n: str, types: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-        cs: set[str] = set()
-        ss: set[str] = set()
-        for t in types:
-            targets = ([o for o, _ in self.posts_of_person.get(n, ())] if t == "HOLDS"
-                       else self.outgoing.get((n, t), ()))
-            for m in targets:
-                cs |= self.communities_of.get(m, _EMPTY)
-                ss |= self.streets_of.get(m, _EMPTY)
-        return frozenset(cs), frozenset(ss)
-
-    def _index_places(self) -> None:
-        G = self.G
-        for n in self.by_label.get("Street", ()):
-            self.communities_of[n] = _EMPTY
-            self.streets_of[n] = frozenset({G.nodes[n]["code"]})
-        for n in self.by_label.get("Community", ()):
-            _, ss = self._via(n, ("IN",))
-            self.communities_of[n] = frozenset({G.nodes[n]["code"]})
-            self.streets_of[n] = ss
-        for label in ("Grid", "Unit", "Compound"):
-            for n in self.by_label.get(label, ()):
-                self.communities_of[n], self.streets_of[n] = self._via(n, ("IN",))
-        orgs = self.by_label.get("PartyOrg", ())
-        for n in orgs:
-            self.communities_of[n], self.streets_of[n] = self._via(n, ("BELONGS_TO",))
-        # an org that belongs nowhere lies where the committees it is in lie
-        for n in orgs:
-            if not self.streets_of[n]:
-                self.communities_of[n], self.streets_of[n] = self._via(n, ("MEMBER_OF", "UNDER"))
-        for n in self.by_label.get("Person", ()):
-            self.communities_of[n], self.streets_of[n] = self._via(
-                n, ("HOLDS", "LIAISES_WITH", "IN_CHARGE_OF", "CENTRAL_HOUSEHOLD_IN",
-                    "REGISTERED_WITH"))
-        for label, via in (("Need", ("RAISED_BY",)), ("Resource", ("OFFERED_BY",)),
-                           ("Project", ("MEETS", "USES"))):
-            for n in self.by_label.get(label, ()):
-                self.communities_of[n], self.streets_of[n] = self._via(n, via)
-
     def in_street(self, n: str, within: str | None) -> bool:
         """Whether node ``n`` may be seen by a lookup limited to ``within``."""
-        return within is None or within in self.streets_of.get(n, _EMPTY)
+        return within is None or self.places.lies_in(n, within)
 
     def node(self, label: str, code: str, within: str | None = None) -> str | None:
         """The node id of ``label``/``code`` when it exists (and lies within
@@ -550,23 +491,8 @@ class Lookup:
         """The findings (:class:`graph.findings.Finding`) that match the
         filters. Limited to a street, a finding shows when it is of that
         street, or has no street and its subject lies in it."""
-        rules = set(rules) if rules else None
-        severities = set(severities) if severities else None
-        out = []
-        for f in findings:
-            if community is not None and f.community != community:
-                continue
-            if street is not None and f.street != street:
-                continue
-            if rules is not None and f.rule not in rules:
-                continue
-            if severities is not None and f.severity not in severities:
-                continue
-            if within is not None and f.street != within:
-                if f.street is not None or not self.in_street(f.subject.node_id, within):
-                    continue
-            out.append(f)
-        return out
+        return select(findings, community=community, street=street, rules=rules,
+                      severities=severities, within=within, lies_in=self.in_street)
 
     # -- search ----------------------------------------------------------------
 

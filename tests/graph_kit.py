@@ -1,4 +1,5 @@
-"""A small roster that uses every table and most shapes the graph can take.
+"""The graph family's kit (scope, store, places, import): a small roster
+that uses every table and most shapes the graph can take.
 
 Two streets (S1 with communities C1, C2; S2 with C3). Shapes covered: own
 and joint unit orgs (the joint branch J1 serves U2 in C1 and U4 in C2), a

@@ -1,7 +1,7 @@
 """Builders for test rosters: a rich valid roster, raw sheets to write as
 .xlsx or CSV with any cell a test wants, and the 30-defect roster.
 
-Import from tests as ``from rosterkit import ...`` (pytest puts this folder
+Import from tests as ``from roster_kit import ...`` (pytest puts this folder
 on ``sys.path``).
 """
 
