@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "cli.import_cmd",
     "cli.demo_data_cmd",
     "cli.analysis_cmds",
+    "cli.activity_cmds",
     "cli.explore_cmd",
     "cli.api_cmds",
 )
@@ -30,6 +31,8 @@ cobuild — co-building network of urban community party-building, and its gaps
   cobuild demo                      生成演示县并分析 / build and analyze the demo county
   cobuild check 花名册.xlsx           检查花名册 / validate a roster
   cobuild analyze 花名册.xlsx         找出缺口 / find the coverage gaps
+  cobuild stats 花名册.xlsx           统计表 / the statistics table
+  cobuild match 花名册.xlsx           需求对接建议 / match open needs to resources
   cobuild import 花名册.xlsx          导入 Neo4j / import into Neo4j
   cobuild neo4j start               启动本地 Neo4j / start the local Neo4j
 

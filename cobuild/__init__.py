@@ -16,7 +16,9 @@ Entry points (imported on first use, so ``import cobuild`` stays light):
 * :func:`analyze_scope` -- the gap analysis of the county, a street or a community;
 * :func:`explore` -- analyze, take a scope and draw it;
   :func:`draw_scope` / :func:`scope_network` -- the explorer page / JSON of a scope;
-* :func:`prepare_import`, :func:`plan_import`, :func:`run_import` -- an import.
+* :func:`prepare_import`, :func:`plan_import`, :func:`run_import` -- an import;
+* :func:`stats_scope` -- the 统计表 of the county, a street or a community;
+  :func:`match_scope` -- proposals matching open needs to resources.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ _EXPORTS = {
     "run_import": "cobuild.imports",
     "open_roster": "cobuild.sources",
     "explore": "cobuild.explorer",
+    "stats_scope": "cobuild.activity",
+    "match_scope": "cobuild.activity",
 }
 
 __all__ = sorted(_EXPORTS)
