@@ -701,6 +701,8 @@ class NodeKind:
     #: explorer look: vis-network shape and colour
     shape: str = "dot"
     color: str = "#888888"
+    #: the explorer layer the node belongs to (``"activity"``: off by default)
+    layer: str = "structure"  # STRUCTURE (declared below)
 
     @property
     def properties(self) -> tuple[str, ...]:
@@ -726,6 +728,9 @@ class RelKind:
     #: made from another relationship's row (a relationship table's ``ref``
     #: column with ``rel``), not a roster column of its own: export skips it
     derived: bool = False
+    #: the explorer layer the relationship belongs to (``"activity"``: the
+    #: co-building activity of roster format version 2, off by default)
+    layer: str = "structure"
 
     @property
     def identity(self) -> tuple[str, ...]:
@@ -735,6 +740,18 @@ class RelKind:
         return tuple(p for p in self.properties if p != "end")
 
 
+#: The explorer layer of the co-building activity: 双报到, the three lists,
+#: service records, agreements and meetings (drawn only when switched on);
+#: everything else is the structure layer.
+ACTIVITY = "activity"
+STRUCTURE = "structure"
+#: The explorer's layers: key, Chinese, English, shown at first.
+LAYERS: tuple[tuple[str, str, str, bool], ...] = (
+    (STRUCTURE, "组织结构与交叉任职", "structure and cross-appointments", True),
+    (ACTIVITY, "共建活动（报到、三张清单、服务、协议、会议）",
+     "co-building activity (registrations, the three lists, services, agreements, meetings)", False),
+)
+
 NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Street", "街道", "street", "streets", shape="star", color="#6a3d9a"),
     NodeKind("Community", "社区", "community", "communities", shape="hexagon", color="#1f78b4"),
@@ -743,13 +760,13 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Unit", "驻区单位", "resident unit", "units", shape="box", color="#a6cee3"),
     NodeKind("PartyOrg", "党组织", "party organization", "party_orgs", shape="diamond", color="#e31a1c"),
     NodeKind("Person", "人员", "person", "people", shape="dot", color="#fdbf6f"),
-    NodeKind("Need", "需求", "need", "needs", name_key="title", shape="triangleDown", color="#cab2d6"),
-    NodeKind("Resource", "资源", "resource", "resources", name_key="title", shape="triangleDown", color="#b2df8a"),
-    NodeKind("Project", "项目", "project", "projects", name_key="title", shape="ellipse", color="#ffff99"),
+    NodeKind("Need", "需求", "need", "needs", name_key="title", shape="triangleDown", color="#cab2d6", layer=ACTIVITY),
+    NodeKind("Resource", "资源", "resource", "resources", name_key="title", shape="triangleDown", color="#b2df8a", layer=ACTIVITY),
+    NodeKind("Project", "项目", "project", "projects", name_key="title", shape="ellipse", color="#ffff99", layer=ACTIVITY),
     NodeKind("Agreement", "共建协议", "co-building agreement", "agreements", name_key="code",
-             shape="square", color="#fb9a99"),
+             shape="square", color="#fb9a99", layer=ACTIVITY),
     NodeKind("Meeting", "联席会议", "joint meeting", "meetings", name_key="code",
-             shape="dot", color="#ff7f00"),
+             shape="dot", color="#ff7f00", layer=ACTIVITY),
 )
 
 NODE_KINDS_BY_LABEL: dict[str, NodeKind] = {k.label: k for k in NODE_KINDS}
@@ -770,22 +787,22 @@ REL_KINDS: tuple[RelKind, ...] = (
     RelKind("CENTRAL_HOUSEHOLD_IN", "党员中心户", "party-member central household in",
             ("Person",), ("Grid",)),
     RelKind("REGISTERED_WITH", "双报到", "registered with (双报到)",
-            ("Person", "PartyOrg"), ("Community",), ("date", "home_org"), key_properties=("date",)),
+            ("Person", "PartyOrg"), ("Community",), ("date", "home_org"), key_properties=("date",), layer=ACTIVITY),
     RelKind("REGISTERED_FROM", "报到党员所在党组织", "registered member of (双报到 所在党组织)",
-            ("Person", "PartyOrg"), ("PartyOrg",), ("date",), derived=True),
-    RelKind("RAISED_BY", "提出", "need raised by", ("Need",), ("Community",)),
-    RelKind("OFFERED_BY", "提供", "resource offered by", ("Resource",), ("Unit",)),
-    RelKind("MEETS", "对应需求", "project meets need", ("Project",), ("Need",)),
-    RelKind("USES", "使用资源", "project uses resource", ("Project",), ("Resource",)),
-    RelKind("CLAIMED_BY", "认领", "need claimed by", ("Need",), ("Unit", "PartyOrg")),
-    RelKind("LED_BY", "牵头", "project led by", ("Project",), ("Unit", "PartyOrg")),
+            ("Person", "PartyOrg"), ("PartyOrg",), ("date",), derived=True, layer=ACTIVITY),
+    RelKind("RAISED_BY", "提出", "need raised by", ("Need",), ("Community",), layer=ACTIVITY),
+    RelKind("OFFERED_BY", "提供", "resource offered by", ("Resource",), ("Unit",), layer=ACTIVITY),
+    RelKind("MEETS", "对应需求", "project meets need", ("Project",), ("Need",), layer=ACTIVITY),
+    RelKind("USES", "使用资源", "project uses resource", ("Project",), ("Resource",), layer=ACTIVITY),
+    RelKind("CLAIMED_BY", "认领", "need claimed by", ("Need",), ("Unit", "PartyOrg"), layer=ACTIVITY),
+    RelKind("LED_BY", "牵头", "project led by", ("Project",), ("Unit", "PartyOrg"), layer=ACTIVITY),
     RelKind("SERVED", "服务记录", "served the community", ("Person", "PartyOrg"), ("Community",),
-            ("date", "hours", "need", "rating")),
-    RelKind("SIGNED_BY", "协议单位党组织", "agreement signed by unit org", ("Agreement",), ("PartyOrg",)),
+            ("date", "hours", "need", "rating"), layer=ACTIVITY),
+    RelKind("SIGNED_BY", "协议单位党组织", "agreement signed by unit org", ("Agreement",), ("PartyOrg",), layer=ACTIVITY),
     RelKind("SIGNED_WITH", "协议社区党组织", "agreement signed with community org",
-            ("Agreement",), ("PartyOrg",)),
-    RelKind("CONVENED_BY", "召集", "meeting convened by", ("Meeting",), ("PartyOrg",)),
-    RelKind("ATTENDED_BY", "参会", "meeting attended by", ("Meeting",), ("PartyOrg",)),
+            ("Agreement",), ("PartyOrg",), layer=ACTIVITY),
+    RelKind("CONVENED_BY", "召集", "meeting convened by", ("Meeting",), ("PartyOrg",), layer=ACTIVITY),
+    RelKind("ATTENDED_BY", "参会", "meeting attended by", ("Meeting",), ("PartyOrg",), layer=ACTIVITY),
 )
 
 REL_KINDS_BY_TYPE: dict[str, RelKind] = {r.type: r for r in REL_KINDS}
