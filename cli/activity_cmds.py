@@ -41,9 +41,9 @@ _EPILOG_MATCH = """\
   cobuild match 花名册.xlsx --format xlsx --out 需求对接建议.xlsx
   cobuild match --db --street S01 --format json
 
-怎样对接 How needs are matched: 只对接待认领的需求（未认领、无认领主体、无在办项目）;
-资源须与需求同类（需求类型 = 资源类型）;优先同社区，其次同街道、已纳入该社区大党委的单位、
-以往评价高的单位;在满足尽可能多需求的前提下使总得分最高（最小费用最大流）。
+怎样对接 How needs are matched: 只对接待认领的需求（未认领、无认领主体、无在办项目）；
+资源须与需求同类（需求类型 = 资源类型）；优先同社区，其次同街道、已纳入该社区大党委的单位、
+以往评价高的单位；在满足尽可能多需求的前提下使总得分最高（最小费用最大流）。
 Only open needs (not claimed, no claimant, no project under way); a resource must be of the
 need's category; then same community, same street, a unit already in the community's big party
 committee, better past ratings; as many needs as possible are served, with the greatest total score

@@ -260,7 +260,7 @@ def parse_count(value: Any) -> int:
         shown = normalize_text(value)
         raise CellError(
             "bad_number",
-            f"“{shown}”不是不小于 0 的整数;请填写人数,如 25",
+            f"“{shown}”不是不小于 0 的整数；请填写人数，如 25",
             f"{shown!r} is not a whole number >= 0; write a count such as 25",
         )
     return int(x)
@@ -277,7 +277,7 @@ def parse_number(value: Any) -> float:
         shown = normalize_text(value)
         raise CellError(
             "bad_number",
-            f"“{shown}”不是不小于 0 的数;请填写小时数,如 2 或 1.5",
+            f"“{shown}”不是不小于 0 的数；请填写小时数，如 2 或 1.5",
             f"{shown!r} is not a number >= 0; write hours such as 2 or 1.5",
         )
     return x
@@ -299,7 +299,7 @@ def parse_rating(value: Any) -> int:
         words = "、".join(f"{w}" for w in schema.RATING_WORDS)
         raise CellError(
             "bad_rating",
-            f"“{word}”不是有效的评价;请填写 1–5 的整数(5 为最好),或{words}",
+            f"“{word}”不是有效的评价；请填写 1–5 的整数（5 为最好），或{words}",
             f"{word!r} is not a valid rating; write a whole number 1–5 (5 best), or "
             + ", ".join(f"{w} ({n})" for w, n in schema.RATING_WORDS.items()),
         )

@@ -236,7 +236,7 @@ def check_dates(ctx: Context) -> Iterator[Issue]:
                 s_zh, e_zh = t.column("start").zh, t.column("end").zh
                 yield ctx.issue(
                     row, "end", e.isoformat(),
-                    f"{e_zh} {e.isoformat()} 早于{s_zh} {s.isoformat()};{e_zh}应不早于{s_zh}",
+                    f"{e_zh} {e.isoformat()} 早于{s_zh} {s.isoformat()}；{e_zh}应不早于{s_zh}",
                     f"end date {e.isoformat()} is before start date {s.isoformat()}; "
                     "the end must be on or after the start",
                     "end_before_start",
@@ -539,7 +539,7 @@ def check_property_unit(ctx: Context) -> Iterator[Issue]:
 
 #: (table, column, allowed org kinds, what the column must name (zh, en)).
 _ACTIVITY_ORG_KINDS: tuple[tuple[str, str, frozenset, str, str], ...] = (
-    ("agreements", "unit_org", schema.UNIT_ORG_KINDS, "驻区单位党组织(单位党委、党总支、党支部或联合党支部)",
+    ("agreements", "unit_org", schema.UNIT_ORG_KINDS, "驻区单位党组织（单位党委、党总支、党支部或联合党支部）",
      "a unit party organization"),
     ("agreements", "community_org", schema.COMMUNITY_ORG_KINDS, "社区党组织", "a community party organization"),
     ("meetings", "org", schema.COMMUNITY_ORG_KINDS | schema.STREET_ORG_KINDS, "社区党组织或街道党工委",
@@ -562,7 +562,7 @@ def check_activity_org_kinds(ctx: Context) -> Iterator[Issue]:
                 continue
             yield ctx.issue(
                 row, col, code,
-                f"“{header}”的“{code}”是{schema.ORG_KIND.zh_of(kind)}(党组织表第 {target.line} 行),"
+                f"“{header}”的“{code}”是{schema.ORG_KIND.zh_of(kind)}（党组织表第 {target.line} 行），"
                 f"应为{want_zh}",
                 f"{col} {code!r} is a {kind} (party_orgs row {target.line}); it must be {want_en}",
                 "wrong_org_kind",
@@ -576,7 +576,7 @@ def check_done_needs(ctx: Context) -> Iterator[Issue]:
         if row.get("status") == "done" and row.get("code") not in met:
             yield ctx.issue(
                 row, "status", schema.NEED_STATUS.zh_of("done"),
-                "该需求标为“已完成”,但项目清单中没有对应它的项目;请补充项目或核对状态",
+                "该需求标为“已完成”，但项目清单中没有对应它的项目；请补充项目或核对状态",
                 "this need is marked done (已完成) but no project in the projects list meets it; "
                 "add the project or check the status",
                 "done_need_without_project", "warning",
