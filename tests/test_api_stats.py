@@ -88,3 +88,10 @@ def test_gap_lookups_list_the_rules_not_checked(tmp_path):
         stats = a.client("reader").get("/api/v1/county/stats", params=A).json()
         assert stats["places"][-1]["figures"]["agreement_rate"] is None
         assert "agreement_rate" in stats["unavailable"]
+
+
+def test_the_served_graph_keeps_the_rosters_shape():
+    from api.source import canonical
+
+    H = canonical(G)
+    assert H.graph["columns"] == G.graph["columns"]

@@ -28,6 +28,8 @@ __all__ = ["Activity", "Registration", "Service", "counts_on", "days_before", "w
 
 #: "the 365 days up to the as-of date" of G22, G23 and the meetings figure.
 YEAR_DAYS = 365
+#: The relationships the index reads (the activity layer of the schema).
+_ACTIVITY_TYPES = frozenset(r.type for r in schema.REL_KINDS if r.layer == schema.ACTIVITY)
 
 
 def counts_on(d: date | None, as_of: date) -> bool:
@@ -106,6 +108,8 @@ class Activity:
         a = cls()
         for u, v, d in view.G.edges(data=True):
             t = d.get("type")
+            if t not in _ACTIVITY_TYPES:
+                continue
             ul, uc = schema.split_node_id(u)
             _, vc = schema.split_node_id(v)
             if t == "REGISTERED_WITH":
