@@ -145,10 +145,69 @@ class Finding(BaseModel):
                     "planner reads it, one per key of evidence")
 
 
+class NotChecked(BaseModel):
+    """未检查的规则 A rule not checked: the roster lacks its table or column."""
+
+    rule: str
+    name_zh: str
+    name_en: str
+    missing: list[str] = Field(..., description="缺少的表或列 the tables (or table.column) absent")
+    reason_zh: str
+    reason_en: str
+
+
 class GapPage(Page[Finding]):
     as_of: dt.date
     by_severity: dict[str, int] = Field(
         default_factory=dict, description="各严重程度的数量 matches per severity")
+    not_checked: list[NotChecked] = Field(
+        default_factory=list, description="未检查的规则及原因 rules not checked, and why")
+
+
+# -- the statistics table (统计表) ----------------------------------------------------
+
+
+class RateFigure(BaseModel):
+    """比例指标 A rate: ``value`` = ``num`` / ``den`` (rounded to 4 places)."""
+
+    value: float
+    num: int
+    den: int
+
+
+class CountFigure(BaseModel):
+    """计数指标 A count."""
+
+    value: int
+
+
+class StatsPlace(BaseModel):
+    """统计表的一行 One row of the statistics table. A figure that is ``null``
+    is 无数据 no data (table or column absent, or a denominator of 0), never 0."""
+
+    level: Literal["community", "street", "county"]
+    code: str | None = None
+    name: str
+    street: str | None = None
+    figures: dict[str, RateFigure | CountFigure | None]
+
+
+class StatsFigureInfo(BaseModel):
+    key: str
+    zh: str
+    en: str
+    rate: bool
+
+
+class Stats(BaseModel):
+    """统计表 The statistics table (roster-format-v2) on the as-of date."""
+
+    as_of: dt.date
+    scope: dict[str, str | None]
+    figures: list[StatsFigureInfo]
+    unavailable: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="无数据的指标及原因 figures without data, and why")
+    places: list[StatsPlace]
 
 
 # -- communities ---------------------------------------------------------------
@@ -403,6 +462,8 @@ class RuleInfo(BaseModel):
     description_zh: str
     description_en: str
     params: list[dict[str, Any]]
+    requires: list[str] = Field(default_factory=list,
+                                description="规则读取的表或列 the tables/columns the rule reads")
 
 
 class ImportHistory(BaseModel):

@@ -15,7 +15,7 @@ from fastapi import Query
 from api.deps import Viewer, paginate
 from api.models import RuleId, Severity
 
-__all__ = ["RuleFilter", "SeverityFilter", "gap_page", "network_for", "explorer_for"]
+__all__ = ["RuleFilter", "SeverityFilter", "gap_page", "network_for", "explorer_for", "stats_for"]
 
 RuleFilter = Annotated[
     list[RuleId] | None,
@@ -37,7 +37,23 @@ def gap_page(v: Viewer, as_of, paging, *, community=None, street=None, rule=None
                                  rules=rule, severities=severity, within=v.within)
     by_severity = Counter(f.severity for f in found)
     return paginate([f.as_dict() for f in found], paging, as_of=as_of,
-                    by_severity=dict(sorted(by_severity.items())))
+                    by_severity=dict(sorted(by_severity.items())),
+                    not_checked=analysis.not_checked)
+
+
+def stats_for(v: Viewer, as_of, *, community: str | None = None,
+              street: str | None = None) -> dict:
+    """The 统计表 of one community, one street or (neither) the county; a
+    street-limited token asking for the county gets its street's rows."""
+    from cobuild.activity import stats_scope
+
+    snap = v.snapshot()
+    view, _ = snap.facts(as_of)
+    if community is None and street is None and v.within:
+        street = v.within
+    return snap.memo(("stats", community, street, as_of),
+                     lambda: stats_scope(snap.graph, as_of, community=community, street=street,
+                                         view=view).as_dict())
 
 
 def network_for(v: Viewer, as_of, *, community: str | None = None,

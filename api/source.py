@@ -84,6 +84,7 @@ def canonical(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     explorer's edge ids, for one) then answers the same for both sources.
     """
     H = nx.MultiDiGraph()
+    H.graph.update(G.graph)  # the roster's tables and columns (rules not checked)
     H.add_nodes_from(sorted(G.nodes(data=True), key=lambda x: x[0]))
     H.add_edges_from(sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])))
     return H

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "cli.demo_data_cmd",
     "cli.analysis_cmds",
     "cli.plan_cmds",
+    "cli.activity_cmds",
     "cli.explore_cmd",
     "cli.api_cmds",
     "cli.completion_cmd",
@@ -36,6 +37,8 @@ cobuild — co-building network of urban community party-building, and its gaps
   cobuild recommend 花名册.xlsx       补齐方案（拟任人员）/ the appointments that close the gaps
   cobuild forecast 花名册.xlsx        12个月预测 / what breaks in the next 12 months
   cobuild whatif 花名册.xlsx --remove-person P01   推演 / what if someone leaves
+  cobuild stats 花名册.xlsx           统计表 / the statistics table
+  cobuild match 花名册.xlsx           需求对接建议 / match open needs to resources
   cobuild import 花名册.xlsx          导入 Neo4j / import into Neo4j
   cobuild neo4j start               启动本地 Neo4j / start the local Neo4j
 

@@ -23,6 +23,8 @@ Entry points (imported on first use, so ``import cobuild`` stays light):
   its 12-month forecast; :func:`simulate` -- a what-if (:func:`read_scenario`
   reads a scenario file); :func:`write_roster_with_plan` -- an accepted plan
   as a new roster; :func:`draw_plan` -- the explorer with the plan over it.
+* :func:`stats_scope` -- the 统计表 of the county, a street or a community;
+  :func:`match_scope` -- proposals matching open needs to resources.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ _EXPORTS = {
     "read_scenario": "cobuild.planning",
     "write_roster_with_plan": "cobuild.planning",
     "draw_plan": "cobuild.planning",
+    "stats_scope": "cobuild.activity",
+    "match_scope": "cobuild.activity",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -53,6 +53,9 @@ def roster_to_graph(roster: Roster) -> nx.MultiDiGraph:
     (['Community:C1', 'Street:S1'], [('Community:C1', 'Street:S1', 'IN')])
     """
     G = nx.MultiDiGraph()
+    #: the tables and columns the roster had (rules whose table or column
+    #: is absent are not checked); the store keeps it per street
+    G.graph["columns"] = roster.shape()
     codes = {t.key: roster.codes(t.key) for t in schema.TABLES if t.node}
 
     for t in schema.TABLES:
@@ -84,11 +87,29 @@ def roster_to_graph(roster: Roster) -> nx.MultiDiGraph:
                     continue
                 rel = e.rel_for(row.values)
                 props = {p: row.values[p] for p in e.properties if p in row.values}
+                src = schema.node_id(schema.label_of_table(s_table), row[e.source])
                 G.add_edge(
-                    schema.node_id(schema.label_of_table(s_table), row[e.source]),
+                    src,
                     schema.node_id(schema.label_of_table(t_table), row[e.target]),
                     key=schema.edge_key(rel, props),
                     type=rel,
                     **props,
                 )
+                _add_derived(G, codes, t, row, src)
     return G
+
+
+def _add_derived(G: nx.MultiDiGraph, codes: dict[str, set[str]], t: schema.Table, row: Row,
+                 src: str) -> None:
+    """The relationships a relationship table's row makes besides its own:
+    one per ``ref`` column with ``rel`` (a registration's 所在党组织)."""
+    for c in t.columns:
+        if not c.rel or c.key in (t.edge.source, t.edge.target) or c.key not in row.values:
+            continue
+        target_table = resolve_ref(codes, c, row[c.key])
+        if target_table is None:
+            continue
+        rk = schema.rel_kind(c.rel)
+        props = {p: row.values[p] for p in rk.properties if p in row.values}
+        G.add_edge(src, schema.node_id(schema.label_of_table(target_table), row[c.key]),
+                   key=schema.edge_key(c.rel, props), type=c.rel, **props)

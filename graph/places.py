@@ -45,10 +45,13 @@ PLACED_VIA: dict[str, tuple[tuple[str, ...], ...]] = {
     # an org that belongs nowhere lies where the committees it is in lie
     "PartyOrg": (("BELONGS_TO",), ("MEMBER_OF", "UNDER")),
     "Person": (("HOLDS", "LIAISES_WITH", "IN_CHARGE_OF", "CENTRAL_HOUSEHOLD_IN",
-                "REGISTERED_WITH"),),
+                "REGISTERED_WITH", "SERVED"),),
     "Need": (("RAISED_BY",),),
     "Resource": (("OFFERED_BY",),),
-    "Project": (("MEETS", "USES"),),
+    "Project": (("MEETS", "USES"), ("LED_BY",)),
+    # an agreement lies where its community org lies, a meeting where its convener does
+    "Agreement": (("SIGNED_WITH",), ("SIGNED_BY",)),
+    "Meeting": (("CONVENED_BY",),),
 }
 
 
@@ -60,7 +63,9 @@ class Places:
     ``BELONGS_TO`` lies (else where its committees lie); a person where the
     orgs of their posts (any date), the communities they keep in touch with,
     the streets they are in charge of, their grids and registrations lie;
-    needs, resources and projects where who raised, offered or uses them.
+    needs, resources and projects where who raised, offered or uses them
+    (else, a project, where who leads it); an agreement where its community
+    org lies, a meeting where the org that convened it lies.
 
     Parameters
     ----------

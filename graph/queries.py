@@ -34,7 +34,7 @@ def _name(name: str) -> str:
 
 LABELS: tuple[str, ...] = tuple(_name(k.label) for k in schema.NODE_KINDS)
 TYPES: tuple[str, ...] = tuple(_name(r.type) for r in schema.REL_KINDS)
-IMPORT_RECORD, IMPORT_LOCK = (_name(x) for x in schema.META_LABELS)
+IMPORT_RECORD, IMPORT_LOCK, ROSTER_SHAPE = (_name(x) for x in schema.META_LABELS)
 
 #: ``(type, source label, target label)`` of every relationship the schema allows.
 REL_ENDS: tuple[tuple[str, str, str], ...] = tuple(
@@ -89,6 +89,9 @@ CREATE_CONSTRAINTS: tuple[str, ...] = tuple(
     f"CREATE CONSTRAINT cobuild_{label.lower()}_id IF NOT EXISTS "
     f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
     for label in (IMPORT_RECORD, IMPORT_LOCK)
+) + (
+    f"CREATE CONSTRAINT cobuild_rostershape_street IF NOT EXISTS "
+    f"FOR (n:{ROSTER_SHAPE}) REQUIRE n.street IS UNIQUE",
 )
 
 #: The import history is read newest first.
@@ -348,3 +351,18 @@ PEER_G04 = (
     + _COUNTS_ON.format(r="t") + " } AS down "
     "WHERE up <> down RETURN u.code AS unit_org, c.code AS community_org"
 )
+
+
+# ---------------------------------------------------------------------------
+# Roster shapes: the tables and columns each street's roster had
+# ---------------------------------------------------------------------------
+
+#: Keep the shape of the roster last imported for each street:
+#: ``$rows`` = ``[{street, columns}]`` (``columns``: JSON text).
+MERGE_ROSTER_SHAPES = (
+    f"UNWIND $rows AS row MERGE (s:{ROSTER_SHAPE} {{street: row.street}}) "
+    "SET s.columns = row.columns"
+)
+
+#: The stored shapes: ``[{street, columns}]``.
+READ_ROSTER_SHAPES = f"MATCH (s:{ROSTER_SHAPE}) RETURN s.street AS street, s.columns AS columns"

@@ -44,6 +44,9 @@ class Roster:
     #: import record
     source: str | None = None
     sha256: str | None = None
+    #: the columns each table's header held (set by the readers); a table
+    #: not named here has the columns its rows fill (see :meth:`shape`)
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def rows(self, table_key: str) -> list[Row]:
         return self.tables.get(table_key, [])
@@ -69,6 +72,28 @@ class Roster:
         """The street codes this roster covers: an import replaces what is
         stored for these streets."""
         return tuple(sorted(self.codes("streets")))
+
+    def shape(self) -> dict[str, list[str]]:
+        """The tables the roster has, each with its columns (keys, in schema
+        order): what the header of a read table held, or -- for a roster
+        built in code -- the columns its rows fill. A table with neither
+        is absent. Rules whose table or column is absent are not checked.
+
+        >>> r = Roster()
+        >>> _ = r.add("streets", {"code": "S1", "name": "城关街道"})
+        >>> r.shape()
+        {'streets': ['code', 'name']}
+        """
+        out: dict[str, list[str]] = {}
+        for t in schema.TABLES:
+            cols = self.columns.get(t.key)
+            if cols is None:
+                rows = self.rows(t.key)
+                if not rows:
+                    continue
+                cols = {k for r in rows for k in r.values}
+            out[t.key] = [c.key for c in t.columns if c.key in cols]
+        return out
 
     def counts(self) -> dict[str, int]:
         return {t.key: len(self.rows(t.key)) for t in schema.TABLES if self.rows(t.key)}

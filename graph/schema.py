@@ -47,6 +47,9 @@ __all__ = [
     "POST_TYPE",
     "LIAISON_KIND",
     "PROJECT_STATUS",
+    "CATEGORY",
+    "NEED_STATUS",
+    "RATING_WORDS",
     "TABLES",
     "TABLES_BY_KEY",
     "NODE_KINDS",
@@ -216,6 +219,36 @@ PROJECT_STATUS = ValueSet(
     ),
 )
 
+#: 需求类型 / 资源类型 (roster-format-v2.md).
+CATEGORY = ValueSet(
+    "category",
+    "需求资源类型",
+    "category",
+    (
+        Member("venue", "场地", "venue"),
+        Member("funds", "资金", "funds"),
+        Member("volunteers", "志愿服务", "volunteer service"),
+        Member("health", "医疗健康", "health care"),
+        Member("education", "教育培训", "education and training"),
+        Member("legal", "法律服务", "legal service"),
+        Member("jobs", "就业创业", "jobs and start-ups"),
+        Member("culture", "文体活动", "culture and sports"),
+        Member("care", "养老托幼", "elderly and child care"),
+        Member("other", "其他", "other"),
+    ),
+)
+
+NEED_STATUS = ValueSet(
+    "need_status",
+    "需求状态",
+    "need status",
+    (
+        Member("open", "待认领", "open"),
+        Member("claimed", "已认领", "claimed"),
+        Member("done", "已完成", "done"),
+    ),
+)
+
 VALUE_SETS: tuple[ValueSet, ...] = (
     UNIT_KIND,
     ORG_KIND,
@@ -223,7 +256,13 @@ VALUE_SETS: tuple[ValueSet, ...] = (
     POST_TYPE,
     LIAISON_KIND,
     PROJECT_STATUS,
+    CATEGORY,
+    NEED_STATUS,
 )
+
+#: 评价 rating: a whole number 1–5 (5 best), or one of these words.
+RATING_WORDS: dict[str, int] = {"满意": 5, "基本满意": 3, "不满意": 1}
+RATING_RANGE = (1, 5)
 
 #: Party organizations of a community (the community's 大党委 is one of these).
 COMMUNITY_ORG_KINDS = frozenset(
@@ -276,6 +315,9 @@ COLUMN_TYPES = frozenset(
         "enum",  # a value of ``value_set``
         "phone",  # personal data: masked unless the caller may see it
         "credit_code",  # 统一社会信用代码: 18 characters
+        "count",  # a whole number >= 0 (党员人数)
+        "number",  # a number >= 0 (时长 hours)
+        "rating",  # 评价: a whole number 1-5, or 满意 (5) / 基本满意 (3) / 不满意 (1)
     }
 )
 
@@ -289,6 +331,10 @@ class Column:
     of table keys when the reference may point to more than one table (a
     registration's subject is a person or a party organization); ``ref_by``
     then names a sibling enum column that decides which (a liaison's kind).
+    In a relationship table, a ``ref`` column with ``rel`` also joins the
+    row's source to the referenced node (a registration's 所在党组织 becomes
+    ``Person -REGISTERED_FROM-> PartyOrg``), so the scope walk can follow it;
+    the value is kept as a property of the row's relationship as well.
     """
 
     key: str
@@ -299,6 +345,10 @@ class Column:
     value_set: ValueSet | None = None
     rel: str | None = None
     note_zh: str = ""
+    #: the roster format version that added the column (2: the co-building
+    #: activity of roster-format-v2.md); the writer writes a version-2
+    #: column only when the roster has it
+    version: int = 1
 
     def __post_init__(self) -> None:
         if self.type not in COLUMN_TYPES:
@@ -445,6 +495,7 @@ TABLES: tuple[Table, ...] = (
             _c("street", "所属街道", "ref", ref="streets", rel="BELONGS_TO"),
             _c("member_of", "纳入", "refs", ref="party_orgs", rel="MEMBER_OF",
                note_zh="纳入的社区大党委或街道大工委的党组织编码"),
+            _c("member_count", "党员人数", "count", note_zh="本组织的党员人数（整数，不小于 0）", version=2),
         ),
         node="PartyOrg",
     ),
@@ -524,9 +575,11 @@ TABLES: tuple[Table, ...] = (
             _c("subject", "报到主体编码", "ref", True, ref=("people", "party_orgs")),
             _c("community", "报到社区", "ref", True, ref="communities"),
             _c("date", "报到日期", "date"),
+            _c("home_org", "所在党组织", "ref", ref="party_orgs", rel="REGISTERED_FROM",
+               note_zh="在职党员个人报到时，填写其工作单位所在党组织的编码", version=2),
         ),
         optional=True,
-        edge=EdgeSpec("subject", "community", "REGISTERED_WITH", properties=("date",)),
+        edge=EdgeSpec("subject", "community", "REGISTERED_WITH", properties=("date", "home_org")),
     ),
     Table(
         "needs",
@@ -536,6 +589,11 @@ TABLES: tuple[Table, ...] = (
             _c("code", "需求编码", "code", True),
             _c("title", "需求内容", "text", True),
             _c("community", "提出社区", "ref", True, ref="communities", rel="RAISED_BY"),
+            _c("category", "需求类型", "enum", value_set=CATEGORY, version=2),
+            _c("date", "提出日期", "date", version=2),
+            _c("claimed_by", "认领主体", "ref", ref=("units", "party_orgs"), rel="CLAIMED_BY",
+               note_zh="认领该需求的单位或党组织的编码", version=2),
+            _c("status", "状态", "enum", value_set=NEED_STATUS, version=2),
         ),
         optional=True,
         node="Need",
@@ -548,6 +606,8 @@ TABLES: tuple[Table, ...] = (
             _c("code", "资源编码", "code", True),
             _c("title", "资源内容", "text", True),
             _c("unit", "提供单位", "ref", True, ref="units", rel="OFFERED_BY"),
+            _c("category", "资源类型", "enum", value_set=CATEGORY, version=2),
+            _c("date", "登记日期", "date", version=2),
         ),
         optional=True,
         node="Resource",
@@ -562,9 +622,61 @@ TABLES: tuple[Table, ...] = (
             _c("needs", "对应需求", "refs", ref="needs", rel="MEETS"),
             _c("resources", "使用资源", "refs", ref="resources", rel="USES"),
             _c("status", "状态", "enum", value_set=PROJECT_STATUS),
+            _c("lead", "牵头主体", "ref", ref=("units", "party_orgs"), rel="LED_BY",
+               note_zh="牵头实施的单位或党组织的编码", version=2),
+            _c("start", "开始日期", "date", version=2),
+            _c("end", "完成日期", "date", version=2),
+            _c("rating", "评价", "rating", version=2),
+            _c("feedback_date", "反馈日期", "date", version=2),
         ),
         optional=True,
         node="Project",
+    ),
+    Table(
+        "services",
+        "服务记录",
+        "service records",
+        (
+            _c("subject", "服务主体编码", "ref", True, ref=("people", "party_orgs"), version=2),
+            _c("community", "服务社区", "ref", True, ref="communities", version=2),
+            _c("date", "服务日期", "date", True, version=2),
+            _c("hours", "时长", "number", note_zh="服务时长（小时，不小于 0）", version=2),
+            _c("need", "对应需求", "ref", ref="needs", version=2),
+            _c("rating", "评价", "rating", version=2),
+        ),
+        optional=True,
+        edge=EdgeSpec("subject", "community", "SERVED",
+                      properties=("date", "hours", "need", "rating")),
+    ),
+    Table(
+        "agreements",
+        "共建协议",
+        "co-building agreements",
+        (
+            _c("code", "协议编码", "code", True, version=2),
+            _c("unit_org", "单位党组织", "ref", True, ref="party_orgs", rel="SIGNED_BY",
+               note_zh="签订协议的驻区单位党组织编码", version=2),
+            _c("community_org", "社区党组织", "ref", True, ref="party_orgs", rel="SIGNED_WITH",
+               note_zh="签订协议的社区党组织编码", version=2),
+            _c("start", "签订日期", "date", True, version=2),
+            _c("end", "到期日期", "date", version=2),
+        ),
+        optional=True,
+        node="Agreement",
+    ),
+    Table(
+        "meetings",
+        "联席会议",
+        "joint meetings",
+        (
+            _c("code", "会议编码", "code", True, version=2),
+            _c("org", "召集党组织", "ref", True, ref="party_orgs", rel="CONVENED_BY",
+               note_zh="召集会议的社区党组织或街道党工委编码", version=2),
+            _c("date", "会议日期", "date", True, version=2),
+            _c("attendees", "参会党组织", "refs", ref="party_orgs", rel="ATTENDED_BY", version=2),
+        ),
+        optional=True,
+        node="Meeting",
     ),
 )
 
@@ -589,6 +701,8 @@ class NodeKind:
     #: explorer look: vis-network shape and colour
     shape: str = "dot"
     color: str = "#888888"
+    #: the explorer layer the node belongs to (``"activity"``: off by default)
+    layer: str = "structure"  # STRUCTURE (declared below)
 
     @property
     def properties(self) -> tuple[str, ...]:
@@ -608,7 +722,35 @@ class RelKind:
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     properties: tuple[str, ...] = ()
+    #: the properties that tell two relationships of this kind between the
+    #: same nodes apart (``None``: every property but ``end``)
+    key_properties: tuple[str, ...] | None = None
+    #: made from another relationship's row (a relationship table's ``ref``
+    #: column with ``rel``), not a roster column of its own: export skips it
+    derived: bool = False
+    #: the explorer layer the relationship belongs to (``"activity"``: the
+    #: co-building activity of roster format version 2, off by default)
+    layer: str = "structure"
 
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """The properties :func:`edge_key` puts in the key."""
+        if self.key_properties is not None:
+            return self.key_properties
+        return tuple(p for p in self.properties if p != "end")
+
+
+#: The explorer layer of the co-building activity: 双报到, the three lists,
+#: service records, agreements and meetings (drawn only when switched on);
+#: everything else is the structure layer.
+ACTIVITY = "activity"
+STRUCTURE = "structure"
+#: The explorer's layers: key, Chinese, English, shown at first.
+LAYERS: tuple[tuple[str, str, str, bool], ...] = (
+    (STRUCTURE, "组织结构与交叉任职", "structure and cross-appointments", True),
+    (ACTIVITY, "共建活动（报到、三张清单、服务、协议、会议）",
+     "co-building activity (registrations, the three lists, services, agreements, meetings)", False),
+)
 
 NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Street", "街道", "street", "streets", shape="star", color="#6a3d9a"),
@@ -618,9 +760,16 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Unit", "驻区单位", "resident unit", "units", shape="box", color="#a6cee3"),
     NodeKind("PartyOrg", "党组织", "party organization", "party_orgs", shape="diamond", color="#00897b"),
     NodeKind("Person", "人员", "person", "people", shape="dot", color="#90a4ae"),
-    NodeKind("Need", "需求", "need", "needs", name_key="title", shape="triangleDown", color="#cab2d6"),
-    NodeKind("Resource", "资源", "resource", "resources", name_key="title", shape="triangleDown", color="#b2df8a"),
-    NodeKind("Project", "项目", "project", "projects", name_key="title", shape="ellipse", color="#bcaaa4"),
+    NodeKind("Need", "需求", "need", "needs", name_key="title", shape="triangleDown", color="#cab2d6",
+             layer=ACTIVITY),
+    NodeKind("Resource", "资源", "resource", "resources", name_key="title", shape="triangleDown",
+             color="#b2df8a", layer=ACTIVITY),
+    NodeKind("Project", "项目", "project", "projects", name_key="title", shape="ellipse", color="#bcaaa4",
+             layer=ACTIVITY),
+    NodeKind("Agreement", "共建协议", "co-building agreement", "agreements", name_key="code",
+             shape="square", color="#9fa8da", layer=ACTIVITY),
+    NodeKind("Meeting", "联席会议", "joint meeting", "meetings", name_key="code",
+             shape="dot", color="#80deea", layer=ACTIVITY),
 )
 
 NODE_KINDS_BY_LABEL: dict[str, NodeKind] = {k.label: k for k in NODE_KINDS}
@@ -641,18 +790,34 @@ REL_KINDS: tuple[RelKind, ...] = (
     RelKind("CENTRAL_HOUSEHOLD_IN", "党员中心户", "party-member central household in",
             ("Person",), ("Grid",)),
     RelKind("REGISTERED_WITH", "双报到", "registered with (双报到)",
-            ("Person", "PartyOrg"), ("Community",), ("date",)),
-    RelKind("RAISED_BY", "提出", "need raised by", ("Need",), ("Community",)),
-    RelKind("OFFERED_BY", "提供", "resource offered by", ("Resource",), ("Unit",)),
-    RelKind("MEETS", "对应需求", "project meets need", ("Project",), ("Need",)),
-    RelKind("USES", "使用资源", "project uses resource", ("Project",), ("Resource",)),
+            ("Person", "PartyOrg"), ("Community",), ("date", "home_org"), key_properties=("date",),
+            layer=ACTIVITY),
+    RelKind("REGISTERED_FROM", "报到党员所在党组织", "registered member of (双报到 所在党组织)",
+            ("Person", "PartyOrg"), ("PartyOrg",), ("date",), derived=True, layer=ACTIVITY),
+    RelKind("RAISED_BY", "提出", "need raised by", ("Need",), ("Community",), layer=ACTIVITY),
+    RelKind("OFFERED_BY", "提供", "resource offered by", ("Resource",), ("Unit",), layer=ACTIVITY),
+    RelKind("MEETS", "对应需求", "project meets need", ("Project",), ("Need",), layer=ACTIVITY),
+    RelKind("USES", "使用资源", "project uses resource", ("Project",), ("Resource",), layer=ACTIVITY),
+    RelKind("CLAIMED_BY", "认领", "need claimed by", ("Need",), ("Unit", "PartyOrg"), layer=ACTIVITY),
+    RelKind("LED_BY", "牵头", "project led by", ("Project",), ("Unit", "PartyOrg"), layer=ACTIVITY),
+    RelKind("SERVED", "服务记录", "served the community", ("Person", "PartyOrg"), ("Community",),
+            ("date", "hours", "need", "rating"), layer=ACTIVITY),
+    RelKind("SIGNED_BY", "协议单位党组织", "agreement signed by unit org", ("Agreement",), ("PartyOrg",),
+            layer=ACTIVITY),
+    RelKind("SIGNED_WITH", "协议社区党组织", "agreement signed with community org",
+            ("Agreement",), ("PartyOrg",), layer=ACTIVITY),
+    RelKind("CONVENED_BY", "召集", "meeting convened by", ("Meeting",), ("PartyOrg",), layer=ACTIVITY),
+    RelKind("ATTENDED_BY", "参会", "meeting attended by", ("Meeting",), ("PartyOrg",), layer=ACTIVITY),
 )
 
 REL_KINDS_BY_TYPE: dict[str, RelKind] = {r.type: r for r in REL_KINDS}
 
 #: Labels the Neo4j store keeps beside the graph (never part of it): one
-#: ``ImportRecord`` per import, and the ``ImportLock`` that serializes imports.
-META_LABELS: tuple[str, ...] = ("ImportRecord", "ImportLock")
+#: ``ImportRecord`` per import, the ``ImportLock`` that serializes imports,
+#: and one ``RosterShape`` per street (the tables and columns its roster had,
+#: so that a rule whose table was absent stays "not checked" after a round
+#: trip through the store).
+META_LABELS: tuple[str, ...] = ("ImportRecord", "ImportLock", "RosterShape")
 
 
 def table(key: str) -> Table:
@@ -713,12 +878,10 @@ def edge_key(type_: str, props: dict | None = None) -> str:
     ``"HOLDS|兼职委员|part_time|2024-01-01"``.
     """
     rk = REL_KINDS_BY_TYPE[type_]
-    if not rk.properties or not props:
+    if not rk.identity or not props:
         return type_
     parts = [type_]
-    for p in rk.properties:
-        if p == "end":  # an end date changes a post, it does not make another
-            continue
+    for p in rk.identity:  # an end date changes a post, it does not make another
         v = props.get(p)
         parts.append("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)))
     return "|".join(parts)

@@ -22,11 +22,18 @@ Scope of a set of communities ``C`` (one community, or a street's)
    the analysis can tell each person's home org);
 5. county leaders who are ``LIAISES_WITH`` ``C`` or ``IN_CHARGE_OF`` its
    streets; central households (``CENTRAL_HOUSEHOLD_IN``) of its grids;
-   subjects (people, orgs) ``REGISTERED_WITH`` ``C``;
+   subjects (people, orgs) ``REGISTERED_WITH`` or that ``SERVED`` ``C``,
+   and the people ``REGISTERED_FROM`` an org of the circle (双报到 所在党组织);
 6. lists: the needs ``RAISED_BY`` ``C``, the resources ``OFFERED_BY`` its
    units, the projects that ``MEETS`` one of those needs or ``USES`` one of
-   those resources, and every need and resource of those projects;
-7. placement, for everything gathered so far: the committees each org is
+   those resources or are ``LED_BY`` one of its units or local orgs, and
+   every need and resource of those projects; the agreements
+   ``SIGNED_WITH`` its committees and the meetings ``CONVENED_BY`` them with
+   the orgs that ``ATTENDED_BY`` them;
+7. placement, for everything gathered so far: what the needs, resources,
+   projects, agreements and meetings point to (``RAISED_BY``,
+   ``CLAIMED_BY``, ``OFFERED_BY``, ``LED_BY``, ``SIGNED_BY``/``SIGNED_WITH``,
+   ``CONVENED_BY``); the committees each org is
    ``MEMBER_OF``, the places each org ``BELONGS_TO``, and up the ``IN``
    chain (unit, grid, compound -> community -> street). Those places come
    alone, without their own grids, units or orgs: they only say where a
@@ -35,7 +42,8 @@ Scope of a set of communities ``C`` (one community, or a street's)
 
 Scope of a street ``S``: ``S``; the scope of the communities ``IN`` ``S``;
 the circle (step 4) of the orgs ``BELONGS_TO`` ``S`` with the street
-committees among them (``STREET_ORG_KINDS``) as committees; the county
+committees among them (``STREET_ORG_KINDS``) as committees, and their
+agreements and meetings (step 6); the county
 leaders ``IN_CHARGE_OF`` ``S``; and the placement (step 7) of all that.
 
 Every step is a union of per-node steps, so the scope of a set of
@@ -131,10 +139,23 @@ def _circle(walk: GraphWalk, orgs: set[str], committees: set[str]) -> set[str]:
     return orgs | units | people | post_orgs
 
 
+#: Step 7's first move: what each list entry, agreement and meeting points
+#: to (where it sits, who claimed or leads it, who signed or convened it).
+_POINTERS: tuple[tuple[str, str], ...] = (
+    ("Need", "RAISED_BY"), ("Need", "CLAIMED_BY"), ("Resource", "OFFERED_BY"),
+    ("Project", "LED_BY"), ("Agreement", "SIGNED_BY"), ("Agreement", "SIGNED_WITH"),
+    ("Meeting", "CONVENED_BY"),
+)
+
+
 def _placement(walk: GraphWalk, nodes: set[str]) -> set[str]:
-    """Step 7: where the nodes sit -- the committees the orgs are taken into
+    """Step 7: where the nodes sit -- what the list entries, agreements and
+    meetings point to, the committees the orgs are taken into
     (``MEMBER_OF``), the places the orgs ``BELONGS_TO``, and up the ``IN``
     chain to the communities and streets."""
+    nodes = set(nodes)
+    for label, type_ in _POINTERS:
+        nodes |= set(walk.step(_of(nodes, label), type_, OUT))
     orgs = _of(nodes, "PartyOrg")
     orgs |= set(walk.step(orgs, "MEMBER_OF", OUT))
     placed = nodes | orgs | set(walk.step(orgs, "BELONGS_TO", OUT))
@@ -161,17 +182,28 @@ def _communities_scope(walk: GraphWalk, communities: set[str]) -> set[str]:
     )
     households = set(walk.step(grids, "CENTRAL_HOUSEHOLD_IN", IN))
     registrants = set(walk.step(communities, "REGISTERED_WITH", IN))
+    registrants |= set(walk.step(communities, "SERVED", IN))
+    registrants |= set(walk.step(_of(circle, "PartyOrg"), "REGISTERED_FROM", IN))
 
     needs = set(walk.step(communities, "RAISED_BY", IN))
     resources = set(walk.step(units, "OFFERED_BY", IN))
-    projects = set(walk.step(needs, "MEETS", IN)) | set(walk.step(resources, "USES", IN))
+    projects = (set(walk.step(needs, "MEETS", IN)) | set(walk.step(resources, "USES", IN))
+                | set(walk.step(set(local) | units, "LED_BY", IN)))
     needs |= set(walk.step(projects, "MEETS", OUT))
     resources |= set(walk.step(projects, "USES", OUT))
 
     return (
         communities | streets | places | property_units | circle | leaders | households
-        | registrants | needs | resources | projects
+        | registrants | needs | resources | projects | _activity(walk, committees)
     )
+
+
+def _activity(walk: GraphWalk, committees: set[str]) -> set[str]:
+    """The agreements signed with the committees and the meetings they
+    convened (with the orgs that attended them)."""
+    agreements = set(walk.step(committees, "SIGNED_WITH", IN))
+    meetings = set(walk.step(committees, "CONVENED_BY", IN))
+    return agreements | meetings | set(walk.step(meetings, "ATTENDED_BY", OUT))
 
 
 def scope_nodes(walk: GraphWalk | nx.MultiDiGraph, *, community: str | None = None,
@@ -220,6 +252,7 @@ def scope_nodes(walk: GraphWalk | nx.MultiDiGraph, *, community: str | None = No
     own = walk.step({sid}, "BELONGS_TO", IN)
     committees = {o for o, kind in own.items() if kind in schema.STREET_ORG_KINDS}
     nodes |= _circle(walk, set(own), committees)
+    nodes |= _activity(walk, committees)
     nodes |= set(walk.step({sid}, "IN_CHARGE_OF", IN))
     return _placement(walk, nodes)
 

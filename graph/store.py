@@ -94,6 +94,7 @@ __all__ = [
     "counts",
     "data_version",
     "warm_up",
+    "combine_shapes",
 ]
 
 #: Rows per ``UNWIND`` statement.
@@ -699,6 +700,9 @@ def _import_tx(tx, graph: Callable[[], nx.MultiDiGraph], roster: Roster, within:
         plan.base = base
     _write(tx, plan, progress)
     parts = {s: plan.part(s) for s in plan.streets}
+    shape = json.dumps(roster.shape(), ensure_ascii=False, sort_keys=True)
+    tx.run(Q.MERGE_ROSTER_SHAPES,
+           rows=[{"street": s, "columns": shape} for s in roster.jurisdiction]).consume()
     tx.run(
         Q.CREATE_IMPORT_RECORD,
         id=record_id,
@@ -878,7 +882,49 @@ class _Neo4jWalk:
         return found
 
 
+def combine_shapes(shapes: Iterable[dict[str, list[str]]]) -> dict[str, list[str]] | None:
+    """The shape of several streets' rosters: a table (column) is present
+    when every one of them had it -- a rule is checked only where every
+    roster reported what it reads. ``None`` when there is no shape at all.
+
+    >>> combine_shapes([{"needs": ["code", "date"]}, {"needs": ["code"], "agreements": ["code"]}])
+    {'needs': ['code']}
+    """
+    out: dict[str, list[str]] | None = None
+    for shape in shapes:
+        if out is None:
+            out = {t: list(cols) for t, cols in shape.items()}
+            continue
+        out = {t: [c for c in cols if c in shape[t]] for t, cols in out.items() if t in shape}
+    return out
+
+
+def _shape_tx(tx, G: nx.MultiDiGraph, street: str | None) -> None:
+    """Set ``G.graph["columns"]`` from the stored shapes of the streets the
+    graph is about (one street when scoped, else every stored street)."""
+    stored = {r["street"]: json.loads(r["columns"]) for r in tx.run(Q.READ_ROSTER_SHAPES)}
+    if street is None:
+        streets = [schema.split_node_id(n)[1] for n, d in G.nodes(data="label") if d == "Street"]
+    else:
+        streets = [street]
+    shape = combine_shapes(stored[s] for s in sorted(streets) if s in stored)
+    if shape is not None:
+        G.graph["columns"] = shape
+
+
 def _load_tx(tx, street: str | None, community: str | None) -> nx.MultiDiGraph:
+    G = _load_nodes_tx(tx, street, community)
+    if community is not None:
+        street = next((schema.split_node_id(v)[1] for _, v, t in
+                       G.out_edges(schema.node_id("Community", community), data="type")
+                       if t == "IN"), None)
+        if street is None:
+            return G
+    _shape_tx(tx, G, street)
+    return G
+
+
+def _load_nodes_tx(tx, street: str | None, community: str | None) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     if street is None and community is None:
         for label in Q.LABELS:

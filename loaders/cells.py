@@ -24,6 +24,9 @@ __all__ = [
     "parse_cell",
     "parse_date",
     "parse_bool",
+    "parse_count",
+    "parse_number",
+    "parse_rating",
     "format_cell",
     "LIST_SEPARATORS",
     "LIST_JOINER",
@@ -253,6 +256,75 @@ def parse_bool(value: Any) -> bool:
     )
 
 
+def _number(value: Any) -> float | None:
+    """A cell as a number, or ``None`` when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(normalize_text(value))
+    except ValueError:
+        return None
+
+
+def parse_count(value: Any) -> int:
+    """A whole number >= 0 (党员人数).
+
+    >>> parse_count("12"), parse_count(7.0)
+    (12, 7)
+    """
+    x = _number(value)
+    if x is None or x < 0 or not x.is_integer():
+        shown = normalize_text(value)
+        raise CellError(
+            "bad_number",
+            f"“{shown}”不是不小于 0 的整数；请填写人数，如 25",
+            f"{shown!r} is not a whole number >= 0; write a count such as 25",
+        )
+    return int(x)
+
+
+def parse_number(value: Any) -> float:
+    """A number >= 0 (时长 hours).
+
+    >>> parse_number("1.5"), parse_number(2)
+    (1.5, 2.0)
+    """
+    x = _number(value)
+    if x is None or x < 0 or x != x or x == float("inf"):
+        shown = normalize_text(value)
+        raise CellError(
+            "bad_number",
+            f"“{shown}”不是不小于 0 的数；请填写小时数，如 2 或 1.5",
+            f"{shown!r} is not a number >= 0; write hours such as 2 or 1.5",
+        )
+    return x
+
+
+def parse_rating(value: Any) -> int:
+    """A rating: a whole number 1–5 (5 best), or 满意 (5), 基本满意 (3),
+    不满意 (1).
+
+    >>> parse_rating("基本满意"), parse_rating(4), parse_rating("5")
+    (3, 4, 5)
+    """
+    word = normalize_text(value)
+    if word in schema.RATING_WORDS:
+        return schema.RATING_WORDS[word]
+    x = _number(value)
+    lo, hi = schema.RATING_RANGE
+    if x is None or not x.is_integer() or not lo <= x <= hi:
+        words = "、".join(f"{w}" for w in schema.RATING_WORDS)
+        raise CellError(
+            "bad_rating",
+            f"“{word}”不是有效的评价；请填写 1–5 的整数（5 为最好），或{words}",
+            f"{word!r} is not a valid rating; write a whole number 1–5 (5 best), or "
+            + ", ".join(f"{w} ({n})" for w, n in schema.RATING_WORDS.items()),
+        )
+    return int(x)
+
+
 def _parse_enum(column: schema.Column, value: Any) -> str:
     vs = column.value_set
     word = normalize_text(value)
@@ -303,6 +375,12 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
                 "nothing?); enter the actual value",
             )
     t = column.type
+    if t == "count":
+        return parse_count(value)
+    if t == "number":
+        return parse_number(value)
+    if t == "rating":
+        return parse_rating(value)
     if t not in ("date", "bool", "enum") and (
             isinstance(value, float) and abs(value) >= 1e15
             or isinstance(value, str) and _SCIENTIFIC.fullmatch(normalize_text(value))):
@@ -361,6 +439,8 @@ def format_cell(column: schema.Column, value: Any, for_csv: bool = False) -> Any
         return value.isoformat() if for_csv else value
     if t == "bool":
         return YES if value else NO
+    if t in ("count", "number", "rating"):
+        return value
     if t == "enum":
         text = column.value_set.zh_of(value)
     elif t == "refs":

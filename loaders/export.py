@@ -43,7 +43,7 @@ def _origins() -> dict[tuple[str, str, str], _Origin]:
     for t in schema.TABLES:
         if t.node:
             for c in t.columns:
-                if c.rel:
+                if c.rel and not schema.rel_kind(c.rel).derived:
                     for ref in c.ref:
                         put((t.node, c.rel, schema.label_of_table(ref)), _Origin(t, c))
             continue
@@ -59,6 +59,7 @@ def _origins() -> dict[tuple[str, str, str], _Origin]:
 
 
 _ORIGINS = _origins()
+_DERIVED = frozenset(r.type for r in schema.REL_KINDS if r.derived)
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -123,6 +124,8 @@ def graph_to_roster(G: nx.MultiDiGraph) -> Roster:
     for u, v, key, d in G.edges(keys=True, data=True):
         lu, lv = G.nodes[u].get("label"), G.nodes[v].get("label")
         type_ = d.get("type") or str(key).split("|")[0]
+        if type_ in _DERIVED:
+            continue  # carried by the property of its row's own relationship
         origin = _ORIGINS.get((lu, type_, lv))
         if origin is None:
             raise _cannot(f"关系 {u} -[{type_}]-> {v} 不属于任何花名册列",
@@ -153,6 +156,8 @@ def graph_to_roster(G: nx.MultiDiGraph) -> Roster:
             ((natural_key(row[e.source]), natural_key(row[e.target]), str(key)), row))
 
     roster = Roster()
+    if "columns" in G.graph:
+        roster.columns = {t: frozenset(cols) for t, cols in G.graph["columns"].items()}
     for t in schema.TABLES:
         if t.node:
             ids = sorted(node_tables[t.key], key=lambda n: natural_key(node_values[n]["code"]))

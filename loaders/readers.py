@@ -499,7 +499,9 @@ def _blank(cells: tuple) -> bool:
 
 
 def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
-                progress: Progress | None) -> list[Row]:
+                progress: Progress | None, header: set[str]) -> list[Row]:
+    """The rows of one table; ``header`` receives the keys of the columns
+    its header row names."""
     label = table_label(table)
     lookup = _header_lookup(table)
     required = {c.key for c in table.required_columns}
@@ -526,6 +528,7 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
                     best = (len(found), line, set(found))
                 continue
             colmap = _accept_header(table, label, line, cells, lookup, issues)
+            header.update(c.key for _, c in colmap)
             alias_row_possible = True
             covered = _covered_cells(sheet.merges(), line, {i for i, _ in colmap})
             top_left = {(r, c) for r, c, _ in covered.values()}
@@ -761,5 +764,8 @@ def _read_sheets(p: Path, sheets: list[_Sheet], progress: Progress | None
                     "error", "missing_table",
                 ))
             continue
-        roster.tables[t.key] = _read_table(t, s, issues, progress)
+        header: set[str] = set()
+        roster.tables[t.key] = _read_table(t, s, issues, progress, header)
+        if header:
+            roster.columns[t.key] = frozenset(header)
     return roster, issues

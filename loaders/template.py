@@ -45,6 +45,9 @@ _TYPE_NOTES = {
     "phone": "手机号或固定电话（个人信息，系统中默认遮盖显示）",
     "credit_code": "18 位统一社会信用代码",
     "text": "文字",
+    "count": "不小于 0 的整数",
+    "number": "不小于 0 的数",
+    "rating": "从下拉列表选择：1–5 分（5 分最好），或满意、基本满意、不满意",
 }
 
 
@@ -55,6 +58,9 @@ def drop_down_words(column: schema.Column) -> list[str] | None:
         return [m.zh for m in column.value_set.members]
     if column.type == "bool":
         return [YES, NO]
+    if column.type == "rating":
+        lo, hi = schema.RATING_RANGE
+        return [*schema.RATING_WORDS, *(str(n) for n in range(hi, lo - 1, -1))]
     return None
 
 
@@ -114,7 +120,7 @@ def instruction_sheet(wb, index: int = 0) -> None:
     for col, width in zip("ABCD", (18, 26, 12, 90)):
         ws.column_dimensions[col].width = width
     rows: list[tuple[list, bool]] = [
-        (["共驻共建花名册模板 co-building roster template （格式版本 format version 1）"], True),
+        (["共驻共建花名册模板 co-building roster template （格式版本 format version 2）"], True),
         (["每张工作表是一张表；表头在第 3 行，带 * 的列必填；编码在本表内唯一，其他表用编码引用。"
           "Each sheet is one table; the header is row 3, columns marked * are required; "
           "codes are unique within their table and other tables refer to them."], False),

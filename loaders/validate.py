@@ -168,6 +168,8 @@ def check_value_types(ctx: Context) -> Iterator[Issue]:
                            "not one of: " + ", ".join(c.value_set.codes))
                 elif c.type == "refs" and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
                     bad = ("bad_value", "应为编码列表", "should be a list of codes")
+                elif c.type in _NUMBER_CHECKS:
+                    bad = _NUMBER_CHECKS[c.type](v)
                 elif c.type not in ("date", "bool", "enum", "refs") and not isinstance(v, str):
                     bad = ("bad_value", "应为文字", "should be text")
                 if bad:
@@ -220,6 +222,24 @@ def check_limits(ctx: Context) -> Iterator[Issue]:
                         "too_long")
 
 
+def _whole(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+
+
+_NUMBER_CHECKS = {
+    "count": lambda v: None if _whole(v) and v >= 0 else
+    ("bad_number", "应为不小于 0 的整数", "not a whole number >= 0"),
+    "number": lambda v: None if _number(v) and 0 <= v < float("inf") else
+    ("bad_number", "应为不小于 0 的数", "not a number >= 0"),
+    "rating": lambda v: None if _whole(v) and schema.RATING_RANGE[0] <= v <= schema.RATING_RANGE[1]
+    else ("bad_rating", "应为 1–5 的整数", "not a whole number 1-5"),
+}
+
+
 def check_codes(ctx: Context) -> Iterator[Issue]:
     """A duplicate code, or a code that a list cell could not hold."""
     bad_chars = re.compile("[" + re.escape(LIST_SEPARATORS) + "]")
@@ -259,9 +279,10 @@ def check_dates(ctx: Context) -> Iterator[Issue]:
         for row in ctx.roster.rows(t.key):
             s, e = row.get("start"), row.get("end")
             if isinstance(s, dt.date) and isinstance(e, dt.date) and e < s:
+                s_zh, e_zh = t.column("start").zh, t.column("end").zh
                 yield ctx.issue(
                     row, "end", e.isoformat(),
-                    f"终止日期 {e.isoformat()} 早于起始日期 {s.isoformat()};终止日期应不早于起始日期",
+                    f"{e_zh} {e.isoformat()} 早于{s_zh} {s.isoformat()}；{e_zh}应不早于{s_zh}",
                     f"end date {e.isoformat()} is before start date {s.isoformat()}; "
                     "the end must be on or after the start",
                     "end_before_start",
@@ -559,6 +580,56 @@ def check_property_unit(ctx: Context) -> Iterator[Issue]:
 
 
 # ---------------------------------------------------------------------------
+# Co-building activity (roster-format-v2.md)
+# ---------------------------------------------------------------------------
+
+#: (table, column, allowed org kinds, what the column must name (zh, en)).
+_ACTIVITY_ORG_KINDS: tuple[tuple[str, str, frozenset, str, str], ...] = (
+    ("agreements", "unit_org", schema.UNIT_ORG_KINDS, "驻区单位党组织（单位党委、党总支、党支部或联合党支部）",
+     "a unit party organization"),
+    ("agreements", "community_org", schema.COMMUNITY_ORG_KINDS, "社区党组织", "a community party organization"),
+    ("meetings", "org", schema.COMMUNITY_ORG_KINDS | schema.STREET_ORG_KINDS, "社区党组织或街道党工委",
+     "a community party organization or a street working committee"),
+)
+
+
+def check_activity_org_kinds(ctx: Context) -> Iterator[Issue]:
+    """An agreement's 单位党组织 must be a unit org and its 社区党组织 a
+    community org; a meeting's 召集党组织 a community org or a street
+    working committee."""
+    orgs = ctx.first.get("party_orgs", {})
+    for table_key, col, kinds, want_zh, want_en in _ACTIVITY_ORG_KINDS:
+        header = schema.table(table_key).column(col).zh
+        for row in ctx.roster.rows(table_key):
+            code = row.get(col)
+            target = orgs.get(code) if isinstance(code, str) else None
+            kind = target.get("kind") if target is not None else None
+            if kind is None or kind in kinds:
+                continue
+            yield ctx.issue(
+                row, col, code,
+                f"“{header}”的“{code}”是{schema.ORG_KIND.zh_of(kind)}（党组织表第 {target.line} 行），"
+                f"应为{want_zh}",
+                f"{col} {code!r} is a {kind} (party_orgs row {target.line}); it must be {want_en}",
+                "wrong_org_kind",
+            )
+
+
+def check_done_needs(ctx: Context) -> Iterator[Issue]:
+    """A need marked 已完成 that no project meets (warning)."""
+    met = {n for r in ctx.roster.rows("projects") for n in (r.get("needs") or [])}
+    for row in ctx.roster.rows("needs"):
+        if row.get("status") == "done" and row.get("code") not in met:
+            yield ctx.issue(
+                row, "status", schema.NEED_STATUS.zh_of("done"),
+                "该需求标为“已完成”，但项目清单中没有对应它的项目；请补充项目或核对状态",
+                "this need is marked done (已完成) but no project in the projects list meets it; "
+                "add the project or check the status",
+                "done_need_without_project", "warning",
+            )
+
+
+# ---------------------------------------------------------------------------
 # Warnings
 # ---------------------------------------------------------------------------
 
@@ -720,6 +791,8 @@ CHECKS: tuple[Check, ...] = (
     check_parent_cycles,
     check_duplicate_rows,
     check_property_unit,
+    check_activity_org_kinds,
+    check_done_needs,
     check_phones,
     check_credit_codes,
     check_unit_orgs_staffed,

@@ -37,14 +37,25 @@ def sheet_name(table: schema.Table) -> str:
     return table.zh
 
 
-def _tables_to_write(roster: Roster) -> list[schema.Table]:
-    # Required tables always (a planner sees where to fill), optional ones
-    # only when they hold rows.
-    return [t for t in schema.TABLES if not t.optional or roster.rows(t.key)]
+def _tables_to_write(roster: Roster) -> list[tuple[schema.Table, tuple[schema.Column, ...]]]:
+    """Each table to write with its columns. Required tables always (a
+    planner sees where to fill), optional ones when the roster has them;
+    version-1 and required columns always, a version-2 column only when the
+    roster has it (so the file reads back with the same shape, and a rule
+    whose column was absent stays not checked)."""
+    shape = roster.shape()
+    out = []
+    for t in schema.TABLES:
+        if t.optional and t.key not in shape:
+            continue
+        have = set(shape.get(t.key, ()))
+        out.append((t, tuple(c for c in t.columns
+                             if c.version == 1 or c.required or c.key in have)))
+    return out
 
 
-def _row_cells(table: schema.Table, roster: Roster, for_csv: bool) -> Iterable[list]:
-    cols = table.columns
+def _row_cells(table: schema.Table, cols: tuple[schema.Column, ...], roster: Roster,
+               for_csv: bool) -> Iterable[list]:
     for row in roster.rows(table.key):
         v = row.values
         yield [format_cell(c, v.get(c.key), for_csv) for c in cols]
@@ -81,19 +92,19 @@ def write_xlsx(roster: Roster, path: str | os.PathLike,
         from loaders.template import instruction_sheet, table_sheet
 
         instruction_sheet(wb)
-    for table in _tables_to_write(roster):
+    for table, cols in _tables_to_write(roster):
         if as_template:
             ws = table_sheet(wb, table)
         else:
             ws = wb.create_sheet(sheet_name(table))
-            for i, c in enumerate(table.columns, start=1):
+            for i, c in enumerate(cols, start=1):
                 ws.column_dimensions[get_column_letter(i)].width = max(
                     _WIDTHS.get(c.type, 14), len(c.header) * 2 + 2
                 )
             ws.freeze_panes = "A2"
             print_setup(ws, 1)  # before the first row: a write-only sheet writes its head then
             header = []
-            for c in table.columns:
+            for c in cols:
                 cell = WriteOnlyCell(ws, value=c.header)
                 cell.font = bold
                 header.append(cell)
@@ -102,9 +113,9 @@ def write_xlsx(roster: Roster, path: str | os.PathLike,
         # so "001" stays "001" (one that openpyxl would take for a formula or
         # an error value is marked as text). Date cells carry a date format so Excel shows
         # a date, not a day number.
-        date_idx = [i for i, c in enumerate(table.columns) if c.type == "date"]
+        date_idx = [i for i, c in enumerate(cols) if c.type == "date"]
         n = 0
-        for cells in _row_cells(table, roster, for_csv=False):
+        for cells in _row_cells(table, cols, roster, for_csv=False):
             for i, v in enumerate(cells):
                 if needs_text_cell(v):  # "=HYPERLINK(...)" is a name, not a formula
                     cells[i] = as_text(WriteOnlyCell(ws, value=v))
@@ -148,14 +159,14 @@ def write_csv_folder(roster: Roster, path: str | os.PathLike,
     """
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    for table in _tables_to_write(roster):
+    for table, cols in _tables_to_write(roster):
         target = path / f"{sheet_name(table)}.csv"
         fd, tmp = tempfile.mkstemp(prefix=".cobuild-", suffix=".csv", dir=path)
         try:
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
                 w = csv.writer(f)
-                w.writerow([c.header for c in table.columns])
-                for cells in _row_cells(table, roster, for_csv=True):
+                w.writerow([c.header for c in cols])
+                for cells in _row_cells(table, cols, roster, for_csv=True):
                     w.writerow(["" if v is None else v for v in cells])
             os.replace(tmp, target)
         except BaseException:

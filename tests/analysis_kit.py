@@ -114,3 +114,72 @@ def gappy() -> Kit:
     k.post("P1", "OC1", role="member", end=AS_OF + 10 * DAY)
     k.person("L2").liaison("L2", "community_liaison", "C2")
     return k
+
+
+def random_county(seed: int) -> Kit:
+    """A small random county full of the awkward cases: communities with 0-2
+    community orgs, joint branches over communities, unit orgs taken into
+    several (or foreign) 大党委, people with several homes, posts starting or
+    ending right at the as-of date."""
+    import random
+
+    rnd = random.Random(seed)
+    k = Kit()
+    k.street("S1").street("S2")
+    comms = ["C1", "C2", "C3"]
+    for i, c in enumerate(comms):
+        k.community(c, "S1" if i < 2 else "S2")
+    comm_orgs = []
+    for c in comms:
+        for j in range(rnd.choice((0, 1, 1, 2))):
+            o = f"O{c}{j}"
+            k.org(o, rnd.choice(("community_committee", "community_general_branch", "community_branch")),
+                  community=c)
+            comm_orgs.append(o)
+    units = [f"U{i}" for i in range(7)]
+    for u in units:
+        k.unit(u, rnd.choice(comms), kind=rnd.choice(("agency", "property", "private")))
+    unit_orgs = []
+    for i in range(6):
+        listed = rnd.sample(units, rnd.choice((1, 1, 2, 3)))
+        kind = "joint_branch" if len(listed) > 1 else rnd.choice(("unit_branch", "unit_committee", "other"))
+        member_of = rnd.sample(comm_orgs, min(len(comm_orgs), rnd.choice((0, 1, 1, 2))))
+        k.org(f"OU{i}", kind, units=listed, member_of=member_of)
+        unit_orgs.append(f"OU{i}")
+    for c in comms:
+        if rnd.random() < 0.6:
+            k.grid(f"G{c}", c)
+            if rnd.random() < 0.6:
+                k.org(f"OG{c}", rnd.choice(("grid_branch", "grid_group", "other")), grid=f"G{c}")
+    orgs = comm_orgs + unit_orgs
+    edges = (AS_OF - 400 * DAY, AS_OF - DAY, AS_OF, AS_OF + DAY, AS_OF + 90 * DAY, AS_OF + 91 * DAY, None)
+    for p in range(9):
+        k.person(f"P{p}")
+        seen = set()
+        for _ in range(rnd.choice((0, 1, 1, 2))):
+            o = rnd.choice(orgs)
+            start = rnd.choice((START, START, AS_OF, AS_OF + DAY, None))
+            if (o, "own", start) in seen:
+                continue
+            seen.add((o, "own", start))
+            k.post(f"P{p}", o, "own", start=start, end=rnd.choice(edges[:4] + (None, None)))
+        for _ in range(rnd.choice((0, 1, 2, 3, 4, 5))):
+            o = rnd.choice(orgs)
+            start = rnd.choice((START, AS_OF, AS_OF + DAY, None, START + DAY))
+            if (o, "part_time", start) in seen:
+                continue
+            seen.add((o, "part_time", start))
+            end = rnd.choice(edges)
+            if end is not None and start is not None and end < start:
+                end = None
+            k.post(f"P{p}", o, start=start, end=end)
+    for s in ("S1", "S2"):
+        if rnd.random() < 0.5:
+            k.person(f"L{s}").liaison(f"L{s}", "street_charge", s)
+    for c in comms:
+        if rnd.random() < 0.5:
+            k.person(f"L{c}").liaison(f"L{c}", "community_liaison", c)
+    for i in range(3):
+        k.compound(f"K{i}", rnd.choice(comms), property_unit=rnd.choice(units + [None]),
+                   model=rnd.choice((True, False, None)))
+    return k

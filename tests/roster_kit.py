@@ -107,6 +107,44 @@ def rich_roster() -> Roster:
     return r
 
 
+def rich_roster_v2() -> Roster:
+    """:func:`rich_roster` with the co-building activity of roster format
+    version 2: every new table and column filled somewhere (rating words and
+    numbers, fractional hours, a registration naming its 所在党组织, a need
+    claimed by a unit org, a project led by a unit, an agreement without end,
+    a meeting of a street committee)."""
+    r = rich_roster()
+    for row in r.rows("party_orgs"):
+        if row.values["code"] in ("UO1", "UO2", "JB1"):
+            row.values["member_count"] = {"UO1": 42, "UO2": 0, "JB1": 7}[row.values["code"]]
+    r.rows("registrations")[0].values["home_org"] = "UO2"
+    a = r.add
+    a("registrations", {"subject": "P001", "community": "C01", "date": D(2024, 5, 4),
+                        "home_org": "UO1"})
+    needs = r.rows("needs")
+    needs[0].values.update(category="care", date=D(2024, 1, 10), claimed_by="UO1", status="claimed")
+    needs[1].values.update(category="health", date=D(2024, 2, 1), status="done")
+    a("needs", {"code": "N03", "title": "法律咨询", "community": "C02", "category": "legal",
+                "status": "open"})
+    resources = r.rows("resources")
+    resources[0].values.update(category="health", date=D(2023, 12, 1))
+    resources[1].values.update(category="venue")
+    projects = r.rows("projects")
+    projects[0].values.update(lead="U02", start=D(2024, 2, 10), end=D(2024, 4, 30), rating=5,
+                              feedback_date=D(2024, 5, 10), status="done")
+    projects[1].values.update(lead="UO1", start=D(2024, 3, 1))
+    a("services", {"subject": "P003", "community": "C02", "date": D(2024, 3, 2), "hours": 2.5,
+                   "need": "N02", "rating": 3})
+    a("services", {"subject": "P001", "community": "C01", "date": D(2024, 5, 20), "hours": 0.0})
+    a("services", {"subject": "UO1", "community": "C01", "date": D(2024, 6, 1)})
+    a("agreements", {"code": "A01", "unit_org": "UO1", "community_org": "CC1",
+                     "start": D(2023, 1, 1), "end": D(2025, 12, 31)})
+    a("agreements", {"code": "A02", "unit_org": "JB1", "community_org": "CC2", "start": D(2024, 1, 1)})
+    a("meetings", {"code": "M01", "org": "CC1", "date": D(2024, 3, 5), "attendees": ["UO1", "UO2"]})
+    a("meetings", {"code": "M02", "org": "SC1", "date": D(2024, 4, 8)})
+    return r
+
+
 def roster_sheets(roster: Roster, optional: bool = True) -> Sheets:
     """Raw cells (Chinese headers, formatted values as text) of a roster,
     keyed by the Chinese table name: something to edit and write."""

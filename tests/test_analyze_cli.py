@@ -62,7 +62,7 @@ def test_formats_from_out_suffix_and_files_written(capsys, tmp_path, roster_file
         code, out, err = run(capsys, "analyze", roster_file, "--as-of", "2024-06-30", "--out", out_file)
         assert code == 0 and out == "" and "findings" in err and out_file.exists()
     wb = openpyxl.load_workbook(tmp_path / "report.xlsx")
-    assert wb.sheetnames == ["说明", "图表", "缺口", "社区覆盖", "街道覆盖", "结构"]
+    assert wb.sheetnames == ["说明", "图表", "缺口", "社区覆盖", "街道覆盖", "结构", "统计表", "统计图"]
     json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

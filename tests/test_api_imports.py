@@ -16,9 +16,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _upload(client, path, params=None, name=None):
+    # the demo county with its co-building activity is ~4,500 nodes and ~15,000
+    # relationships: one import may take minutes on a loaded shared machine
     with open(path, "rb") as f:
         return client.post("/api/v1/imports", params=params or {},
-                           files={"file": (name or path.name, f, XLSX)})
+                           files={"file": (name or path.name, f, XLSX)}, timeout=600)
 
 
 @pytest.fixture

@@ -348,3 +348,25 @@ def test_demo_county_with_its_analysis_is_json_and_marks_every_subject():
     assert marked == worst
     ids = {n["id"] for n in d["nodes"]}
     assert all(e["from"] in ids and e["to"] in ids for e in d["edges"])
+
+
+def test_activity_is_its_own_layer_off_by_default_and_its_findings_are_marked():
+    from graph.analysis import analyze
+    from roster_kit import rich_roster_v2
+
+    G = roster_to_graph(rich_roster_v2())
+    findings = analyze(G, AS_OF, with_structure=False).findings
+    d = network_json(G, findings, as_of=AS_OF)
+    layer = {n["id"]: n["layer"] for n in d["nodes"]}
+    for nid in ("Need:N01", "Resource:R01", "Project:PR1", "Agreement:A01", "Meeting:M01"):
+        assert layer[nid] == "activity"
+    assert layer["Person:P001"] == "structure"  # holds posts: structure, with its registrations
+    assert all(n.get("hidden") for n in d["nodes"] if n["layer"] == "activity")
+    assert not any(n.get("hidden") for n in d["nodes"] if n["layer"] == "structure")
+    reg = [e for e in d["edges"] if e["type"] == "REGISTERED_WITH"]
+    assert reg and all(e["layer"] == "activity" and e["hidden"] for e in reg)
+    layers = {x["key"]: x for x in d["legend"] if x["group"] == "layer"}
+    assert layers["activity"]["on"] is False and layers["structure"]["on"] is True
+    marked = {n["id"]: n["severity"] for n in d["nodes"] if n["severity"]}
+    g18 = [f for f in findings if f.rule == "G18"]
+    assert g18 and all(marked.get(f.subject.node_id) for f in g18)

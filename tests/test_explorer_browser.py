@@ -170,5 +170,46 @@ def test_page_toggles_the_plan_and_slides_the_forecast(browser, tmp_path):
         looks = network_json(G, findings, as_of=AS_OF, forecast=fc)["meta"]["forecast"]["looks"]
         assert border == looks[series[last]["worst"]]["color"]
         assert o.errors == [] and o.blocked == []
+
+
+@pytest.fixture(scope="module")
+def activity_page(tmp_path_factory) -> Path:
+    from graph.analysis import analyze
+    from graph.build import roster_to_graph
+    from roster_kit import rich_roster_v2
+
+    G = roster_to_graph(rich_roster_v2())
+    findings = analyze(G, AS_OF, with_structure=False).findings
+    path = tmp_path_factory.mktemp("explorer") / "活动.html"
+    path.write_text(render_page(G, findings, title="共建活动", as_of=AS_OF), encoding="utf-8")
+    return path
+
+
+def test_activity_layer_is_off_at_first_and_a_tick_shows_it(browser, activity_page):
+    o = Opened(browser, activity_page)
+    try:
+        state = """() => {
+            const n = window.cobuild.nodes.get(), e = window.cobuild.edges.get();
+            return {nodes: n.filter(x => x.layer === 'activity').map(x => !!x.hidden),
+                    edges: e.filter(x => x.layer === 'activity').map(x => !!x.hidden),
+                    structure: n.filter(x => x.layer !== 'activity').some(x => x.hidden)};
+        }"""
+        before = o.js(state)
+        assert before["nodes"] and all(before["nodes"]) and all(before["edges"])
+        assert before["structure"] is False
+        box = o.page.locator("input[data-filter=layer][data-key=activity]")
+        assert box.is_checked() is False
+        assert "共建活动" in o.page.locator("#legend-layers").inner_text()
+        box.click()
+        after = o.js(state)
+        assert not any(after["nodes"]) and not any(after["edges"])
+        box.click()
+        assert all(o.js(state)["nodes"])
+        # finding a need by name shows its layer again
+        o.page.fill("#search", "法律咨询")
+        o.page.press("#search", "Enter")
+        assert o.js("() => window.cobuild.nodes.get('Need:N03').hidden") is False
+        assert box.is_checked()
+        assert o.errors == []
     finally:
         o.context.close()

@@ -31,11 +31,14 @@ def policy(**rules) -> Policy:
 
 
 def test_registry_is_complete_and_ordered():
-    assert [r.id for r in RULES] == [f"G{i:02d}" for i in range(1, 15)]
+    assert [r.id for r in RULES] == [f"G{i:02d}" for i in range(1, 24)]
     expected_subjects = {"G01": "PartyOrg", "G06": "PartyOrg", "G02": "Unit", "G03": "Unit",
                          "G04": "PartyOrg", "G05": "PartyOrg", "G07": "Person", "G08": "Person",
                          "G09": "Person", "G10": "Grid", "G11": "Street", "G12": "Community",
-                         "G13": "Compound", "G14": "Community"}
+                         "G13": "Compound", "G14": "Community",
+                         "G15": "PartyOrg", "G16": "PartyOrg", "G17": "Person", "G18": "Need",
+                         "G19": "Resource", "G20": "Project", "G21": "PartyOrg", "G22": "PartyOrg",
+                         "G23": "PartyOrg"}
     assert {r.id: r.subject_type for r in RULES} == expected_subjects
     for r in RULES:
         assert r.name_zh and r.name_en and r.description_zh and r.description_en

@@ -79,9 +79,15 @@ def test_table_columns_resolve(t: schema.Table) -> None:
             assert c.value_set in schema.VALUE_SETS
         else:
             assert c.value_set is None
-        if c.rel:  # a node table's reference column becomes this relationship
-            assert t.node, f"{t.key}.{c.key}: rel only on node tables"
+        if c.rel and t.edge:  # a relationship table's extra reference: a derived relationship
             rk = schema.rel_kind(c.rel)
+            assert rk.derived and c.type == "ref", f"{t.key}.{c.key}: derived rel"
+            assert c.key in t.edge.properties, "the row's own relationship keeps the value"
+            assert _labels_of(t.column(t.edge.source).ref) <= set(rk.sources)
+            assert _labels_of(c.ref) <= set(rk.targets), f"{c.rel} targets"
+        elif c.rel:  # a node table's reference column becomes this relationship
+            rk = schema.rel_kind(c.rel)
+            assert not rk.derived
             assert t.node in rk.sources, f"{c.rel} does not allow {t.node} as source"
             assert _labels_of(c.ref) <= set(rk.targets), f"{c.rel} targets"
         elif t.node:
@@ -95,7 +101,7 @@ def test_node_table_identity(t: schema.Table) -> None:
     nk = schema.node_kind(t.node)
     assert nk.table == t.key
     name = t.column(nk.name_key)
-    assert name.required and name.type == "text"
+    assert name.required and name.type in ("text", "code")  # agreements, meetings: their code
     assert "code" in nk.properties and nk.name_key in nk.properties
     assert not any(t.column(p).type in ("ref", "refs") for p in nk.properties)
 

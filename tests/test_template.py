@@ -43,7 +43,7 @@ def test_drop_down_for_every_enum_and_yes_no_column(template):
         for j, c in enumerate(t.columns, start=1):
             cell = f"{ws.cell(HEADER_ROW + 1, j).column_letter}{HEADER_ROW + 1}"
             words = drop_down_words(c)
-            if c.type in ("enum", "bool"):
+            if c.type in ("enum", "bool", "rating"):  # 评价: 1–5 or 满意 ...
                 dv = lists.pop(cell)
                 assert dv.type == "list"
                 assert dv.formula1 == '"' + ",".join(words) + '"'

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse
 from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
 from api.conditional import NOT_MODIFIED
 from api.errors import error_responses, not_found
-from api.models import Community, CommunityBrief, GapPage, Network, Page
-from api.scopes import RuleFilter, SeverityFilter, explorer_for, gap_page, network_for
+from api.models import Community, CommunityBrief, GapPage, Network, Page, Stats
+from api.scopes import RuleFilter, SeverityFilter, explorer_for, gap_page, network_for, stats_for
 
 router = APIRouter(prefix="/communities", tags=["社区 communities"],
                    responses={**error_responses(401, 422, 503), **NOT_MODIFIED})
@@ -71,6 +71,15 @@ def community_gaps(code: Code, v: ViewerDep, as_of: AsOf, paging: PagingDep,
     """社区在 as_of 日期的缺口 / the community's findings on the as-of date."""
     _community_node(v, code)
     return gap_page(v, as_of, paging, community=code, rule=rule, severity=severity)
+
+
+@router.get("/{code}/stats", response_model=Stats, summary="社区统计表 A community's statistics table",
+            responses=error_responses(404))
+def community_stats(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
+    """社区的统计表（一行）；无数据为 null，不是 0 / the community's row of the
+    statistics table; no data is null, never 0."""
+    _community_node(v, code)
+    return v.done(stats_for(v, as_of, community=code))
 
 
 @router.get("/{code}/network", response_model=Network,

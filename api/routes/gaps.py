@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from api.conditional import NOT_MODIFIED
 from api.deps import AsOf, PagingDep, ViewerDep
 from api.errors import error_responses
-from api.models import GapPage, RuleInfo
-from api.scopes import RuleFilter, SeverityFilter, gap_page
+from api.models import GapPage, RuleInfo, Stats
+from api.scopes import RuleFilter, SeverityFilter, gap_page, stats_for
 from graph.analysis.rules import RULES
 
 router = APIRouter(tags=["缺口 gaps"], responses={**error_responses(401, 422, 503), **NOT_MODIFIED})
@@ -32,6 +32,14 @@ def list_gaps(
     community; a street-limited token sees only its street's."""
     return gap_page(v, as_of, paging, community=community, street=street, rule=rule,
                     severity=severity)
+
+
+@router.get("/county/stats", response_model=Stats, summary="全县统计表 The county's statistics table")
+def county_stats(v: ViewerDep, as_of: AsOf) -> dict:
+    """每个社区一行、街道小计、全县合计；无数据为 null，不是 0；限定街道的令牌只得到本街道 /
+    a row per community, street subtotals, the county total; no data is null, never 0; a
+    street-limited token gets its street's rows."""
+    return v.done(stats_for(v, as_of))
 
 
 @router.get("/rules", response_model=list[RuleInfo], summary="缺口规则 The gap rules")

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse
 from api.deps import AsOf, PagingDep, Viewer, ViewerDep, paginate
 from api.conditional import NOT_MODIFIED
 from api.errors import error_responses, not_found
-from api.models import GapPage, Network, Page, Street, StreetBrief
-from api.scopes import RuleFilter, SeverityFilter, explorer_for, gap_page, network_for
+from api.models import GapPage, Network, Page, Stats, Street, StreetBrief
+from api.scopes import RuleFilter, SeverityFilter, explorer_for, gap_page, network_for, stats_for
 
 router = APIRouter(prefix="/streets", tags=["街道 streets"],
                    responses={**error_responses(401, 422, 503), **NOT_MODIFIED})
@@ -56,6 +56,15 @@ def street_gaps(code: Code, v: ViewerDep, as_of: AsOf, paging: PagingDep,
     """街道在 as_of 日期的缺口 / the street's findings on the as-of date."""
     _street_node(v, code)
     return gap_page(v, as_of, paging, street=code, rule=rule, severity=severity)
+
+
+@router.get("/{code}/stats", response_model=Stats, summary="街道统计表 A street's statistics table",
+            responses=error_responses(404))
+def street_stats(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
+    """街道各社区和街道小计的统计表；无数据为 null，不是 0 / the statistics table of
+    the street's communities and the street's subtotal; no data is null, never 0."""
+    _street_node(v, code)
+    return v.done(stats_for(v, as_of, street=code))
 
 
 @router.get("/{code}/network", response_model=Network,

@@ -19,13 +19,15 @@ from graph import schema
 from graph.errors import NotFound
 from graph.findings import SEVERITIES, Finding, select
 from graph.analysis.policy import Policy, load_policy
+from graph.analysis.presence import missing, not_checked_entry
+from graph.analysis.stats import Stats, compute_stats
 from graph.analysis.rules import RULES, RULES_BY_ID
 from graph.analysis.structure import compute_structure
 from graph.analysis.summary import summarize
 from graph.analysis.view import View, view_of
 
 __all__ = ["Analysis", "WhatIf", "analyze", "run_rules", "places_of", "what_if_leaves", "finding_sort_key",
-           "Policy", "load_policy", "RULES"]
+           "not_checked", "Policy", "load_policy", "RULES"]
 
 _SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -60,6 +62,11 @@ class Analysis:
     view: View | None = field(default=None, repr=False, compare=False)
     #: where the graph came from: ``"roster"`` (a roster file) or ``"database"`` (Neo4j)
     source: str = "roster"
+    #: enabled rules not checked because the roster lacks their table or
+    #: column: ``[{rule, name_zh, name_en, missing, reason_zh, reason_en}]``
+    not_checked: list[dict] = field(default_factory=list)
+    #: the 统计表 of the same scope (:mod:`graph.analysis.stats`)
+    stats: Stats | None = None
 
     def findings_for(self, community: str | None = None, street: str | None = None) -> list[Finding]:
         """The findings of one community and/or street (community and street
@@ -75,6 +82,8 @@ class Analysis:
             "summary": self.summary,
             "structure": self.structure,
             "places": self.places,
+            "not_checked": self.not_checked,
+            "stats": self.stats.as_dict() if self.stats else None,
         }
 
 
@@ -98,11 +107,27 @@ def run_rules(view: View, policy: Policy, progress=None, *, street: str | None =
     return findings
 
 
+def not_checked(view: View, policy: Policy) -> list[dict]:
+    """The enabled rules whose table or column the roster lacks, each with
+    why (bilingual): they give no findings."""
+    out = []
+    for rule in RULES:
+        cfg = policy.rules.get(rule.id) or rule.default_config()
+        lacking = missing(view.shape, rule.requires)
+        if cfg.enabled and lacking:
+            out.append(not_checked_entry(rule, lacking))
+    return out
+
+
 def _run_rules(view: View, policy: Policy, progress=None) -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
         cfg = policy.rules.get(rule.id) or rule.default_config()
         if not cfg.enabled:
+            continue
+        if missing(view.shape, rule.requires):
+            if progress:
+                progress(f"规则 rule {rule.id} {rule.name_zh} / {rule.name_en}：未检查 not checked")
             continue
         if progress:
             progress(f"规则 rule {rule.id} {rule.name_zh} / {rule.name_en}")
@@ -166,8 +191,12 @@ def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None
                 r for r in structure["articulation"]
                 if (community is None or r["community"] == community)
                 and (street is None or r["street"] == street)]
+    if progress:
+        progress("统计表 / the statistics table")
+    stats = compute_stats(view, street=street, community=community)
     return Analysis(as_of, policy, findings, summary, structure,
-                    {"street": street, "community": community}, places_of(view), view)
+                    {"street": street, "community": community}, places_of(view), view,
+                    not_checked=not_checked(view, policy), stats=stats)
 
 
 @dataclass

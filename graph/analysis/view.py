@@ -38,6 +38,8 @@ from functools import cached_property
 import networkx as nx
 
 from graph import schema
+from graph.analysis.activity import Activity
+from graph.analysis.presence import graph_shape
 
 __all__ = ["Post", "Coverage", "View", "view_of", "post_id", "post_counts"]
 
@@ -337,6 +339,19 @@ class View:
     def post_index(self) -> dict[str, Post]:
         """The posts that count, keyed by their evidence id."""
         return {p.id: p for p in self.posts}
+
+    # -- activity (roster format version 2) -----------------------------------
+
+    @cached_property
+    def activity(self):
+        """The co-building activity indexes (:mod:`graph.analysis.activity`)."""
+        return Activity.of(self)
+
+    @cached_property
+    def shape(self) -> dict[str, list[str]]:
+        """The tables and columns of the roster behind the graph
+        (:func:`graph.analysis.presence.graph_shape`)."""
+        return graph_shape(self.G)
 
     # -- coverage -----------------------------------------------------------
 

@@ -239,8 +239,11 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
     for f in findings:
         if G.has_node(f.subject.node_id):
             by_node[f.subject.node_id].append(f)
+    layer_of = _layers(G)
+    # the activity layer starts hidden: the structure decides the picture's size
+    structure_nodes = sum(1 for x in layer_of.values() if x == schema.STRUCTURE)
     grouped = group_units if group_units is not None else (
-        scope == "county" and G.number_of_nodes() > GROUP_NODE_LIMIT)
+        scope == "county" and structure_nodes > GROUP_NODE_LIMIT)
     collapsed = _collapse(G, view, places) if grouped else {}
 
     nodes: list[dict] = []
@@ -263,6 +266,7 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
                  place=_node_name(G, place) if place and place != nid else None,
                  rule_names=rule_names, extra=extra)}
         n.update(_look(vk, sev))
+        _put_layer(n, layer_of[nid])
         nodes.append(n)
         kind_of[nid] = vk.key
 
@@ -286,15 +290,18 @@ def network_json(G: nx.MultiDiGraph, findings: list[Finding], *, show_phones: bo
         n["x"], n["y"] = pos[n["id"]]
     # a grouped view is a map: its laid-out places are the point, and physics
     # would pull the merged cross-community edges into a knot
+    # (vis-network simulates hidden nodes too: every node counts here)
     physics = len(nodes) <= PHYSICS_NODE_LIMIT and not grouped
 
     kind_counts = Counter(n["kind"] for n in nodes)
     sev_counts = Counter(n["severity"] or "none" for n in nodes)
     placed = Counter(f.severity for fs in by_node.values() for f in fs)
+    layer_counts = Counter(n.get("layer", schema.STRUCTURE) for n in nodes)
+    layer_counts.update(e.get("layer", schema.STRUCTURE) for e in edges.items)
     return {
         "nodes": nodes,
         "edges": edges.items,
-        "legend": legend(kind_counts, sev_counts, edges.counts),
+        "legend": legend(kind_counts, sev_counts, edges.counts, layer_counts),
         "meta": {
             "as_of": as_of.isoformat(),
             "scope": scope,
@@ -412,7 +419,36 @@ def _draw_relations(G, view: View, collapsed: dict[str, str], edges: _Edges, as_
             words += ": " + tooltips.post_words(data, as_of)
         title = f"{_node_name(G, u)} → {_node_name(G, v)}\n{words}"
         edges.add(u, v, style, title, type_=t)
+        rk = schema.REL_KINDS_BY_TYPE.get(t)
+        _put_layer(edges.items[-1], rk.layer if rk else schema.STRUCTURE)
     edges.flush_merged()
+
+
+def _layers(G) -> dict[str, str]:
+    """The explorer layer of every node: its kind's (:data:`graph.schema.
+    NodeKind.layer`); a person whose every relationship is of the activity
+    layer (an in-service member or volunteer who only registered and
+    served) is of the activity layer too."""
+    out = {}
+    for nid, attrs in G.nodes(data=True):
+        label = attrs.get("label") or schema.split_node_id(nid)[0]
+        kind = schema.NODE_KINDS_BY_LABEL.get(label)
+        layer = kind.layer if kind else schema.STRUCTURE
+        if label == "Person":
+            types = [d.get("type") for *_, d in G.out_edges(nid, data=True)]
+            types += [d.get("type") for *_, d in G.in_edges(nid, data=True)]
+            if types and all(schema.REL_KINDS_BY_TYPE[t].layer == schema.ACTIVITY
+                             for t in types if t in schema.REL_KINDS_BY_TYPE):
+                layer = schema.ACTIVITY
+        out[nid] = layer
+    return out
+
+
+def _put_layer(item: dict, layer: str) -> None:
+    """Tag a node or edge with its layer; the activity layer starts hidden."""
+    item["layer"] = layer
+    if layer == schema.ACTIVITY:
+        item["hidden"] = True
 
 
 def _group_nodes(G, collapsed, by_node, link_counts, rule_names, kind_of) -> list[dict]:

@@ -191,14 +191,19 @@ PLAN_STYLE: dict = {"zh": "拟任（补齐方案）", "en": "proposed post (plan
 
 
 def legend(kind_counts: dict[str, int], severity_counts: dict[str, int],
-           edge_counts: dict[str, int]) -> list[dict]:
-    """The legend: node kinds present (schema order), edge styles, severities.
+           edge_counts: dict[str, int], layer_counts: dict[str, int] | None = None) -> list[dict]:
+    """The legend: layers present, node kinds present (schema order), edge
+    styles, severities.
 
-    Every entry has ``group`` (``"node"``, ``"edge"``, ``"severity"``),
-    ``key``, ``zh``, ``en`` and its look; node and severity entries carry
-    ``count`` (the explorer's filters are built from them).
+    Every entry has ``group`` (``"layer"``, ``"node"``, ``"edge"``,
+    ``"severity"``), ``key``, ``zh``, ``en`` and its look; layer, node and
+    severity entries carry ``count`` (the explorer's filters are built from
+    them); a layer entry says whether it is ``on`` at first.
     """
-    out = [k.as_legend(kind_counts[k.key]) for k in VIEW_KINDS if kind_counts.get(k.key)]
+    out = [{"group": "layer", "key": key, "zh": zh, "en": en, "on": on,
+            "count": (layer_counts or {}).get(key, 0)}
+           for key, zh, en, on in schema.LAYERS if (layer_counts or {}).get(key)]
+    out += [k.as_legend(kind_counts[k.key]) for k in VIEW_KINDS if kind_counts.get(k.key)]
     styles = [*LINK_STYLES.items(), *EDGE_STYLES.items()]
     if edge_counts.get("proposed"):
         styles.append(("proposed", PLAN_STYLE))

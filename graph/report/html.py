@@ -16,7 +16,7 @@ from graph.report.text import ARTICULATION_LINES
 from graph.report.words import (community_label, headline, pct, rule_label, scope_label, severity_label,
                                 street_label, subject_label)
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "table_html", "page", "CSP"]
 
 _CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;color:#222;background:#f6f6f6}
@@ -50,6 +50,7 @@ footer{color:#888;font-size:12px;padding:18px 28px}
 .chart-box p{margin:4px 0 0;font-size:12px;color:#555}
 svg.chart{max-width:100%;height:auto}
 p.note{font-size:12px;color:#555}
+figure{margin:10px 0;overflow-x:auto}figure svg{background:#fff}
 @page{size:A4 landscape;margin:14mm 12mm}
 @media print{
 body{background:#fff;font-size:11pt}
@@ -68,7 +69,26 @@ footer{padding:8px 0}
 """
 
 
-def _t(header: list[str], rows: list[list], numeric_from: int = 99) -> str:
+#: The page may show only its own inline CSS (its charts are inline SVG).
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def page(title: str, header_lines: list[str], body: str) -> str:
+    """A whole self-contained page: ``title``, the header lines under it,
+    and ``body`` (HTML already escaped)."""
+    lines = "".join(f"<p>{escape(x)}</p>" for x in header_lines)
+    return "".join([
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<header><h1>{escape(title)}</h1>{lines}</header><main>{body}</main>",
+        f"<footer>{_doc_links()}cobuild — 本报告不含手机号等个人信息 / this report holds no phone numbers or "
+        "other personal contact data</footer></body></html>\n",
+    ])
+
+
+def table_html(header: list[str], rows: list[list], numeric_from: int = 99) -> str:
     out = ["<table><thead><tr>", *(f"<th>{escape(h)}</th>" for h in header), "</tr></thead><tbody>"]
     for r in rows:
         out.append("<tr>" + "".join(
@@ -119,11 +139,11 @@ def _structure(a) -> str:
            f"{s['graph']['orgs']} 个党组织 orgs, {s['graph']['posts']} 个任职 posts. "
            f"介数中心性 betweenness: {escape(b['note_zh'])} / {escape(b['note_en'])}</p>"]
     out.append("<h3>联系最广的人 / Who bridges the most</h3>")
-    out.append(_t(["人员 person", "编码 code", "介数 betweenness", "涉及社区 communities", "任职 posts"],
+    out.append(table_html(["人员 person", "编码 code", "介数 betweenness", "涉及社区 communities", "任职 posts"],
                   [[x["name"], x["person"], x["betweenness"], ", ".join(x["communities"]), x["posts"]]
                    for x in s["bridges"]], numeric_from=2))
     out.append("<h3>关键节点 / Articulation points (whose loss cuts a community off from members)</h3>")
-    out.append(_t(["节点 node", "社区党组织 community org", "社区 community", "切断的成员单位党组织 cuts off",
+    out.append(table_html(["节点 node", "社区党组织 community org", "社区 community", "切断的成员单位党组织 cuts off",
                    "建议 what to do"],
                   [[f"{x['name']}（{x['code']}）", f"{x['community_org_name']}（{x['community_org']}）",
                     community_label(a, x["community"]), "、".join(x["cuts_off_names"]),
@@ -135,13 +155,13 @@ def _structure(a) -> str:
     out.append(f"<h3>与主网络脱节 / Cut off from the main network</h3><p>{comps['cut_off']} 个部分 components，"
                f"含 {comps['cut_off_orgs']} 个党组织 orgs（其中 {comps['isolated_orgs']} 个无人任职 with nobody "
                f"holding a post）</p>")
-    out.append(_t(["规模 size", "党组织 orgs", "人员 people", "社区 communities", "建议 what to do"],
+    out.append(table_html(["规模 size", "党组织 orgs", "人员 people", "社区 communities", "建议 what to do"],
                   [[x["size"], "、".join(x["org_names"][:12]) + ("等" if len(x["org_names"]) > 12 else ""),
                     len(x["people"]), "、".join(community_label(a, c) for c in x["communities"]),
                     f"{x['advice_zh']} / {x['advice_en']}"]
                    for x in comps["largest_cut_off"]]))
     out.append("<h3>兼职最多的人 / Most cross-appointments</h3>")
-    out.append(_t(["人员 person", "编码 code", "兼职 part-time posts", "党组织 orgs"],
+    out.append(table_html(["人员 person", "编码 code", "兼职 part-time posts", "党组织 orgs"],
                   [[x["name"], x["person"], x["part_time_posts"], ", ".join(x["orgs"])]
                    for x in s["cross_appointments"]]))
     return "".join(out)
@@ -185,12 +205,22 @@ def render_html(analysis) -> str:
     rule_rows = []
     for r in RULES:
         cfg = a.policy.rules.get(r.id) or r.default_config()
-        rule_rows.append([rule_label(r.id), "是 yes" if cfg.enabled else "否 no", severity_label(cfg.severity),
+        enabled = "是 yes" if cfg.enabled else "否 no"
+        if r.id in {e["rule"] for e in a.not_checked}:
+            enabled += "（未检查 not checked）"
+        rule_rows.append([rule_label(r.id), enabled, severity_label(cfg.severity),
                           ", ".join(f"{k}={v}" for k, v in cfg.params.items()),
                           f"{r.description_zh} / {r.description_en}"])
+    from graph.report.stats import not_checked_lines, stats_html
+
+    nc = ""
+    if a.not_checked:
+        nc = ("<h2>未检查的规则 / Rules not checked</h2><ul>"
+              + "".join(f"<li>{escape(x)}</li>" for x in not_checked_lines(a.not_checked)) + "</ul>")
+    stats = f"<h2>统计表 / Statistics</h2>{stats_html(a.stats)}" if a.stats is not None else ""
     return "".join([
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
         "<title>共驻共建缺口分析报告 / Co-building gap analysis</title>",
         f"<style>{_CSS}</style></head><body>",
@@ -202,18 +232,20 @@ def render_html(analysis) -> str:
         _charts(a),
         f"<h2>缺口与建议 / Findings and what to do next</h2>{_findings(a)}",
         "<h2>各社区党组织覆盖 / Coverage per community party organization</h2>",
-        _t(["社区党组织 org", "编码 code", "社区 community", "成员 members", "U→C", "C→U", "双向 two-way",
+        table_html(["社区党组织 org", "编码 code", "社区 community", "成员 members", "U→C", "C→U", "双向 two-way",
             "比例 share", "兼职委员 part-time"], comm_rows, numeric_from=3),
         "<h2>各街道覆盖 / Coverage per street</h2>",
-        _t(["街道 street", "编码 code", "社区 communities", "成员单位党组织 member orgs",
+        table_html(["街道 street", "编码 code", "社区 communities", "成员单位党组织 member orgs",
             "纳入关系（对） pairs", "U→C（对）", "C→U（对）", "双向（对） two-way", "比例 share",
             "兼职委员 part-time", "缺口 findings"], street_rows, numeric_from=2),
         "<p class=\"note\">纳入关系按“单位党组织–社区党组织”成对计数：一个联合党支部纳入三个社区党组织计三对。"
         " / Pairs count (unit org, community org) memberships: a joint branch taken into three "
         "community orgs counts three times.</p>",
+        stats,
         f"<h2>网络结构 / Network structure</h2>{_structure(a)}",
+        nc,
         "<h2>适用规则 / Rules applied</h2>",
-        _t(["规则 rule", "启用 enabled", "严重程度 severity", "参数 parameters", "说明 description"], rule_rows),
+        table_html(["规则 rule", "启用 enabled", "严重程度 severity", "参数 parameters", "说明 description"], rule_rows),
         f"</main><footer>{_doc_links()}cobuild — 本报告不含手机号等个人信息 / this report holds no phone "
         "numbers or other personal contact data</footer></body></html>\n",
     ])

@@ -13,10 +13,11 @@ from itertools import groupby
 from graph.analysis.rules import RULES
 from graph.reference import doc_ref
 from graph.findings import SEVERITIES
+from graph.report.stats import not_checked_lines, stats_table
 from graph.report.words import (community_label, headline, pct, rule_label, scope_label, severity_label,
                                 street_label, subject_label)
 
-__all__ = ["render_text", "ARTICULATION_LINES"]
+__all__ = ["render_text", "table_lines", "ARTICULATION_LINES"]
 
 #: at most this many articulation points are listed
 ARTICULATION_LINES = 50
@@ -31,7 +32,8 @@ def _pad(s: str, width: int, right: bool = False) -> str:
     return gap + s if right else s + gap
 
 
-def _table(header: list[str], rows: list[list], numeric_from: int = 99, numeric_to: int = 99) -> list[str]:
+def table_lines(header: list[str], rows: list[list], numeric_from: int = 99, numeric_to: int = 99) -> list[str]:
+    """A plain-text table (CJK-aware column widths)."""
     cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(header))]
     out = []
@@ -56,7 +58,7 @@ def render_text(analysis) -> str:
     L.append("")
 
     L.append("一、总体情况 / Headline")
-    L.extend(_table(["指标 figure", "English", "数值 value"],
+    L.extend(table_lines(["指标 figure", "English", "数值 value"],
                     [[zh, en, v] for zh, en, v in headline(analysis)], numeric_from=2))
     L.append("")
 
@@ -86,7 +88,7 @@ def render_text(analysis) -> str:
              r["two_way"], pct(r["two_way_share"]), r["part_time_members"]]
             for r in analysis.summary["communities"]]
     if rows:
-        L.extend(_table(["社区党组织 org", "社区 community", "成员 members", "U→C", "C→U",
+        L.extend(table_lines(["社区党组织 org", "社区 community", "成员 members", "U→C", "C→U",
                          "双向 two-way", "比例 share", "兼职委员 part-time"], rows, numeric_from=2))
     else:
         L.append("  （无 none）")
@@ -100,7 +102,7 @@ def render_text(analysis) -> str:
     rows.append(["合计 total", c["communities"], c["member_orgs"], c["members"], c["u_to_c"], c["c_to_u"],
                  c["two_way"], pct(c["two_way_share"]), c["part_time_members"], c["findings"]["total"],
                  c["findings"]["high"]])
-    L.extend(_table(["街道 street", "社区 communities", "成员单位党组织 member orgs",
+    L.extend(table_lines(["街道 street", "社区 communities", "成员单位党组织 member orgs",
                      "纳入关系（对） pairs", "U→C（对）", "C→U（对）", "双向（对） two-way",
                      "比例 share", "兼职委员 part-time", "缺口 findings", "高 high"], rows, numeric_from=1))
     L.append("  纳入关系按“单位党组织–社区党组织”成对计数：一个联合党支部纳入三个社区党组织计三对。/ "
@@ -118,7 +120,7 @@ def render_text(analysis) -> str:
         L.append("")
         L.append("  联系最广的人（介数中心性）/ Who bridges the most (betweenness)")
         if s["bridges"]:
-            L.extend(_table(["人员 person", "介数 betweenness", "涉及社区 communities", "任职 posts"],
+            L.extend(table_lines(["人员 person", "介数 betweenness", "涉及社区 communities", "任职 posts"],
                             [[f"{x['name']} ({x['person']})", x["betweenness"], len(x["communities"]),
                               x["posts"]] for x in s["bridges"]], numeric_from=1))
         else:
@@ -151,18 +153,30 @@ def render_text(analysis) -> str:
         L.append("")
         L.append("  兼职最多的人 / Most cross-appointments")
         if s["cross_appointments"]:
-            L.extend(_table(["人员 person", "兼职 part-time posts", "党组织 orgs"],
+            L.extend(table_lines(["人员 person", "兼职 part-time posts", "党组织 orgs"],
                             [[f"{x['name']} ({x['person']})", x["part_time_posts"], ", ".join(x["orgs"])]
                              for x in s["cross_appointments"]], numeric_from=1, numeric_to=1))
         else:
             L.append("  （无 none）")
         L.append("")
 
+    not_checked = {e["rule"]: e for e in analysis.not_checked}
     L.append("六、适用规则 / Rules applied")
     for r in RULES:
         cfg = analysis.policy.rules.get(r.id) or r.default_config()
         state = "" if cfg.enabled else "  [已关闭 switched off]"
+        if r.id in not_checked:
+            state = "  [未检查 not checked]"
         params = ", ".join(f"{k}={v}" for k, v in cfg.params.items())
         L.append(f"  {rule_label(r.id)} — {severity_label(cfg.severity)}"
                  f"{'; ' + params if params else ''}{state}")
+    if not_checked:
+        L.append("")
+        L.append("七、未检查的规则 / Rules not checked")
+        L.extend(f"  {line}" for line in not_checked_lines(analysis.not_checked))
+    if analysis.stats is not None:
+        L.append("")
+        L.append("八、统计表 / Statistics")
+        header, rows = stats_table(analysis.stats)
+        L.extend(table_lines(header, rows, numeric_from=3))
     return "\n".join(L) + "\n"

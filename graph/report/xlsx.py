@@ -24,12 +24,13 @@ from graph.celltext import as_text
 from graph.printing import print_setup
 from graph.reference import doc_ref
 from graph.report.charts import BELOW_COLOR, Chart, chart_figures
+from graph.report.stats import stats_chart_sheet, stats_sheet
 from graph.report.words import headline, rule_label, scope_label, severity_label, subject_label
 
 __all__ = ["render_xlsx", "SHEETS"]
 
 #: sheet names, in order
-SHEETS = ("说明", "图表", "缺口", "社区覆盖", "街道覆盖", "结构")
+SHEETS = ("说明", "图表", "缺口", "社区覆盖", "街道覆盖", "结构", "统计表", "统计图")
 
 _HEAD_FILL = PatternFill("solid", fgColor="C00000")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
@@ -88,7 +89,11 @@ def _overview(ws, a) -> None:
     rules = []
     for rule in RULES:
         cfg = a.policy.rules.get(rule.id) or rule.default_config()
-        rules.append([rule.id, rule.name_zh, rule.name_en, "是 yes" if cfg.enabled else "否 no",
+        nc = next((e for e in a.not_checked if e["rule"] == rule.id), None)
+        enabled = "是 yes" if cfg.enabled else "否 no"
+        if nc:
+            enabled = f"未检查 not checked：{nc['reason_zh']} / {nc['reason_en']}"
+        rules.append([rule.id, rule.name_zh, rule.name_en, enabled,
                       severity_label(cfg.severity),
                       ", ".join(f"{k}={v}" for k, v in cfg.params.items()),
                       rule.description_zh, rule.description_en])
@@ -251,10 +256,13 @@ def render_xlsx(analysis) -> bytes:
     """The workbook as bytes."""
     wb = Workbook()
     _overview(wb.active, analysis)
-    for name, fill in zip(SHEETS[1:], (_charts, _findings, _communities, _streets, _structure)):
+    for name, fill in zip(SHEETS[1:6], (_charts, _findings, _communities, _streets, _structure)):
         fill(wb.create_sheet(name), analysis)
     for ws in wb.worksheets:
         print_setup(ws, {"说明": 3, "图表": None}.get(ws.title, 1))
+    if analysis.stats is not None:
+        stats_sheet(wb.create_sheet(SHEETS[6]), analysis.stats)
+        stats_chart_sheet(wb.create_sheet(SHEETS[7]), analysis.stats)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -24,7 +24,7 @@ from graph import schema
 from graph.roster import Roster
 from loaders.demo import names as nm
 
-__all__ = ["ARTICLE", "PLANTED", "CountyBuilder"]
+__all__ = ["ARTICLE", "PLANTED", "ACTIVITY", "CountyBuilder"]
 
 #: The article's figures (scale 1); everything is multiplied by ``scale``.
 ARTICLE = {
@@ -42,6 +42,21 @@ SIZES = {
     "unmanaged_compounds": 15,  # old compounds with no property company
     "in_service_members": 200,  # 在职党员 registering with a community (双报到)
     "street_committee_members": 12,  # unit orgs also taken into a street 大工委
+    "members_and_volunteers": 2800,  # the article's 2,800+ registered members and volunteers
+}
+
+#: The co-building activity (roster format version 2), at scale 1: shares
+#: chosen so that every rule G15-G23 has real instances while most of the
+#: county does what it should.
+ACTIVITY = {
+    "volunteer_share": 0.3,  # of the added registrants, volunteers who are not party members
+    "G16_low_share": 0.15,  # unit orgs whose members registered too little
+    "G17_inactive_share": 0.04,  # registered people with no service in the last half year
+    "G21_none_share": 0.12,  # memberships with no agreement
+    "G21_expired_share": 0.06,  # memberships whose agreement has run out
+    "G22_few_share": 0.15,  # committees that met fewer than twice in the year
+    "G23_absent_share": 0.1,  # members that seldom attend
+    "G20_no_feedback_share": 0.3,  # finished projects still without rating or feedback
 }
 
 #: Gaps planted on purpose, per rule, at scale 1 (at least one each at any
@@ -121,6 +136,7 @@ class _Org:
     size: int = 1
     head: str | None = None  # person code of the 书记
     head_post: dict | None = None
+    member_count: int | None = None  # 党员人数 (unit orgs)
 
 
 @dataclass
@@ -179,6 +195,9 @@ class CountyBuilder:
         self.needs: list[dict] = []
         self.resources: list[dict] = []
         self.projects: list[dict] = []
+        self.services: list[dict] = []
+        self.agreements: list[dict] = []
+        self.meetings: list[dict] = []
         self._names = nm.UniqueNames()
         self._person_names: set[str] = set()
         self._phones: set[str] = set()
@@ -202,7 +221,7 @@ class CountyBuilder:
         return max(1, self.n(PLANTED[key]))
 
     _WIDTH = {"S": 10, "C": 60, "G": 150, "H": 200, "U": 200, "O": 400, "P": 2000,
-              "N": 200, "R": 300, "J": 200}
+              "N": 200, "R": 300, "J": 200, "A": 300, "M": 600}
 
     def code(self, prefix: str) -> str:
         """Next code of a table: ``U0001``; the width grows with the scale."""
@@ -273,6 +292,7 @@ class CountyBuilder:
             ("县级领导 county leaders", self.make_leaders),
             ("双报到 registrations", self.make_registrations),
             ("三张清单 needs, resources, projects", self.make_lists),
+            ("共建活动 co-building activity", self.make_activity),
         )
         for i, (label, fn) in enumerate(stages, 1):
             self.progress(f"[{i}/{len(stages)}] {label}")
@@ -1025,6 +1045,160 @@ class CountyBuilder:
                         "status": rng.choices(("planned", "active", "done"), (25, 45, 30))[0],
                     })
 
+    # 11 ----------------------------------------------------------------------
+    def make_activity(self) -> None:
+        """双报到 with 所在党组织, 党员人数, the three lists in motion, service
+        records, agreements and joint meetings (roster format version 2).
+
+        Runs last, so the structure above (and its G01-G14 findings) is
+        the same with or without it."""
+        self._registered_members()
+        self._lists_in_motion()
+        self._services()
+        self._agreements()
+        self._meetings()
+
+    def _registered_members(self) -> None:
+        rng = self.rng
+        unit_orgs = [o for o in self.orgs.values() if o.kind in _UNIT_KINDS]
+        home = {}
+        for p in self.posts:
+            if p["post_type"] == "own" and self.orgs[p["org"]].kind in _UNIT_KINDS:
+                home.setdefault(p["person"], p["org"])
+        for r in self.registrations:
+            if r["subject"] in home:
+                r["home_org"] = home[r["subject"]]
+        weights = [o.size for o in unit_orgs]
+        for r in self.registrations:
+            if r["subject"] in self.people and "home_org" not in r:
+                r["home_org"] = rng.choices(unit_orgs, weights)[0].code
+        comms = list(self.communities)
+        people_regs = sum(1 for r in self.registrations if r["subject"] in self.people)
+        for _ in range(max(0, self.n(SIZES["members_and_volunteers"]) - people_regs)):
+            volunteer = rng.random() < ACTIVITY["volunteer_share"]
+            x = {"subject": self.person(None if volunteer else True), "community": rng.choice(comms),
+                 "date": self.days_ago(20, 1500)}
+            if volunteer:
+                self.people[x["subject"]].party_member = False
+            else:
+                x["home_org"] = rng.choices(unit_orgs, weights)[0].code
+            self.registrations.append(x)
+        registered: dict[str, set] = {}
+        for r in self.registrations:
+            if r.get("home_org"):
+                registered.setdefault(r["home_org"], set()).add(r["subject"])
+        for o in unit_orgs:
+            k = len(registered.get(o.code, ()))
+            if k == 0 or rng.random() < ACTIVITY["G16_low_share"]:
+                o.member_count = max(k + 1, round(k / rng.uniform(0.4, 0.85)), rng.randint(3, 8))
+            else:
+                o.member_count = max(1, round(k / rng.uniform(0.92, 1.0)))
+
+    def _lists_in_motion(self) -> None:
+        rng = self.rng
+        unit_of = {r["code"]: r["unit"] for r in self.resources}
+        org_of_unit = {u.code: u.org for u in self.units.values()}
+        met = {}
+        for pr in self.projects:
+            for n in pr["needs"]:
+                met[n] = pr
+        for r in self.resources:
+            r["category"] = nm.CATEGORY_OF.get(r["title"], "other")
+            r["date"] = self.days_ago(20, 300)
+        members = {c.code: [o.code for o in self.orgs.values() if c.org in o.member_of]
+                   for c in self.communities.values()}
+        for n in self.needs:
+            n["category"] = nm.CATEGORY_OF.get(n["title"], "other")
+            n["date"] = self.days_ago(5, 400)
+            pr = met.get(n["code"])
+            if pr is not None:
+                n["claimed_by"] = org_of_unit.get(unit_of[pr["resources"][0]]) or unit_of[pr["resources"][0]]
+                n["status"] = "done" if pr["status"] == "done" else "claimed"
+            elif members.get(n["community"]) and rng.random() < 0.45:
+                n["claimed_by"] = rng.choice(members[n["community"]])
+                n["status"] = "claimed"
+            else:
+                n["status"] = "open"
+        needs = {n["code"]: n for n in self.needs}
+        for pr in self.projects:
+            need = needs[pr["needs"][0]]
+            pr["lead"] = org_of_unit.get(unit_of[pr["resources"][0]]) or unit_of[pr["resources"][0]]
+            if pr["status"] == "planned":
+                pr["start"] = self.as_of + dt.timedelta(days=rng.randint(5, 90))
+                continue
+            start = min(self.as_of, need["date"] + dt.timedelta(days=rng.randint(3, 60)))
+            pr["start"] = start
+            if pr["status"] == "done":
+                span = (self.as_of - start).days
+                end = start + dt.timedelta(days=rng.randint(0, max(0, span - 1)))
+                pr["end"] = end
+                if rng.random() >= ACTIVITY["G20_no_feedback_share"]:
+                    pr["rating"] = rng.choice((5, 5, 4, 4, 3))
+                    pr["feedback_date"] = min(self.as_of, end + dt.timedelta(days=rng.randint(1, 20)))
+
+    def _services(self) -> None:
+        rng = self.rng
+        needs_of = {}
+        for n in self.needs:
+            needs_of.setdefault(n["community"], []).append(n["code"])
+        seen = set()
+        for r in self.registrations:
+            if r["subject"] not in self.people:
+                continue
+            since = (self.as_of - r["date"]).days
+            inactive = rng.random() < ACTIVITY["G17_inactive_share"]
+            for _ in range(rng.randint(1, 4)):
+                if inactive:  # served once, long ago (or never)
+                    if since <= 200 or rng.random() < 0.4:
+                        break
+                    ago = rng.randint(184, since)
+                else:
+                    ago = rng.randint(0, min(since, 182))
+                s = {"subject": r["subject"], "community": r["community"],
+                     "date": self.as_of - dt.timedelta(days=ago),
+                     "hours": rng.choice((1.0, 1.5, 2.0, 2.0, 3.0, 4.0))}
+                if needs_of.get(r["community"]) and rng.random() < 0.3:
+                    s["need"] = rng.choice(needs_of[r["community"]])
+                if rng.random() < 0.5:
+                    s["rating"] = rng.choice((5, 5, 4, 3))
+                key = (s["subject"], s["community"], s["date"], s["hours"], s.get("need"), s.get("rating"))
+                if key not in seen:  # the same record twice is a duplicate row
+                    seen.add(key)
+                    self.services.append(s)
+
+    def _agreements(self) -> None:
+        rng = self.rng
+        for c in self.communities.values():
+            for o in self.orgs.values():
+                if c.org not in o.member_of:
+                    continue
+                r = rng.random()
+                if r < ACTIVITY["G21_none_share"]:
+                    continue
+                start = self.days_ago(30, 1100)
+                if r < ACTIVITY["G21_none_share"] + ACTIVITY["G21_expired_share"]:
+                    end = self.as_of - dt.timedelta(days=rng.randint(1, 25))
+                    start = min(start, end)
+                else:
+                    end = rng.choice((None, self.as_of + dt.timedelta(days=rng.randint(0, 700))))
+                self.agreements.append({"code": self.code("A"), "unit_org": o.code,
+                                        "community_org": c.org, "start": start, "end": end})
+
+    def _meetings(self) -> None:
+        rng = self.rng
+        committees = [c.org for c in self.communities.values()] + [s.committee for s in self.streets]
+        for org in committees:
+            members = [o.code for o in self.orgs.values() if org in o.member_of]
+            absent = {m for m in members if rng.random() < ACTIVITY["G23_absent_share"]}
+            few = rng.random() < ACTIVITY["G22_few_share"]
+            n_year = rng.randint(0, 1) if few else rng.randint(2, 6)
+            dates = [self.as_of - dt.timedelta(days=d) for d in rng.sample(range(0, 365), n_year)]
+            dates += [self.as_of - dt.timedelta(days=rng.randint(365, 900)) for _ in range(rng.randint(0, 3))]
+            for d in sorted(dates):
+                went = [m for m in members if rng.random() < (0.15 if m in absent else 0.9)]
+                self.meetings.append({"code": self.code("M"), "org": org, "date": d,
+                                      "attendees": went})
+
     # -- out ------------------------------------------------------------------
     def to_roster(self) -> Roster:
         r = Roster(source=f"demo(seed={self.seed}, scale={self.scale:g}, "
@@ -1046,7 +1220,7 @@ class CountyBuilder:
             add("party_orgs", {"code": o.code, "name": o.name, "kind": o.kind,
                                "parent": o.parent, "units": list(o.units),
                                "community": o.community, "grid": o.grid, "street": o.street,
-                               "member_of": list(o.member_of)})
+                               "member_of": list(o.member_of), "member_count": o.member_count})
         for p in self.people.values():
             add("people", {"code": p.code, "name": p.name, "phone": p.phone,
                            "party_member": p.party_member})
@@ -1066,6 +1240,16 @@ class CountyBuilder:
             add("resources", x)
         for x in self.projects:
             add("projects", x)
+        for x in self.services:
+            add("services", x)
+        for x in self.agreements:
+            add("agreements", x)
+        for x in self.meetings:
+            add("meetings", x)
+        # the whole version-2 template: a column left empty everywhere is
+        # still there (so its rule is checked)
+        r.columns = {t: frozenset(cols) | {c.key for c in schema.table(t).columns}
+                     for t, cols in r.shape().items()}
         return r
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "COMPOUND_SUFFIXES",
     "NEEDS",
     "RESOURCES",
+    "CATEGORY_OF",
 ]
 
 #: The fictional county.
@@ -293,3 +294,25 @@ def community_stems(n: int) -> list[str]:
                 return names[:n]
             names.append(f"{h}{t}社区")
     return [names[i % len(names)] for i in range(n)]
+
+
+#: 需求/资源类型 of the titles above (the demo's category column).
+CATEGORY_OF = {
+    "老旧小区楼道照明改造": "funds", "独居老人助餐服务": "care", "四点半课堂辅导志愿者": "education",
+    "社区义诊": "health", "小区停车秩序整治": "volunteers", "垃圾分类宣传引导": "volunteers",
+    "法律咨询进社区": "legal", "背街小巷环境整治": "volunteers", "困难群众冬季取暖帮扶": "funds",
+    "防汛物资储备": "funds", "青少年暑期托管": "care", "心理健康讲座": "health",
+    "小区监控设施更新": "funds", "残疾人康复辅助": "health", "反诈宣传": "legal",
+    "适老化改造": "care", "社区文化广场修缮": "venue", "就业技能培训": "jobs",
+    "电动车集中充电设施": "funds", "居民健康档案更新": "health",
+    "政策宣讲": "education", "法律顾问服务": "legal", "志愿服务队": "volunteers",
+    "业务专家咨询": "other", "办公场地共享": "venue", "义诊医疗队": "health",
+    "课后辅导教师志愿者": "education", "图书流动服务": "culture", "健康讲座": "health",
+    "文化活动场地": "venue", "金融知识宣讲": "education", "用电安全检查": "other",
+    "管网维修服务": "other", "助学资金": "funds", "维修施工队伍": "other", "爱心捐赠物资": "funds",
+    "就业岗位": "jobs", "场地设备支持": "venue", "助餐服务": "care", "志愿者招募": "volunteers",
+    "心理疏导服务": "health", "助老助残服务": "care", "文体活动组织": "culture", "公益资金": "funds",
+    "物业维修服务": "other", "小区安保巡逻": "volunteers", "保洁绿化支持": "volunteers",
+    "停车管理": "other", "应急物资": "funds", "法律咨询": "legal", "财税咨询": "other",
+    "技能培训": "jobs", "义诊服务": "health", "托育服务": "care",
+}

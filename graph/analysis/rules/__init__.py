@@ -1,5 +1,5 @@
 """The registry of coverage-gap rules (``docs/rules.md``'s G01–G13,
-plus the project's own G14).
+plus the project's own G14, and the co-building activity rules G15–G23).
 
 :data:`RULES` lists every rule in id order; the analysis, the CLI, the API,
 the reports and the docs enumerate it. A project adds a rule by writing one
@@ -23,6 +23,15 @@ from graph.analysis.rules import (
     g12_community_no_liaison,
     g13_red_property,
     g14_community_no_org,
+    g15_unit_not_registered,
+    g16_member_registration_low,
+    g17_registered_inactive,
+    g18_need_unclaimed,
+    g19_resource_idle,
+    g20_project_no_feedback,
+    g21_no_agreement,
+    g22_meetings_few,
+    g23_absent_from_meetings,
 )
 from graph.analysis.rules.base import Param, Rule, RuleConfig
 
@@ -43,6 +52,15 @@ RULES: tuple[Rule, ...] = (
     g12_community_no_liaison.RULE,
     g13_red_property.RULE,
     g14_community_no_org.RULE,
+    g15_unit_not_registered.RULE,
+    g16_member_registration_low.RULE,
+    g17_registered_inactive.RULE,
+    g18_need_unclaimed.RULE,
+    g19_resource_idle.RULE,
+    g20_project_no_feedback.RULE,
+    g21_no_agreement.RULE,
+    g22_meetings_few.RULE,
+    g23_absent_from_meetings.RULE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

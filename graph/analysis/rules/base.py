@@ -72,6 +72,10 @@ class Rule:
     description_en: str
     check: Callable[..., Iterable[Finding]]
     params: tuple[Param, ...] = ()
+    #: the roster tables (``"registrations"``) and columns
+    #: (``"party_orgs.member_count"``) the rule reads beyond version 1: when
+    #: one is absent the rule is not checked (:mod:`graph.analysis.presence`)
+    requires: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.default_severity not in SEVERITIES:
@@ -92,6 +96,7 @@ class Rule:
             "description_zh": self.description_zh,
             "description_en": self.description_en,
             "params": [p.as_dict() for p in self.params],
+            "requires": list(self.requires),
         }
 
 

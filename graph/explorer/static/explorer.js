@@ -84,20 +84,31 @@
   // ---- filters: kind and severity ----------------------------------------
   var kindOn = {};
   var sevOn = {};
-  var boxes = { kind: {}, severity: {} };
+  var layerOn = { structure: true };
+  var boxes = { kind: {}, severity: {}, layer: {} };
 
   function severityOf(n) { return n.severity || "none"; }
+  function layerOf(x) { return x.layer || "structure"; }
 
   function applyFilters() {
     var updates = [];
     nodeItems.forEach(function (n) {
-      var hide = !kindOn[n.kind] || !sevOn[severityOf(n)];
+      var hide = !kindOn[n.kind] || !sevOn[severityOf(n)] || !layerOn[layerOf(n)];
       if (!!n.hidden !== hide) {
         n.hidden = hide;
         updates.push({ id: n.id, hidden: hide });
       }
     });
     if (updates.length) { nodes.update(updates); }
+    var eu = [];
+    edgeItems.forEach(function (e) {
+      var hide = !layerOn[layerOf(e)];
+      if (!!e.hidden !== hide) {
+        e.hidden = hide;
+        eu.push({ id: e.id, hidden: hide });
+      }
+    });
+    if (eu.length) { edges.update(eu); }
   }
 
   function legendRow(entry, target, kind) {
@@ -116,15 +127,18 @@
       swatch.style.color = entry.color;
       swatch.style.textShadow = "0 0 1px " + entry.border;
     }
+    if (kind === "layer") {
+      swatch = el("span", "swatch", "▦");
+    }
     if (kind !== "edge") {
       var cb = el("input");
       cb.type = "checkbox";
-      cb.checked = true;
+      cb.checked = kind === "layer" ? !!entry.on : true;
       cb.setAttribute("data-filter", kind);
       cb.setAttribute("data-key", entry.key);
-      var state = kind === "node" ? kindOn : sevOn;
-      state[entry.key] = true;
-      boxes[kind === "node" ? "kind" : "severity"][entry.key] = cb;
+      var state = kind === "node" ? kindOn : kind === "layer" ? layerOn : sevOn;
+      state[entry.key] = cb.checked;
+      boxes[kind === "node" ? "kind" : kind === "layer" ? "layer" : "severity"][entry.key] = cb;
       cb.addEventListener("change", function () {
         state[entry.key] = cb.checked;
         applyFilters();
@@ -140,6 +154,7 @@
   }
 
   var targets = {
+    layer: document.getElementById("legend-layers"),
     node: document.getElementById("legend-kinds"),
     severity: document.getElementById("legend-severity"),
     edge: document.getElementById("legend-edges")
@@ -267,6 +282,8 @@
     if (n.hidden) { // show what was looked for, with its kind and severity
       kindOn[n.kind] = true;
       sevOn[severityOf(n)] = true;
+      layerOn[layerOf(n)] = true;
+      if (boxes.layer[layerOf(n)]) { boxes.layer[layerOf(n)].checked = true; }
       if (boxes.kind[n.kind]) { boxes.kind[n.kind].checked = true; }
       if (boxes.severity[severityOf(n)]) { boxes.severity[severityOf(n)].checked = true; }
       applyFilters();
