@@ -54,7 +54,7 @@ DESCRIPTION = """\
 community party-building: communities, streets, resident units, party organizations,
 people and their posts, coverage gaps, search, roster imports.
 
-**访问令牌 Access.** 除 `/healthz` 外,每个接口都需要 `Authorization: Bearer <令牌>`。
+**访问令牌 Access.** 除 `/healthz` 外，每个接口都需要 `Authorization: Bearer <令牌>`。
 令牌由 `cobuild token create --role reader|planner|admin [--street S1]` 生成。
 Every endpoint but `/healthz` needs a bearer token. Roles: `reader` (phone numbers masked
 as 138****1234), `planner` (may see them), `admin` (may also import and list the audit).
@@ -84,7 +84,7 @@ TAGS = [
     {"name": "缺口 gaps", "description": "覆盖缺口 Coverage gaps (rules.md)"},
     {"name": "查找 search", "description": "按名称或编码查找 Search by name or code"},
     {"name": "规划 planning", "description": "补齐方案、预测、推演（planner/admin 令牌）"
-                                         "The 补齐方案, forecast and what-if (planner/admin tokens)"},
+                                         "The 补齐方案，forecast and what-if (planner/admin tokens)"},
     {"name": "导入 imports", "description": "花名册导入 Roster imports"},
     {"name": "审计 audit", "description": "个人信息查看记录 Audit of personal data shown"},
     {"name": "健康检查 health", "description": "存活与就绪 Liveness and readiness"},

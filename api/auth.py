@@ -44,9 +44,9 @@ __all__ = [
 
 #: Roles, weakest first, with what a planner reads.
 ROLES: dict[str, tuple[str, str]] = {
-    "reader": ("只读(手机号打码)", "read-only, phone numbers masked"),
-    "planner": ("规划人员(可见手机号)", "planner, may see phone numbers"),
-    "admin": ("管理员(可导入、可查审计)", "administrator: may import and list the audit"),
+    "reader": ("只读（手机号打码）", "read-only, phone numbers masked"),
+    "planner": ("规划人员（可见手机号）", "planner, may see phone numbers"),
+    "admin": ("管理员（可导入、可查审计）", "administrator: may import and list the audit"),
 }
 
 TOKEN_PREFIX = "cbt_"
@@ -134,7 +134,7 @@ class TokenStore:
             return []
         except (OSError, ValueError) as e:
             raise TokenFileError(
-                f"令牌文件 {self.path} 无法读取: {type(e).__name__}",
+                f"令牌文件 {self.path} 无法读取：{type(e).__name__}",
                 f"cannot read the token file {self.path}: {type(e).__name__}",
             ) from e
         return [TokenRecord(**t) for t in data.get("tokens", [])]

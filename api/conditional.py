@@ -28,7 +28,7 @@ __all__ = ["NotModified", "entity_tag", "matches", "NOT_MODIFIED", "READ_CACHE_C
 READ_CACHE_CONTROL = "private, no-cache"
 NO_STORE = "no-store"
 
-IF_NONE_MATCH_DOC = ("上次答复的 ETag:数据未变时返回 304、不带内容 / the ETag of an earlier "
+IF_NONE_MATCH_DOC = ("上次答复的 ETag：数据未变时返回 304、不带内容 / the ETag of an earlier "
                      "answer: 304 without a body when nothing changed")
 
 _ETAG_HEADER = {"ETag": {"description": "实体标签，可在 If-None-Match 中送回 / entity tag, to "
@@ -38,7 +38,7 @@ _ETAG_HEADER = {"ETag": {"description": "实体标签，可在 If-None-Match 中
 NOT_MODIFIED = {
     200: {"headers": _ETAG_HEADER},
     304: {
-        "description": "未改变:与 If-None-Match 给出的 ETag 相同,不带内容 / not modified: the "
+        "description": "未改变：与 If-None-Match 给出的 ETag 相同，不带内容 / not modified: the "
                        "answer is the one of the ETag sent in If-None-Match (no body)",
         "headers": _ETAG_HEADER,
     }

@@ -45,7 +45,7 @@ bearer = HTTPBearer(
     auto_error=False,
     scheme_name="bearer",
     bearerFormat="cbt_…",
-    description="访问令牌:cobuild token create --role reader|planner|admin [--street S1] / "
+    description="访问令牌：cobuild token create --role reader|planner|admin [--street S1] / "
                 "bearer token made with `cobuild token create`",
 )
 
@@ -68,7 +68,7 @@ async def get_principal(
 ) -> Principal:
     """The caller, from ``Authorization: Bearer <token>``; 401 otherwise."""
     if creds is None or creds.scheme.lower() != "bearer":
-        raise ApiError(401, "unauthorized", "需要访问令牌(Authorization: Bearer <令牌>)",
+        raise ApiError(401, "unauthorized", "需要访问令牌（Authorization: Bearer <令牌>）",
                        "a bearer token is required (Authorization: Bearer <token>)",
                        headers={"WWW-Authenticate": "Bearer"})
     rec = _tokens(request).verify(creds.credentials)
@@ -82,7 +82,7 @@ async def get_principal(
 async def require_admin(who: Annotated[Principal, Depends(get_principal)]) -> Principal:
     """403 unless the token is an admin's."""
     if not who.is_admin:
-        raise ApiError(403, "forbidden", f"需要管理员令牌(当前角色 {who.role})",
+        raise ApiError(403, "forbidden", f"需要管理员令牌（当前角色 {who.role}）",
                        f"an admin token is required (this token's role is {who.role})")
     return who
 
@@ -265,7 +265,7 @@ async def reject_unknown_query(request: Request) -> None:
     if unknown:
         names = ", ".join(sorted(allowed)) or "-"
         details = [{"loc": ["query", name],
-                    "message_zh": f"未知参数 {name};可用参数:{names}",
+                    "message_zh": f"未知参数 {name}；可用参数：{names}",
                     "message_en": f"unknown query parameter {name!r}; allowed: {names}",
                     "code": "unknown_parameter"} for name in unknown]
         raise ApiError(422, "invalid_request", *invalid_request(details), details)

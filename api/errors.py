@@ -145,13 +145,13 @@ def _response(status: int, code: str, message_zh: str, message_en: str,
 
 
 _DESCRIPTIONS = {
-    400: "请求有误(如上传的不是花名册文件) Bad request (e.g. the upload is not a roster file)",
+    400: "请求有误（如上传的不是花名册文件） Bad request (e.g. the upload is not a roster file)",
     401: "缺少或无效的访问令牌 Missing or invalid bearer token",
     403: "令牌角色或街道范围不允许 The token's role or street does not allow this",
-    404: "未找到(或不在令牌的街道范围内) Not found (or outside the token's street)",
-    409: "冲突(如只读数据源不能导入) Conflict (e.g. the read-only roster source cannot import)",
+    404: "未找到（或不在令牌的街道范围内） Not found (or outside the token's street)",
+    409: "冲突（如只读数据源不能导入） Conflict (e.g. the read-only roster source cannot import)",
     413: "上传文件过大 Upload too large",
-    422: "参数或花名册未通过校验,details 列出每一处 / "
+    422: "参数或花名册未通过校验，details 列出每一处 / "
          "Parameters or roster failed validation; details lists every issue",
     503: "数据库不可用 The database is unavailable",
 }
@@ -341,5 +341,5 @@ def install_error_handlers(app: FastAPI) -> None:
         # No traceback or exception text goes to the caller (it may carry
         # data); the server log has the type only -- never personal data.
         log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        return _response(500, "internal_error", "服务器内部错误,请联系管理员",
+        return _response(500, "internal_error", "服务器内部错误，请联系管理员",
                          "internal server error; please tell the administrator")

@@ -70,7 +70,7 @@ class PersonRef(BaseModel):
 
     code: str
     name: str
-    phone: str | None = Field(None, description="手机号(reader 令牌打码) phone, masked for readers")
+    phone: str | None = Field(None, description="手机号（reader 令牌打码） phone, masked for readers")
 
 
 class Post(BaseModel):

@@ -19,11 +19,11 @@ __all__ = ["RuleFilter", "SeverityFilter", "gap_page", "network_for", "explorer_
 
 RuleFilter = Annotated[
     list[RuleId] | None,
-    Query(description="规则编号,可多个 rule id(s), e.g. G01 (repeat for several)"),
+    Query(description="规则编号，可多个 rule id(s), e.g. G01 (repeat for several)"),
 ]
 SeverityFilter = Annotated[
     list[Severity] | None,
-    Query(description="严重程度,可多个 severity (repeat for several)"),
+    Query(description="严重程度，可多个 severity (repeat for several)"),
 ]
 
 

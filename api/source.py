@@ -198,7 +198,7 @@ class DataSource:
         """Raise :class:`ReadOnlySource` (409) when imports are not possible."""
         if self.read_only:
             raise ReadOnlySource(
-                "当前数据源是只读的花名册文件,不能导入;请连接 Neo4j 数据库后再导入",
+                "当前数据源是只读的花名册文件，不能导入；请连接 Neo4j 数据库后再导入",
                 "the data source is a read-only roster file; imports need the Neo4j database "
                 "(start the server without --roster)",
             )

@@ -28,7 +28,7 @@ _EPILOG_STATS = """\
 指标 Figures (roster-format-v2): 纳入率 taken-in rate、兼职委员人数/占比 part-time members/share、
 双向进入比例 two-way share、组织覆盖率 party coverage、网格党组织覆盖率 grid coverage、
 单位报到率 unit registration rate、党员报到率 member registration rate、协议签订率 agreement rate、
-需求满足率 needs met、联席会议次数 joint meetings (365 天内 in the last 365 days)。
+需求满足率 needs met、联席会议次数 joint meetings （365 天内 in the last 365 days）。
 花名册缺少相应的表或列、或分母为 0 时显示“无数据 no data”，不显示 0。
 A figure whose table or column is absent, or whose denominator is 0, reads "无数据 no data", never 0.
 

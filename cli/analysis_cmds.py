@@ -34,7 +34,7 @@ _EPILOG_ANALYZE = """\
   cobuild analyze 花名册.xlsx --policy 我的策略.toml     自定义阈值 / custom thresholds
   cobuild analyze --print-policy > 我的策略.toml         默认策略文件 / the default policy file
 
-退出码 Exit codes: 0 完成(有缺口也是 0)/ done, findings included;
+退出码 Exit codes: 0 完成（有缺口也是 0）/ done, findings included;
   1 花名册有错误 / roster invalid;  2 其他错误 / other errors.
 """
 
@@ -46,26 +46,26 @@ def register(sub) -> None:
     p = sub.add_parser(
         "analyze",
         help="找出共驻共建缺口并出报告 / find the coverage gaps and write a report",
-        description="按缺口规则 G01–G13 找出双向进入、交叉任职的缺口,并给出建议。\n"
+        description="按缺口规则 G01–G13 找出双向进入、交叉任职的缺口，并给出建议。\n"
                     "Find the gaps in two-way entry and cross-appointment (gap rules G01–G13), "
                     "with what to do next.",
         epilog=_EPILOG_ANALYZE + f"\n规则及阈值 rules and thresholds：{doc_ref('rules')}\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_source_args(p)
-    p.add_argument("--street", metavar="S", help="只看这个街道(编码)/ only this street (code)")
-    p.add_argument("--community", metavar="C", help="只看这个社区(编码)/ only this community (code)")
+    p.add_argument("--street", metavar="S", help="只看这个街道（编码）/ only this street (code)")
+    p.add_argument("--community", metavar="C", help="只看这个社区（编码）/ only this community (code)")
     p.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD",
-                   help="分析日期,默认今天;只计入当日有效的任职 / as-of date (default today); only posts "
+                   help="分析日期，默认今天；只计入当日有效的任职 / as-of date (default today); only posts "
                         "that count on it count")
     p.add_argument("--policy", metavar="FILE",
                    help="策略文件(TOML),可改阈值、严重程度、关闭规则 / policy file (TOML): thresholds, "
                         "severities, rules switched off")
     p.add_argument("--format", choices=FORMATS,
-                   help="报告格式:text(默认)、json、xlsx、html;不填时按 --out 的扩展名 / report format "
+                   help="报告格式：text（默认）、json、xlsx、html；不填时按 --out 的扩展名 / report format "
                         "(default text, or from the --out suffix)")
     p.add_argument("--out", metavar="FILE",
-                   help="写入文件(xlsx 必填);不填则输出到屏幕 / write to this file (required for xlsx); "
+                   help="写入文件（xlsx 必填）；不填则输出到屏幕 / write to this file (required for xlsx); "
                         "default: the screen")
     p.add_argument("--print-policy", action="store_true",
                    help="打印带注释的默认策略文件后退出 / print the default policy file, commented, and exit")
@@ -75,18 +75,18 @@ def register(sub) -> None:
     d = sub.add_parser(
         "demo",
         help="生成演示县、分析并写出全部报告 / build the demo county, analyze it, write every report",
-        description="生成一个按文章比例构造的演示县花名册(含各类真实缺口),分析后把花名册、报告和网络图写进一个文件夹。\n"
+        description="生成一个按文章比例构造的演示县花名册（含各类真实缺口），分析后把花名册、报告和网络图写进一个文件夹。\n"
                     "Generate the demo county's roster (in the article's proportions, with real gaps of "
                     "every kind), analyze it, and write the roster, the reports and the explorer page "
                     "into one folder.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     d.add_argument("--out", metavar="DIR", default=None,
-                   help="输出文件夹,默认 ./cobuild-demo / output folder (default ./cobuild-demo)")
-    d.add_argument("--seed", type=int, default=2024, help="随机种子,默认 2024 / random seed (default 2024)")
+                   help="输出文件夹，默认 ./cobuild-demo / output folder (default ./cobuild-demo)")
+    d.add_argument("--seed", type=int, default=2024, help="随机种子，默认 2024 / random seed (default 2024)")
     d.add_argument("--scale", type=float, default=1.0,
-                   help="规模倍数,默认 1(一个县城)/ size multiplier (default 1: one county seat)")
-    d.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD", help="分析日期,默认今天 / as-of date (default today)")
+                   help="规模倍数，默认 1（一个县城）/ size multiplier (default 1: one county seat)")
+    d.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD", help="分析日期，默认今天 / as-of date (default today)")
     d.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
     d.set_defaults(func=cmd_demo)
 
@@ -106,7 +106,7 @@ def cmd_analyze(args) -> int:
         return 0
     fmt = _format_of(args)
     if fmt == "xlsx" and not args.out:
-        raise CobuildError("xlsx 报告需要用 --out 指定文件,例如 --out 缺口.xlsx",
+        raise CobuildError("xlsx 报告需要用 --out 指定文件，例如 --out 缺口.xlsx",
                            "an xlsx report needs --out FILE, e.g. --out gaps.xlsx")
     say = progress(args.quiet)
     policy = load_policy(args.policy) if args.policy else Policy()  # fail before reading the roster
@@ -145,7 +145,7 @@ def _write_explorer(out_dir: Path, G, analysis) -> Path:
     """Write the county's explorer page ``explorer.html`` beside the reports."""
     from cobuild.explorer import draw_scope
 
-    html = draw_scope(G, analysis.findings, title="共驻共建关系网络(演示县)/ Co-building network (demo county)",
+    html = draw_scope(G, analysis.findings, title="共驻共建关系网络（演示县）/ Co-building network (demo county)",
                       as_of=analysis.as_of, view=analysis.view)
     return write_text_atomic(out_dir / "explorer.html", html)
 
@@ -184,7 +184,7 @@ def cmd_demo(args) -> int:
         say("网络图 / explorer page")
     written.append(("网络图 explorer", _write_explorer(out_dir, G, result)))
 
-    print(f"演示县已分析,分析日期 {as_of.isoformat()} / demo county analyzed as of {as_of.isoformat()}")
+    print(f"演示县已分析，分析日期 {as_of.isoformat()} / demo county analyzed as of {as_of.isoformat()}")
     print(f"输出文件夹 output folder: {out_dir.resolve()}")
     for what, path in written:
         print(f"  {what}: {path.resolve()}")

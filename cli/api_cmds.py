@@ -31,12 +31,12 @@ SERVE_DESCRIPTION = """\
 Start the HTTP API (/api/v1; interactive docs at /docs, the OpenAPI document at /openapi.json).
 
 数据源 Data source:
-  给出 --roster 时,读取该花名册文件(只读,不能通过接口导入);
-  否则使用 Neo4j:设置了 NEO4J_URI 时用它,否则用 `cobuild neo4j start` 启动的本地服务器。
+  给出 --roster 时，读取该花名册文件（只读，不能通过接口导入）；
+  否则使用 Neo4j：设置了 NEO4J_URI 时用它，否则用 `cobuild neo4j start` 启动的本地服务器。
   With --roster: that roster file (read-only; imports over HTTP are refused).
   Otherwise Neo4j: NEO4J_URI when set, else the local server of `cobuild neo4j start`.
 
-访问令牌 Tokens:除 /healthz 外每个接口都需要令牌,先运行
+访问令牌 Tokens：除 /healthz 外每个接口都需要令牌，先运行
   cobuild token create --role admin --name 管理员
 Every endpoint but /healthz needs a bearer token; make one first (see above).
 
@@ -52,7 +52,7 @@ Every endpoint but /healthz needs a bearer token; make one first (see above).
 
 例 examples:
   cobuild serve                                 # Neo4j, http://127.0.0.1:8000
-  cobuild serve --roster 花名册.xlsx --port 8080  # 花名册文件,只读 / a roster file, read-only
+  cobuild serve --roster 花名册.xlsx --port 8080  # 花名册文件，只读 / a roster file, read-only
   cobuild serve --cors-origin https://dash.example.org
   curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8000/api/v1/communities
 """
@@ -65,7 +65,7 @@ def _source(args: argparse.Namespace):
     if args.roster:
         _say(f"读取花名册 reading the roster: {args.roster}")
         src = RosterSource(args.roster)
-        _say(f"数据源 data source: 花名册文件(只读)roster file (read-only) {args.roster}")
+        _say(f"数据源 data source: 花名册文件（只读）roster file (read-only) {args.roster}")
         return src
     from cobuild.database import connect
 
@@ -76,8 +76,8 @@ def _source(args: argparse.Namespace):
         if settings.neo4j_uri:
             raise
         raise CobuildError(
-            "没有可用的数据源:请运行 `cobuild neo4j start` 启动本地 Neo4j、设置 NEO4J_URI,"
-            "或用 --roster 指定花名册文件(只读)",
+            "没有可用的数据源：请运行 `cobuild neo4j start` 启动本地 Neo4j、设置 NEO4J_URI,"
+            "或用 --roster 指定花名册文件（只读）",
             "no data source: start the local Neo4j (`cobuild neo4j start`), set NEO4J_URI, "
             "or give a roster file with --roster (read-only)",
         ) from e
@@ -135,15 +135,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     source = _source(args)
     app = create_app(settings, source)
     if not TokenStore(settings.home / "tokens.json").records():
-        _say("提示:还没有访问令牌,请运行 cobuild token create --role admin / "
+        _say("提示：还没有访问令牌，请运行 cobuild token create --role admin / "
              "note: no tokens yet; run `cobuild token create --role admin`")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        _say(f"注意:在 {args.host} 上监听,令牌以明文 HTTP 传输,请置于 HTTPS 反向代理之后 / "
+        _say(f"注意：在 {args.host} 上监听，令牌以明文 HTTP 传输，请置于 HTTPS 反向代理之后 / "
              f"note: listening on {args.host}; tokens travel in clear over HTTP, put it "
              "behind an HTTPS reverse proxy")
     if origins:
         _say("允许跨域来源 cross-origin access allowed from: " + ", ".join(origins))
-    _say(f"接口地址 API at http://{args.host}:{args.port}/api/v1 (Ctrl+C 停止 to stop)")
+    _say(f"接口地址 API at http://{args.host}:{args.port}/api/v1 （Ctrl+C 停止 to stop）")
     _say(f"接口文档 API docs at http://{args.host}:{args.port}/docs")
     options = dict(host=args.host, port=args.port, log_level=args.log_level,
                    access_log=args.log_level in ("info", "debug"))
@@ -169,13 +169,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------
 
 TOKEN_DESCRIPTION = """\
-管理接口访问令牌。令牌保存在 $COBUILD_HOME/tokens.json(只存哈希),两种数据源通用。
+管理接口访问令牌。令牌保存在 $COBUILD_HOME/tokens.json（只存哈希），两种数据源通用。
 Manage the API's bearer tokens. They live in $COBUILD_HOME/tokens.json (hashes only) and
 work with either data source.
 
 角色 roles:
-  reader   只读,手机号打码(138****1234)/ read-only, phone numbers masked
-  planner  可见完整手机号(每次查看都记入审计)/ may see phone numbers (each view audited)
+  reader   只读，手机号打码(138****1234)/ read-only, phone numbers masked
+  planner  可见完整手机号（每次查看都记入审计）/ may see phone numbers (each view audited)
   admin    另可导入花名册、查看审计记录 / may also import rosters and list the audit
 
 例 examples:
@@ -220,7 +220,7 @@ def _check_street(args: argparse.Namespace) -> None:
     no source to check against."""
     codes, source = _known_streets(args)
     if codes is None:
-        _say(f"注意：无法核对街道 {args.street} 是否存在（没有可读的数据源）。 / note: cannot check "
+        _say(f"注意：无法核对街道 {args.street} 是否存在（没有可读的数据源）。/ note: cannot check "
              f"that street {args.street} exists (no data source to read): {source}")
         return
     if args.street not in codes:
@@ -240,7 +240,7 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     where = f"街道 street {rec.street}" if rec.street else "全县 whole county"
     print(f"已创建令牌 token created: {rec.id}  角色 role {rec.role}  {where}"
           + (f"  名称 name {rec.name}" if rec.name else ""))
-    print("请立即保存,令牌只显示这一次 / save it now, it is shown only this once:")
+    print("请立即保存，令牌只显示这一次 / save it now, it is shown only this once:")
     print(secret)
     return 0
 
@@ -274,12 +274,12 @@ def register(sub) -> None:
                        description=SERVE_DESCRIPTION, formatter_class=_RAW,
                        epilog=f"接口说明 API guide：{doc_ref('api')}")
     p.add_argument("--host", default="127.0.0.1",
-                   help="监听地址 address to listen on (默认 default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="端口 port (默认 default 8000)")
+                   help="监听地址 address to listen on （默认 default 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8000, help="端口 port （默认 default 8000）")
     p.add_argument("--roster", metavar="FILE",
-                   help="花名册文件(.xlsx、CSV 文件夹或 .zip),只读 / a roster file, read-only")
+                   help="花名册文件（.xlsx、CSV 文件夹或 .zip），只读 / a roster file, read-only")
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                   help="工作进程数,默认 2(单核机器为 1);2 核机器上 2 个进程时 p95 延迟约为 1 个的一半 / "
+                   help="工作进程数，默认 2（单核机器为 1）；2 核机器上 2 个进程时 p95 延迟约为 1 个的一半 / "
                         "worker processes (default 2, or 1 on a one-core machine): on 2 cores two "
                         "workers roughly halve the p95 latency")
     p.add_argument("--cors-origin", action="append", metavar="ORIGIN",
@@ -288,15 +288,15 @@ def register(sub) -> None:
                         "https://dash.example.org; repeat for several (default: none)")
     p.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"),
-                   help="日志级别 log level (默认 default info)")
+                   help="日志级别 log level （默认 default info）")
     p.set_defaults(func=cmd_serve)
 
     t = sub.add_parser("token", help="管理访问令牌 / manage API tokens",
                        description=TOKEN_DESCRIPTION, formatter_class=_RAW)
     tsub = t.add_subparsers(dest="token_command", metavar="ACTION", title="操作 actions")
     roles = ", ".join(f"{k}: {zh} / {en}" for k, (zh, en) in ROLES.items())
-    c = tsub.add_parser("create", help="创建令牌(只显示一次)/ make a token (shown once)",
-                        description="创建令牌,令牌本身打印在最后一行,只显示这一次。 / Make a "
+    c = tsub.add_parser("create", help="创建令牌（只显示一次）/ make a token (shown once)",
+                        description="创建令牌，令牌本身打印在最后一行，只显示这一次。/ Make a "
                                     "token; it is printed once, as the last line.\n" + roles,
                         formatter_class=_RAW)
     c.add_argument("--role", required=True, choices=tuple(ROLES),
@@ -308,12 +308,12 @@ def register(sub) -> None:
                    help="用该花名册核对 --street（与 serve --roster 相同）；默认核对 Neo4j / check "
                         "--street against this roster file (as served with serve --roster); "
                         "default: against Neo4j")
-    c.add_argument("--name", help="备注名称,如使用单位 a name to recognise it by")
+    c.add_argument("--name", help="备注名称，如使用单位 a name to recognise it by")
     c.set_defaults(func=cmd_token_create)
-    ls = tsub.add_parser("list", help="列出令牌(不显示令牌本身)/ list tokens (no secrets)")
+    ls = tsub.add_parser("list", help="列出令牌（不显示令牌本身）/ list tokens (no secrets)")
     ls.set_defaults(func=cmd_token_list)
     r = tsub.add_parser("revoke", help="吊销令牌 / revoke a token")
-    r.add_argument("id", help="令牌 id(见 token list)token id, from `token list`")
+    r.add_argument("id", help="令牌 id（见 token list）token id, from `token list`")
     r.set_defaults(func=cmd_token_revoke)
 
     def _token_help(args: argparse.Namespace) -> int:

@@ -63,7 +63,7 @@ def refuse_overwrite(out: Path, force: bool) -> None:
     """Refuse to overwrite ``out`` unless ``--force``."""
     if out.exists() and not force:
         raise CobuildError(
-            f"“{out}”已存在;为免覆盖已有文件,请换个文件名,或加 --force 覆盖",
+            f"“{out}”已存在；为免覆盖已有文件，请换个文件名，或加 --force 覆盖",
             f"{out} exists; to avoid overwriting it, choose another name or add --force",
         )
 
@@ -76,7 +76,7 @@ def print_roster_error(e: RosterError, limit: int = 200) -> None:
         print(f"  {issue}", file=sys.stderr)
     if len(errors) > limit:
         print(f"  ……另有 {len(errors) - limit} 处错误 / {len(errors) - limit} more errors "
-              f"(cobuild check 可查看全部 / run cobuild check to see all)", file=sys.stderr)
+              f"（cobuild check 可查看全部 / run cobuild check to see all）", file=sys.stderr)
 
 
 def write_text_atomic(path: Path, text: str, *, private: bool = False) -> Path:
@@ -105,7 +105,7 @@ def write_text_atomic(path: Path, text: str, *, private: bool = False) -> Path:
 def add_source_args(p: argparse.ArgumentParser) -> None:
     """The ROSTER argument and ``--db``: where a command reads the graph."""
     p.add_argument("roster", nargs="?", metavar="ROSTER",
-                   help="花名册:.xlsx 工作簿、CSV 文件夹或 .zip(用 --db 时不填)/ roster: .xlsx workbook, "
+                   help="花名册：.xlsx 工作簿、CSV 文件夹或 .zip（用 --db 时不填）/ roster: .xlsx workbook, "
                         "folder of CSV files or .zip (leave out with --db)")
     p.add_argument("--db", action="store_true",
                    help="从 Neo4j 数据库读取已导入的图 / read the graph stored in Neo4j")

@@ -12,15 +12,15 @@ from graph import schema
 _RAW = argparse.RawDescriptionHelpFormatter
 
 DESCRIPTION = """\
-把花名册(.xlsx 工作簿、CSV 文件夹或 CSV 的 .zip)检查后导入 Neo4j。
+把花名册（.xlsx 工作簿、CSV 文件夹或 CSV 的 .zip）检查后导入 Neo4j。
 Check a roster (an .xlsx workbook, a folder of CSV files or a .zip of them) and
 store it in Neo4j.
 
-* 先检查整个花名册;有任何错误就列出全部错误,不写入任何数据。
+* 先检查整个花名册；有任何错误就列出全部错误，不写入任何数据。
   The whole roster is checked first; any error is listed (all of them) and
   nothing is written.
-* 一个花名册管辖其“街道”表中的街道:导入会替换这些街道在数据库中的已有数据
-  ——花名册中已删去的行,也从图中删去;其他街道的数据不受影响。写入之前先
+* 一个花名册管辖其“街道”表中的街道：导入会替换这些街道在数据库中的已有数据
+  ——花名册中已删去的行，也从图中删去；其他街道的数据不受影响。写入之前先
   列出将新增、更新、删除的内容。
   A roster covers the streets of its 街道 table: importing it replaces what is
   stored for those streets -- rows gone from the roster are gone from the
@@ -33,28 +33,28 @@ store it in Neo4j.
   streets) may only repeat it as stored; a row that would rewrite or move it
   (another street's unit put into one of this roster's communities) is an
   error naming the row, and nothing is written.
-* 要删除已有数据时需要确认:终端中会询问,脚本中请加 --yes。
+* 要删除已有数据时需要确认：终端中会询问，脚本中请加 --yes。
   When stored data would be deleted you are asked to confirm (at a terminal),
   or must add --yes (in scripts).
-* 整个花名册在一个事务中写入:要么全部写入,要么什么都不写。每次导入都留有记录
-  (文件名、SHA-256、时间、数量)。与最近一次导入的文件相同(SHA-256 与街道均相同)时,
-  只说明这一点,不写入,也不新增记录。
+* 整个花名册在一个事务中写入：要么全部写入，要么什么都不写。每次导入都留有记录
+  （文件名、SHA-256、时间、数量）。与最近一次导入的文件相同（SHA-256 与街道均相同）时，
+  只说明这一点，不写入，也不新增记录。
   One transaction for the whole roster: all of it or nothing. Every import
   leaves a record (file name, SHA-256, time, counts). The same file as the
   latest import (same SHA-256, same streets) is said to be so and nothing is
   written, not even a record.
 
-数据库连接见 NEO4J_URI 等环境变量,或 `cobuild neo4j start` 启动的本地服务器。
+数据库连接见 NEO4J_URI 等环境变量，或 `cobuild neo4j start` 启动的本地服务器。
 The database is NEO4J_URI & co., or the local server of `cobuild neo4j start`.
 
-退出码 exit code: 0 已导入(或试运行完成)imported (or dry run done);
-1 花名册有错误,或删除未确认 roster errors, or deletions not confirmed;
+退出码 exit code: 0 已导入（或试运行完成）imported (or dry run done);
+1 花名册有错误，或删除未确认 roster errors, or deletions not confirmed;
 2 不是花名册或数据库不可用 not a roster, or the database is unavailable.
 
 例 examples:
   cobuild import 花名册.xlsx --dry-run      只检查并列出将发生的变化 / check and show the plan only
   cobuild import 花名册.xlsx                导入 / import
-  cobuild import 花名册.xlsx --yes          不询问,直接替换 / replace without asking
+  cobuild import 花名册.xlsx --yes          不询问，直接替换 / replace without asking
 """
 
 
@@ -67,9 +67,9 @@ def register(sub) -> None:
         formatter_class=_RAW,
     )
     p.add_argument("roster", metavar="ROSTER",
-                   help="花名册:.xlsx、CSV 文件夹或 .zip / the roster: .xlsx, CSV folder or .zip")
+                   help="花名册：.xlsx、CSV 文件夹或 .zip / the roster: .xlsx, CSV folder or .zip")
     p.add_argument("--dry-run", action="store_true",
-                   help="只检查并列出将发生的变化,不写入 / check and show the plan; write nothing")
+                   help="只检查并列出将发生的变化，不写入 / check and show the plan; write nothing")
     p.add_argument("--yes", "-y", action="store_true",
                    help="要删除已有数据时不询问 / do not ask before deleting stored data")
     p.set_defaults(func=cmd_import)
@@ -159,23 +159,23 @@ def format_plan(plan, roster) -> str:
     zh, en = _streets_text(roster)
     lines = []
     if plan.replaced:
-        lines.append(f"将替换街道 {zh} 在数据库中的已有数据(现有 {plan.replaced} 个节点);"
-                     "花名册中已没有的行将从图中删除,其他街道的数据不变。")
+        lines.append(f"将替换街道 {zh} 在数据库中的已有数据（现有 {plan.replaced} 个节点）；"
+                     "花名册中已没有的行将从图中删除，其他街道的数据不变。")
         lines.append(f"This import replaces the stored data of streets {en} ({plan.replaced} "
                      "nodes stored now); rows no longer in the roster are deleted from the "
                      "graph; other streets' data stays as it is.")
     else:
-        lines.append(f"数据库中尚无街道 {zh} 的数据:全部为新增。")
+        lines.append(f"数据库中尚无街道 {zh} 的数据：全部为新增。")
         lines.append(f"Nothing is stored yet for streets {en}: everything is new.")
     if plan.unchanged_since is not None:
         rec = plan.unchanged_since
-        lines.append(f"与最近一次导入(记录 {rec['id']},{rec.get('file') or ''})的花名册完全相同"
-                     "(SHA-256 与街道均相同):不会有任何变化。")
+        lines.append(f"与最近一次导入（记录 {rec['id']},{rec.get('file') or ''}）的花名册完全相同"
+                     "（SHA-256 与街道均相同）：不会有任何变化。")
         lines.append(f"Identical to the roster of the latest import (record {rec['id']}, "
                      f"{rec.get('file') or ''}: same SHA-256, same streets): nothing will change.")
         return "\n".join(lines)
     if plan.is_empty:
-        lines.append("与数据库中已有的数据完全相同,不会有任何变化。")
+        lines.append("与数据库中已有的数据完全相同，不会有任何变化。")
         lines.append("Identical to the stored data: nothing will change.")
         return "\n".join(lines)
     rows = [(_name_of(k), c.created, c.changed, c.deleted)
@@ -202,7 +202,7 @@ def _stored_text(counts: dict[str, int]) -> str:
 def _confirm(plan) -> bool:
     """Ask at a terminal; refuse in scripts (they must say --yes)."""
     if not sys.stdin.isatty():
-        print(f"将删除 {plan.deleted} 项已有数据,未确认,未写入任何数据。确认请加 --yes。\n"
+        print(f"将删除 {plan.deleted} 项已有数据，未确认，未写入任何数据。确认请加 --yes。\n"
               f"{plan.deleted} stored item(s) would be deleted and this was not confirmed; "
               "nothing was written. Add --yes to confirm.")
         return False
@@ -241,15 +241,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         plan = plan_import(db, job, progress=progress)
         print(format_plan(plan, roster))
         if args.dry_run:
-            print("\n试运行:未写入任何数据 / dry run: nothing was written")
+            print("\n试运行：未写入任何数据 / dry run: nothing was written")
             return 0
         if plan.unchanged_since is not None:
-            print("\n未写入任何数据,也不新增导入记录 / nothing was written, and no new import "
+            print("\n未写入任何数据，也不新增导入记录 / nothing was written, and no new import "
                   "record: 新增 created 0, 更新 changed 0, 删除 deleted 0")
             return 0
         if plan.deleted and not args.yes and not _confirm(plan):
             return 1
-        _say("写入 Neo4j(一个事务)writing to Neo4j (one transaction) …")
+        _say("写入 Neo4j（一个事务）writing to Neo4j (one transaction) …")
         result = run_import(db, job, progress=progress, plan=plan)
     except RosterError as e:  # rows that would change another jurisdiction's data
         print(format_report(str(path), roster.counts(), e.issues))
@@ -258,7 +258,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if result.plan.changes() != plan.changes():  # someone imported in between
-        print("\n数据库在此期间有变化,实际执行如下 / the database changed meanwhile; "
+        print("\n数据库在此期间有变化，实际执行如下 / the database changed meanwhile; "
               "what was actually done:")
         print(format_plan(result.plan, roster))
     print(f"\n已导入 imported: 新增 created {result.created}, 更新 changed {result.changed}, "

@@ -55,7 +55,7 @@ _EPILOG_WHATIF = """\
 示例 Examples:
   cobuild whatif 花名册.xlsx --remove-person P0020             此人离任 / this person leaves
   cobuild whatif 花名册.xlsx --end-post P0020:O0005            一个任职结束 / one post ends
-  cobuild whatif 花名册.xlsx --add-post P0157:O0005:兼职委员     新增任职 / a new post
+  cobuild whatif 花名册.xlsx --add-post P0157:O0005：兼职委员     新增任职 / a new post
   cobuild whatif 花名册.xlsx --remove-unit U0012               单位撤出 / a unit goes
   cobuild whatif 花名册.xlsx --scenario 方案.json               recommend 的 JSON 即情景 / a recommend JSON
 
@@ -140,7 +140,7 @@ def register(sub) -> None:
                    help="此人在该党组织的任职结束，可重复 / the person's post(s) in the org end; repeatable")
     w.add_argument("--add-post", action="append", default=[], metavar="PERSON:ORG:ROLE[:TYPE]",
                    help="新增任职（职务如 兼职委员、委员；类型 兼职（默认）或 本职），可重复 / a new post "
-                        "(ROLE e.g. 兼职委员 or 委员; TYPE 兼职 (default) or 本职); repeatable")
+                        "（ROLE e.g. 兼职委员 or 委员；TYPE 兼职 (default) or 本职）；repeatable")
     w.add_argument("--scenario", metavar="FILE",
                    help="情景文件（JSON/TOML），recommend 的 JSON 亦可 / a scenario file; a recommend JSON works")
     _outputs(w, ("text", "json"))

@@ -102,8 +102,8 @@ def _local_server(settings) -> tuple[str, tuple[str, str], str]:
     path = server.credentials_file(settings.home)
     if creds is None:  # a server started by an older cobuild, without auth
         raise DatabaseUnavailable(
-            f"本地 Neo4j 正在运行,但没有凭据文件 {path}:请用 `cobuild neo4j stop` 和 "
-            f"`cobuild neo4j start` 重启它(重启时会设置密码)",
+            f"本地 Neo4j 正在运行，但没有凭据文件 {path}：请用 `cobuild neo4j stop` 和 "
+            f"`cobuild neo4j start` 重启它（重启时会设置密码）",
             f"the local Neo4j runs but its credentials file {path} is missing: restart it "
             f"with `cobuild neo4j stop` and `cobuild neo4j start` (the restart sets a password)",
         )

@@ -127,7 +127,7 @@ def explore(G: nx.MultiDiGraph, as_of: date, *, community: str | None = None,
     result = analyze_scope(G, as_of, policy, progress, street=street, community=community,
                            with_structure=False)
     if progress:
-        progress(f"绘制网络图 / drawing the page ({sub.number_of_nodes()} 个节点 nodes)")
+        progress(f"绘制网络图 / drawing the page （{sub.number_of_nodes()} 个节点 nodes）")
     return draw_scope(G, result.findings, community=community, street=street, as_of=as_of,
                       title=title, show_phones=show_phones, scoped=sub,
                       view=result.view if sub is G else None, overview=overview)

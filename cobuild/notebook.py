@@ -131,7 +131,7 @@ def _as_of(value: dt.date | str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise CobuildError(f"分析日期应写成 YYYY-MM-DD,而不是 {value!r}",
+        raise CobuildError(f"分析日期应写成 YYYY-MM-DD，而不是 {value!r}",
                            f"the as-of date must be YYYY-MM-DD, not {value!r}") from None
 
 
@@ -256,7 +256,7 @@ def open_source(roster: str | os.PathLike | None = None, *, as_of: dt.date | str
     day = _as_of(as_of)
     if database_configured():
         if roster is not None:
-            raise CobuildError("已设置 NEO4J_URI,将读取数据库:请把 ROSTER 设为 None,或取消 NEO4J_URI",
+            raise CobuildError("已设置 NEO4J_URI，将读取数据库：请把 ROSTER 设为 None，或取消 NEO4J_URI",
                                "NEO4J_URI is set, so the database is read: set ROSTER = None, "
                                "or unset NEO4J_URI to read a roster file")
         from graph.settings import Settings
@@ -302,13 +302,13 @@ def check_report(source: Source, *, limit: int | None = 500) -> Table:
     rows = [["错误 error" if i.severity == "error" else "警告 warning", i.table, i.line or "",
              i.column, i.value, i.message_zh, i.message_en] for i in shown]
     if not source.issues:
-        note = "未发现问题,可以导入。/ No problems found: the roster can be imported."
+        note = "未发现问题，可以导入。/ No problems found: the roster can be imported."
     elif source.errors:
-        note = "有错误:改正后才能导入和分析。/ There are errors: fix them before importing or analyzing."
+        note = "有错误：改正后才能导入和分析。/ There are errors: fix them before importing or analyzing."
     else:
-        note = "只有警告:可以导入,但请看一看。/ Warnings only: the roster can be imported, but have a look."
+        note = "只有警告：可以导入，但请看一看。/ Warnings only: the roster can be imported, but have a look."
     if len(shown) < len(ordered):
-        note += f" (只显示前 {len(shown)} 条,共 {len(ordered)} 条 / first {len(shown)} of {len(ordered)} shown)"
+        note += f" （只显示前 {len(shown)} 条，共 {len(ordered)} 条 / first {len(shown)} of {len(ordered)} shown）"
     return Table(_ISSUE_HEADER, rows,
                  title=f"{len(source.errors)} 个错误 errors, {len(source.warnings)} 个警告 warnings",
                  note=note)
@@ -363,7 +363,7 @@ def findings_table(analysis, *, rule: str | None = None, severity: str | None = 
              f"{subject_label(f.subject.type)}: {f.subject.name} ({f.subject.code})",
              f.message_zh, f.message_en] for f in shown]
     note = "没有这样的缺口。/ No such findings." if not chosen else (
-        f"共 {len(chosen)} 条,只显示前 {len(shown)} 条 / {len(chosen)} findings, first {len(shown)} shown"
+        f"共 {len(chosen)} 条，只显示前 {len(shown)} 条 / {len(chosen)} findings, first {len(shown)} shown"
         if len(shown) < len(chosen) else None)
     return Table(["严重程度 severity", "规则 rule", "街道 street", "社区 community", "对象 subject",
                   "说明", "explanation"], rows, note=note)
@@ -465,7 +465,7 @@ def articulation_table(analysis, *, limit: int | None = 30) -> Table:
                  [[r["name"], kinds.get(r["type"], r["type"]), r["code"], r["community_org"],
                    community_label(analysis, r["community"]), r["cuts_off"]] for r in shown],
                  note="没有关键节点。/ No articulation points." if not rows else (
-                     f"共 {len(rows)} 个,只显示前 {len(shown)} 个 / {len(rows)}, first {len(shown)} shown"
+                     f"共 {len(rows)} 个，只显示前 {len(shown)} 个 / {len(rows)}, first {len(shown)} shown"
                      if len(shown) < len(rows) else None))
 
 

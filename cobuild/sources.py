@@ -124,7 +124,7 @@ def open_graph(roster: str | os.PathLike | None = None, *, db: bool = False,
             return database_graph(database, street=street, community=community)
 
     if not roster:
-        raise CobuildError("请给出花名册文件或文件夹,或使用 --db 读取数据库",
+        raise CobuildError("请给出花名册文件或文件夹，或使用 --db 读取数据库",
                            "give a roster file or folder, or use --db to read the database")
     from graph.scope import subgraph
 

@@ -67,7 +67,7 @@ class RosterError(CobuildError):
         self.issues = issues
         errors = [i for i in issues if i.severity == "error"]
         super().__init__(
-            f"花名册有 {len(errors)} 处错误,未写入任何数据",
+            f"花名册有 {len(errors)} 处错误，未写入任何数据",
             f"the roster has {len(errors)} error(s); nothing was written",
         )
 

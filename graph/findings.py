@@ -51,7 +51,7 @@ class Subject:
 #: How :func:`finding_id` is made, for the OpenAPI document and the docs.
 FINDING_ID_DOC = (
     "稳定编号：规则编号加上由“规则、对象、界定该缺口的证据”算出的 12 位十六进制摘要；"
-    "同一缺口在历次导入之间编号不变。 / Stable id: the rule id, a dash and 12 hex digits "
+    "同一缺口在历次导入之间编号不变。/ Stable id: the rule id, a dash and 12 hex digits "
     "of SHA-256 over the rule, the subject (type:code) and the evidence that defines the "
     "finding (e.g. the community org of a one-way link, the post of an expiring term) -- "
     "not the message, severity or descriptive evidence; the same finding keeps its id "

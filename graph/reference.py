@@ -55,7 +55,7 @@ def rules_table() -> str:
     and bounds, what it finds."""
     from graph.analysis.rules import RULES
 
-    lines = ["| 规则 rule | 名称 name | 默认严重程度 default severity | 阈值 thresholds (默认 default) | 说明 what it finds |",
+    lines = ["| 规则 rule | 名称 name | 默认严重程度 default severity | 阈值 thresholds （默认 default） | 说明 what it finds |",
              "| --- | --- | --- | --- | --- |"]
     for r in RULES:
         params = []

@@ -509,7 +509,7 @@ def require_jurisdiction(roster: Roster) -> None:
     t = schema.table("streets")
     raise RosterError([Issue(
         f"{t.zh} {t.key}", 0, "", None,
-        "“街道”表中没有任何街道:导入要替换哪些街道的数据无从确定。请填写本花名册管辖的街道",
+        "“街道”表中没有任何街道：导入要替换哪些街道的数据无从确定。请填写本花名册管辖的街道",
         "the 街道 (streets) table lists no street, so there is no telling whose stored data "
         "the import replaces: fill in the streets this roster covers",
         code="no_jurisdiction",

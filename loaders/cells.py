@@ -156,7 +156,7 @@ def normalize_header(value: Any) -> str:
 
 def _valid_date(y: int, m: int, d: int, raw: Any) -> dt.date:
     if not 1 <= m <= 12:
-        raise CellError("bad_date", f"日期不存在:{raw}(月份应为 1–12)",
+        raise CellError("bad_date", f"日期不存在：{raw}（月份应为 1–12）",
                         f"no such date: {raw} (the month must be 1–12)")
     try:
         return dt.date(y, m, d)
@@ -164,7 +164,7 @@ def _valid_date(y: int, m: int, d: int, raw: Any) -> dt.date:
         last = calendar.monthrange(y, m)[1] if 1 <= y <= 9999 else 31
         raise CellError(
             "bad_date",
-            f"日期不存在:{raw}({y}年{m}月只有 {last} 天)",
+            f"日期不存在：{raw}（{y}年{m}月只有 {last} 天）",
             f"no such date: {raw} ({y}-{m:02d} has {last} days)",
         ) from None
 
@@ -177,7 +177,7 @@ def _from_serial(serial: float, epoch_1904: bool, raw: Any) -> dt.date:
     elif day == 60:
         raise CellError(
             "bad_date",
-            "Excel 日期序号 60 是不存在的 1900年2月29日,请重新输入日期",
+            "Excel 日期序号 60 是不存在的 1900年2月29日，请重新输入日期",
             "Excel serial 60 is 29 Feb 1900, a day that never was; please retype the date",
         )
     elif 1 <= day < 60:
@@ -186,7 +186,7 @@ def _from_serial(serial: float, epoch_1904: bool, raw: Any) -> dt.date:
         return _EPOCH_1900 + dt.timedelta(days=day)
     raise CellError(
         "bad_date",
-        f"无法识别的日期:{raw};请写成 2024-03-01 这样的日期",
+        f"无法识别的日期：{raw}；请写成 2024-03-01 这样的日期",
         f"unreadable date {raw!r}; write it like 2024-03-01",
     )
 
@@ -216,7 +216,7 @@ def parse_date(value: Any, epoch_1904: bool = False) -> dt.date:
             shown = normalize_text(value)
             raise CellError(
                 "bad_date",
-                f"“{shown}”不是完整的日期(像是年份或年月);请写成 2024-03-01 或 2024年3月1日",
+                f"“{shown}”不是完整的日期（像是年份或年月）；请写成 2024-03-01 或 2024年3月1日",
                 f"{shown!r} is not a whole date (a year or year and month?); "
                 "write it like 2024-03-01 or 2024年3月1日",
             )
@@ -233,7 +233,7 @@ def parse_date(value: Any, epoch_1904: bool = False) -> dt.date:
         return _valid_date(int(y), int(mo), int(d), s)
     raise CellError(
         "bad_date",
-        f"无法识别的日期:{s};请写成 2024-03-01、2024/3/1 或 2024年3月1日",
+        f"无法识别的日期：{s}；请写成 2024-03-01、2024/3/1 或 2024年3月1日",
         f"unreadable date {s!r}; write it like 2024-03-01, 2024/3/1 or 2024年3月1日",
     )
 
@@ -251,7 +251,7 @@ def parse_bool(value: Any) -> bool:
         return BOOL_WORDS[word]
     raise CellError(
         "bad_bool",
-        f"无法识别的是/否值:{normalize_text(value)};请填写“是”或“否”",
+        f"无法识别的是/否值：{normalize_text(value)}；请填写“是”或“否”",
         f"not a yes/no value: {normalize_text(value)!r}; write 是 (yes) or 否 (no)",
     )
 
@@ -337,7 +337,7 @@ def _parse_enum(column: schema.Column, value: Any) -> str:
     allowed_en = ", ".join(f"{m.zh} ({m.code})" for m in vs.members)
     raise CellError(
         "bad_value",
-        f"“{word}”不是有效的{vs.zh};可选:{allowed}",
+        f"“{word}”不是有效的{vs.zh}；可选：{allowed}",
         f"{word!r} is not a valid {vs.en}; choose one of: {allowed_en}",
     )
 
@@ -370,7 +370,7 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
         if value.strip() in EXCEL_ERRORS:
             raise CellError(
                 "formula_error",
-                f"单元格是 Excel 公式错误 {value.strip()}(常见于查找公式找不到值);请填入实际的值",
+                f"单元格是 Excel 公式错误 {value.strip()}（常见于查找公式找不到值）；请填入实际的值",
                 f"the cell holds the Excel formula error {value.strip()} (a lookup formula found "
                 "nothing?); enter the actual value",
             )
@@ -388,7 +388,7 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
         # 18-digit ID or credit code typed without text format has lost its tail
         raise CellError(
             "number_too_long",
-            "这是被 Excel 存成数字的长号码,只保留了前 15 位有效数字,后几位已丢失;"
+            "这是被 Excel 存成数字的长号码，只保留了前 15 位有效数字，后几位已丢失；"
             "请把该列设为“文本”格式后重新输入",
             "a long number Excel stored as a number: only its first 15 significant "
             "digits are kept, the rest are lost; format the column as text and retype it",
@@ -409,7 +409,7 @@ def parse_cell(column: schema.Column, value: Any, epoch_1904: bool = False) -> A
     if isinstance(value, dt.time):
         raise CellError(
             "bad_value",
-            f"这里应填文字或编码,不是时间:{value}",
+            f"这里应填文字或编码，不是时间：{value}",
             f"expected text or a code here, not a time of day: {value}",
         )
     return normalize_text(value) or None

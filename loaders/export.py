@@ -73,7 +73,7 @@ def _code(G: nx.MultiDiGraph, nid: str) -> str:
 
 
 def _cannot(zh: str, en: str) -> CobuildError:
-    return CobuildError(f"无法导出为花名册:{zh}", f"cannot export as a roster: {en}")
+    return CobuildError(f"无法导出为花名册：{zh}", f"cannot export as a roster: {en}")
 
 
 def graph_to_roster(G: nx.MultiDiGraph) -> Roster:
@@ -139,7 +139,7 @@ def graph_to_roster(G: nx.MultiDiGraph) -> Roster:
                 values.setdefault(c.key, []).append(code)
             elif values.get(c.key, code) != code:
                 raise _cannot(
-                    f"{u} 的“{c.zh}”只能填一个,图中却有 {values[c.key]} 和 {code}",
+                    f"{u} 的“{c.zh}”只能填一个，图中却有 {values[c.key]} 和 {code}",
                     f"{u} has two {c.key} ({values[c.key]} and {code}); the roster holds one",
                 )
             else:

@@ -132,7 +132,7 @@ def _cjk(text: str, enough: int = 4) -> int:
 def _mixed_encoding(name: str, line: int) -> NotARosterError:
     return _not_a_roster(
         name,
-        f"文件是 UTF-8 编码,但第 {line} 行混有其他编码(如 GBK)的文字;"
+        f"文件是 UTF-8 编码，但第 {line} 行混有其他编码（如 GBK）的文字；"
         "请在 Excel 中打开并重新“另存为 CSV UTF-8”",
         f"the file is UTF-8 but line {line} holds text in another encoding (GBK?); "
         "open it in Excel and 'Save as CSV UTF-8' again",
@@ -142,7 +142,7 @@ def _mixed_encoding(name: str, line: int) -> NotARosterError:
 def _unknown_encoding(name: str) -> NotARosterError:
     return _not_a_roster(
         name,
-        "无法识别文字编码(只支持 UTF-8 和 GB18030);请在 Excel 中“另存为 CSV UTF-8”",
+        "无法识别文字编码（只支持 UTF-8 和 GB18030）；请在 Excel 中“另存为 CSV UTF-8”",
         "unknown text encoding (UTF-8 and GB18030 are supported); "
         "in Excel use 'Save as CSV UTF-8'",
     )
@@ -218,7 +218,7 @@ def _decoded_gb18030(name: str, opener: Callable[[], BinaryIO], bom: bool) -> It
 
 def _text(name: str, text: str) -> str:
     if "\x00" in text:
-        raise _not_a_roster(name, "文件含有二进制内容,不是 CSV 文本", "it holds binary data, not CSV text")
+        raise _not_a_roster(name, "文件含有二进制内容，不是 CSV 文本", "it holds binary data, not CSV text")
     return text
 
 
@@ -300,7 +300,7 @@ def _csv_rows(name: str, opener: Callable[[], BinaryIO]) -> Iterator[tuple[int, 
             raise _not_a_roster(name, f"文件第 {start} 行附近有超过 {mb}M 个字符的单元格，不像花名册",
                                 f"a cell near line {start} of the file holds over {mb}M characters: "
                                 "not a roster") from None
-        raise _not_a_roster(name, f"CSV 格式错误(文件第{start}行):{e}",
+        raise _not_a_roster(name, f"CSV 格式错误（文件第{start}行）：{e}",
                             f"malformed CSV at line {start} of the file: {e}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise _not_a_roster(name, f"压缩包中的该文件已损坏（{e}）", f"the file is damaged in its zip ({e})") from None
@@ -415,11 +415,11 @@ def _file_sources(path: Path) -> tuple[list, list[_Sheet]]:
     with open(path, "rb") as f:
         head = f.read(8)
     if not head:
-        raise _not_a_roster(name, "文件是空的(0 字节)", "the file is empty (0 bytes)")
+        raise _not_a_roster(name, "文件是空的（0 字节）", "the file is empty (0 bytes)")
     if head.startswith(OLE_MAGIC):
         raise _not_a_roster(
             name,
-            "这是设了打开密码的加密工作簿,或旧版 .xls 文件;请在 Excel 中取消密码并另存为 .xlsx",
+            "这是设了打开密码的加密工作簿，或旧版 .xls 文件；请在 Excel 中取消密码并另存为 .xlsx",
             "it is a password-protected (encrypted) workbook or an old .xls file; "
             "remove the password in Excel and save as .xlsx",
         )
@@ -434,8 +434,8 @@ def _file_sources(path: Path) -> tuple[list, list[_Sheet]]:
             zf.close()
             raise _not_a_roster(
                 name,
-                f"解压后有 {unpacked // (1 << 20)} MB,超过上限 {MAX_UNPACKED_BYTES // (1 << 20)} MB,"
-                "不像花名册;请检查文件,或改用 CSV 文件夹",
+                f"解压后有 {unpacked // (1 << 20)} MB，超过上限 {MAX_UNPACKED_BYTES // (1 << 20)} MB,"
+                "不像花名册；请检查文件，或改用 CSV 文件夹",
                 f"it unpacks to {unpacked // (1 << 20)} MB, over the {MAX_UNPACKED_BYTES // (1 << 20)} MB "
                 "limit: not a roster; check the file, or use a folder of CSV files")
         try:
@@ -449,7 +449,7 @@ def _file_sources(path: Path) -> tuple[list, list[_Sheet]]:
     if path.suffix.lower() == ".csv":
         raise _not_a_roster(
             name,
-            "单个 CSV 文件不是完整的花名册;请把各表的 CSV 文件放进一个文件夹(或压缩为 .zip)再读取",
+            "单个 CSV 文件不是完整的花名册；请把各表的 CSV 文件放进一个文件夹（或压缩为 .zip）再读取",
             "a single CSV file is not a whole roster; put each table's CSV file into one folder "
             "(or a .zip) and read that",
         )
@@ -458,7 +458,7 @@ def _file_sources(path: Path) -> tuple[list, list[_Sheet]]:
     what_en = f"it is {kind[1]}" if kind else "it is not an Excel workbook (.xlsx)"
     raise _not_a_roster(
         name,
-        f"{what_zh};花名册应是 .xlsx 工作簿、CSV 文件夹或 CSV 压缩包",
+        f"{what_zh}；花名册应是 .xlsx 工作簿、CSV 文件夹或 CSV 压缩包",
         f"{what_en}; a roster is an .xlsx workbook, a folder of CSV files or a .zip of them",
     )
 
@@ -546,8 +546,8 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
                 if col.required or (first is not None and normalize_text(first)):
                     issues.append(Issue(
                         label, line, col.zh, None if col.type == "phone" else normalize_text(first) or None,
-                        f"该单元格属于合并单元格 {ref},Excel 只在第一个单元格保存值,本行读到的是空值;"
-                        "请取消合并,并在每一行填写",
+                        f"该单元格属于合并单元格 {ref},Excel 只在第一个单元格保存值，本行读到的是空值；"
+                        "请取消合并，并在每一行填写",
                         f"this cell is part of the merged cells {ref}: Excel keeps the value in the first "
                         "cell only, so this row reads empty; unmerge the cells and fill every row",
                         "error", "merged_cell",
@@ -575,7 +575,7 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
             for c in missing:
                 issues.append(Issue(
                     label, line, c.zh, None,
-                    f"表头缺少必填列“{c.header}”(也可写英文 {c.key});本表的数据未读取",
+                    f"表头缺少必填列“{c.header}”（也可写英文 {c.key}）；本表的数据未读取",
                     f"the header row lacks the required column {c.header} (or {c.key}); "
                     "this table's rows were not read",
                     "error", "missing_column",
@@ -584,7 +584,7 @@ def _read_table(table: schema.Table, sheet: _Sheet, issues: list[Issue],
             heads = "、".join(c.header for c in table.required_columns)
             issues.append(Issue(
                 label, 0, "", sheet.name,
-                f"找不到表头行:表头应包含 {heads}",
+                f"找不到表头行：表头应包含 {heads}",
                 f"no header row found: the header must hold {', '.join(c.header + ' (' + c.key + ')' for c in table.required_columns)}",
                 "error", "no_header",
             ))
@@ -634,7 +634,7 @@ def _accept_header(table, label, line, cells, lookup, issues) -> list[tuple[int,
         if c is None:
             issues.append(Issue(
                 label, line, normalize_text(v), normalize_text(v),
-                f"未知列“{normalize_text(v)}”(第 {xlsx.col_letter(i)} 列)已忽略;本表的列为:"
+                f"未知列“{normalize_text(v)}”（第 {xlsx.col_letter(i)} 列）已忽略；本表的列为："
                 + "、".join(col.zh for col in table.columns),
                 f"unknown column {normalize_text(v)!r} (column {xlsx.col_letter(i)}) ignored; "
                 "this table's columns are: " + ", ".join(f"{col.zh} ({col.key})" for col in table.columns),
@@ -645,7 +645,7 @@ def _accept_header(table, label, line, cells, lookup, issues) -> list[tuple[int,
             issues.append(Issue(
                 label, line, c.zh, normalize_text(v),
                 f"列“{c.zh}”出现两次(第 {xlsx.col_letter(seen[c.key])} 列和第 "
-                f"{xlsx.col_letter(i)} 列);只读取第一列,请删除重复的列",
+                f"{xlsx.col_letter(i)} 列);只读取第一列，请删除重复的列",
                 f"column {c.zh} ({c.key}) appears twice (columns {xlsx.col_letter(seen[c.key])} "
                 f"and {xlsx.col_letter(i)}); only the first is read, delete the other",
                 "error", "duplicate_column",
@@ -703,7 +703,7 @@ def read_roster(path: str | os.PathLike, *, progress: Progress | None = None
         digest = h.hexdigest()
         closers, sheets = _file_sources(p)
     else:
-        raise NotARosterError(f"找不到文件或文件夹:{p}", f"no such file or folder: {p}")
+        raise NotARosterError(f"找不到文件或文件夹：{p}", f"no such file or folder: {p}")
     try:
         roster, issues = _read_sheets(p, sheets, progress)
     finally:
@@ -728,7 +728,7 @@ def _read_sheets(p: Path, sheets: list[_Sheet], progress: Progress | None
         if t.key in by_table:
             issues.append(Issue(
                 table_label(t), 0, "", s.name,
-                f"表“{t.zh}”出现两次(“{by_table[t.key].name}”和“{s.name}”);只读取第一个,请合并为一个",
+                f"表“{t.zh}”出现两次（“{by_table[t.key].name}”和“{s.name}”）；只读取第一个，请合并为一个",
                 f"table {t.zh} ({t.key}) is given twice ({by_table[t.key].name!r} and {s.name!r}); "
                 "only the first is read, merge them into one",
                 "error", "duplicate_table",
@@ -736,10 +736,10 @@ def _read_sheets(p: Path, sheets: list[_Sheet], progress: Progress | None
             continue
         by_table[t.key] = s
     if not by_table:
-        names = "、".join(s.name for s in sheets) or "(无 none)"
+        names = "、".join(s.name for s in sheets) or "（无 none）"
         raise _not_a_roster(
             p.name,
-            f"没有可识别的表(找到:{names});工作表或文件应命名为 "
+            f"没有可识别的表（找到：{names}）；工作表或文件应命名为 "
             + "、".join(t.zh for t in schema.TABLES if not t.optional) + " 等",
             f"no recognizable table (found: {names}); sheets or files must be named "
             + ", ".join(f"{t.zh}/{t.key}" for t in schema.TABLES if not t.optional) + " ...",
@@ -747,7 +747,7 @@ def _read_sheets(p: Path, sheets: list[_Sheet], progress: Progress | None
     for s in unknown:
         issues.append(Issue(
             s.name, 0, "", s.name,
-            f"“{s.name}”不是花名册的表,已忽略;表名应为:" + "、".join(t.zh for t in schema.TABLES),
+            f"“{s.name}”不是花名册的表，已忽略；表名应为：" + "、".join(t.zh for t in schema.TABLES),
             f"{s.name!r} is not a roster table and was ignored; table names are: "
             + ", ".join(f"{t.zh}/{t.key}" for t in schema.TABLES),
             "warning", "unknown_table",
@@ -759,7 +759,7 @@ def _read_sheets(p: Path, sheets: list[_Sheet], progress: Progress | None
             if not t.optional:
                 issues.append(Issue(
                     table_label(t), 0, "", None,
-                    f"缺少必需的表“{t.zh}”(工作表或 {t.zh}.csv / {t.key}.csv)",
+                    f"缺少必需的表“{t.zh}”（工作表或 {t.zh}.csv / {t.key}.csv）",
                     f"the required table {t.zh} ({t.key}) is missing (a sheet, or {t.zh}.csv / {t.key}.csv)",
                     "error", "missing_table",
                 ))

@@ -142,10 +142,10 @@ def check_required(ctx: Context) -> Iterator[Issue]:
                 if c.key not in row.values:
                     hint_zh = hint_en = ""
                     if c.value_set is not None:
-                        hint_zh = ",可选:" + "、".join(m.zh for m in c.value_set.members)
+                        hint_zh = "，可选：" + "、".join(m.zh for m in c.value_set.members)
                         hint_en = "; one of: " + ", ".join(f"{m.zh} ({m.code})" for m in c.value_set.members)
                     yield ctx.issue(row, c.key, None,
-                                    f"必填项“{c.zh}”为空,请填写{hint_zh}",
+                                    f"必填项“{c.zh}”为空，请填写{hint_zh}",
                                     f"required cell {c.zh} ({c.key}) is empty; fill it in{hint_en}",
                                     "missing_required")
 
@@ -164,7 +164,7 @@ def check_value_types(ctx: Context) -> Iterator[Issue]:
                 elif c.type == "bool" and not isinstance(v, bool):
                     bad = ("bad_bool", "不是“是/否”", "not yes/no")
                 elif c.type == "enum" and not c.value_set.open and v not in c.value_set.codes:
-                    bad = ("bad_value", "不在可选值之中:" + "、".join(c.value_set.codes),
+                    bad = ("bad_value", "不在可选值之中：" + "、".join(c.value_set.codes),
                            "not one of: " + ", ".join(c.value_set.codes))
                 elif c.type == "refs" and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
                     bad = ("bad_value", "应为编码列表", "should be a list of codes")
@@ -255,7 +255,7 @@ def check_codes(ctx: Context) -> Iterator[Issue]:
             if first is not None and first is not row:
                 yield ctx.issue(
                     row, "code", code,
-                    f"编码“{code}”重复:第 {first.line} 行已用过;每个{col.zh}只能出现一次",
+                    f"编码“{code}”重复：第 {first.line} 行已用过；每个{col.zh}只能出现一次",
                     f"duplicate code {code!r}: already used in row {first.line}; each {col.zh} "
                     "must be unique",
                     "duplicate_code",
@@ -263,7 +263,7 @@ def check_codes(ctx: Context) -> Iterator[Issue]:
             if bad_chars.search(code):
                 yield ctx.issue(
                     row, "code", code,
-                    f"编码“{code}”含有分隔符(;,、),在列表中无法引用;请去掉这些符号",
+                    f"编码“{code}”含有分隔符(;,、),在列表中无法引用；请去掉这些符号",
                     f"code {code!r} holds a list separator (; , 、) and could not be listed; "
                     "remove it",
                     "bad_code",
@@ -312,7 +312,7 @@ def _ref_issue(ctx: Context, row: Row, col: schema.Column, code: str,
     if len(hits) > 1:
         return ctx.issue(
             row, col.key, code,
-            f"编码“{code}”同时是{want_zh.replace('或', '和')}的编码,无法确定指哪一个;请改用不重复的编码",
+            f"编码“{code}”同时是{want_zh.replace('或', '和')}的编码，无法确定指哪一个；请改用不重复的编码",
             f"code {code!r} is in both the {want_en.replace(' or ', ' and ')} tables; it is ambiguous, "
             "give them codes that differ",
             "ambiguous_ref",
@@ -323,15 +323,15 @@ def _ref_issue(ctx: Context, row: Row, col: schema.Column, code: str,
         got_zh, got_en = _zh_of_tables(others)
         return ctx.issue(
             row, col.key, code,
-            f"“{code}”是{got_zh}的编码,这里应填{want_zh}的编码",
+            f"“{code}”是{got_zh}的编码，这里应填{want_zh}的编码",
             f"{code!r} is a code of the {got_en} table; a code of the {want_en} table is needed here",
             "wrong_ref_kind",
         )
     hint_zh = hint_en = ""
     if col.type == "ref" and any(ch in code for ch in LIST_SEPARATORS):
-        hint_zh, hint_en = "(这里只能填一个编码)", " (only one code goes here)"
+        hint_zh, hint_en = "（这里只能填一个编码）", " (only one code goes here)"
     elif col.type == "refs" and any(ch.isspace() for ch in code):
-        hint_zh = "(多个编码请用 ； , 或 、 分隔,不要用空格或换行)"
+        hint_zh = "（多个编码请用 ；，或 、 分隔，不要用空格或换行）"
         hint_en = " (separate several codes with ; , or 、, not spaces or line breaks)"
     elif code.isdigit():
         # Excel turns a code typed as 001 into the number 1 unless the column is text
@@ -344,7 +344,7 @@ def _ref_issue(ctx: Context, row: Row, col: schema.Column, code: str,
                        "number: format the code columns as text and retype them)")
     return ctx.issue(
         row, col.key, code,
-        f"找不到{want_zh}编码“{code}”{hint_zh};请先在“{schema.table(expected[0]).zh}”表登记,或改正编码",
+        f"找不到{want_zh}编码“{code}”{hint_zh}；请先在“{schema.table(expected[0]).zh}”表登记，或改正编码",
         f"unknown code {code!r}{hint_en}: no such row in the {want_en} table; add it to "
         f"{schema.table(expected[0]).zh} ({expected[0]}) first, or correct the code",
         "unknown_ref",
@@ -390,7 +390,7 @@ def check_self_reference(ctx: Context) -> Iterator[Issue]:
                 v = row.values.get(c.key)
                 if code in (v if isinstance(v, list) else [v]):
                     yield ctx.issue(row, c.key, code,
-                                    f"“{c.zh}”填的是本行自己的编码“{code}”;应填另一个组织的编码",
+                                    f"“{c.zh}”填的是本行自己的编码“{code}”；应填另一个组织的编码",
                                     f"{c.key} names the row's own code {code!r}; name another one",
                                     "self_reference")
 
@@ -415,7 +415,7 @@ def check_org_belonging(ctx: Context) -> Iterator[Issue]:
             if len(units) < 2:
                 yield ctx.issue(
                     row, "units", "；".join(units) or None,
-                    f"联合党支部应在“所属单位”中列出至少两个单位(现有 {len(units)} 个);"
+                    f"联合党支部应在“所属单位”中列出至少两个单位（现有 {len(units)} 个）；"
                     "只属于一个单位的请改为单位党支部",
                     f"a joint branch must list at least two units (it lists {len(units)}); "
                     "a branch of one unit is a 单位党支部 (unit_branch)",
@@ -433,7 +433,7 @@ def check_org_belonging(ctx: Context) -> Iterator[Issue]:
             elif len(units) > 1:
                 yield ctx.issue(
                     row, "units", "；".join(units),
-                    f"{kind_zh}只能属于一个单位(现有 {len(units)} 个);几个单位联合建立的请改为联合党支部",
+                    f"{kind_zh}只能属于一个单位（现有 {len(units)} 个）；几个单位联合建立的请改为联合党支部",
                     f"a {kind} belongs to one unit (it lists {len(units)}); "
                     "one set up by several units is a 联合党支部 (joint_branch)",
                     "unit_org_several_units",
@@ -459,8 +459,8 @@ def check_org_belonging(ctx: Context) -> Iterator[Issue]:
                 v = row.get(col)
                 yield ctx.issue(
                     row, col, "；".join(v) if isinstance(v, list) else v,
-                    f"{kind_zh}通常只填“{exp.zh}”,这里又填了“{c.zh}”,会让它同时属于两处;"
-                    "若是指纳入社区大党委,请填在“纳入”列",
+                    f"{kind_zh}通常只填“{exp.zh}”，这里又填了“{c.zh}”，会让它同时属于两处；"
+                    "若是指纳入社区大党委，请填在“纳入”列",
                     f"a {kind} normally fills only {exp.zh} ({expected_col}); {c.zh} ({col}) "
                     "makes it belong to two places; to take it into a big party committee use 纳入 (member_of)",
                     "unexpected_belonging", "warning",
@@ -481,7 +481,7 @@ def check_member_of(ctx: Context) -> Iterator[Issue]:
             if tk is not None and tk not in _BIG_COMMITTEE_KINDS:
                 yield ctx.issue(
                     row, "member_of", code,
-                    f"“纳入”的“{code}”是{kind_set.zh_of(tk)},不是社区大党委或街道大工委;"
+                    f"“纳入”的“{code}”是{kind_set.zh_of(tk)}，不是社区大党委或街道大工委；"
                     f"应填{allowed}的编码",
                     f"member_of {code!r} is a {tk}, not a community party organization or street "
                     f"committee; name one of kind {', '.join(sorted(_BIG_COMMITTEE_KINDS))}",
@@ -513,7 +513,7 @@ def check_parent_cycles(ctx: Context) -> Iterator[Issue]:
             chain = " → ".join(cycle + [first])
             yield ctx.issue(
                 orgs[first], "parent", chain,
-                f"上级党组织形成循环:{chain};请改正其中一个的上级党组织",
+                f"上级党组织形成循环：{chain}；请改正其中一个的上级党组织",
                 f"the parent organizations form a loop: {chain}; correct one of their parents",
                 "parent_cycle",
             )
@@ -551,8 +551,8 @@ def check_duplicate_rows(ctx: Context) -> Iterator[Issue]:
             yield ctx.issue(
                 row, e.source, v[e.source],
                 f"与第 {first.line} 行重复的{what}"
-                + ("(同一人员、党组织、职务、任职类型和起始日期)" if t.key == "posts" else "")
-                + ";请删除一行,或改正起始日期",
+                + ("（同一人员、党组织、职务、任职类型和起始日期）" if t.key == "posts" else "")
+                + "；请删除一行，或改正起始日期",
                 f"repeats row {first.line}"
                 + (" (same person, org, role, post type and start date)" if t.key == "posts" else "")
                 + "; delete one, or correct the start date",
@@ -572,7 +572,7 @@ def check_property_unit(ctx: Context) -> Iterator[Issue]:
         got = schema.UNIT_KIND.zh_of(unit.get("kind"))
         yield ctx.issue(
             row, "property_unit", code,
-            f"物业企业“{code}”的单位类型是{got}(单位表第 {unit.line} 行),应为{want}",
+            f"物业企业“{code}”的单位类型是{got}（单位表第 {unit.line} 行），应为{want}",
             f"property unit {code!r} is of kind {unit.get('kind')} (units row {unit.line}); "
             f"it must be of kind {_PROPERTY} ({want})",
             "property_unit_kind",
@@ -623,7 +623,7 @@ def check_done_needs(ctx: Context) -> Iterator[Issue]:
             yield ctx.issue(
                 row, "status", schema.NEED_STATUS.zh_of("done"),
                 "该需求标为“已完成”，但项目清单中没有对应它的项目；请补充项目或核对状态",
-                "this need is marked done (已完成) but no project in the projects list meets it; "
+                "this need is marked done （已完成） but no project in the projects list meets it; "
                 "add the project or check the status",
                 "done_need_without_project", "warning",
             )
@@ -646,7 +646,7 @@ def check_phones(ctx: Context) -> Iterator[Issue]:
                 if isinstance(v, str) and not plausible_phone(v):
                     yield ctx.issue(
                         row, c.key, None,
-                        "手机号看起来不像电话号码;应为 11 位手机号(如 13812341234)或带区号的固定电话",
+                        "手机号看起来不像电话号码；应为 11 位手机号（如 13812341234）或带区号的固定电话",
                         "the phone does not look like a number; expected an 11-digit mobile "
                         "(e.g. 13812341234) or a landline with area code",
                         "bad_phone", "warning",
@@ -668,7 +668,7 @@ def check_credit_codes(ctx: Context) -> Iterator[Issue]:
                 if len(s) != 18 or any(ch not in _CREDIT_CHARS for ch in s):
                     yield ctx.issue(
                         row, c.key, v,
-                        f"统一社会信用代码应为 18 位数字或大写字母(不含 I、O、Z、S、V),现为 {len(s)} 位",
+                        f"统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V），现为 {len(s)} 位",
                         f"a unified social credit code has 18 digits or capital letters "
                         f"(no I, O, Z, S, V); this one has {len(s)} characters",
                         "bad_credit_code", "warning",
@@ -676,7 +676,7 @@ def check_credit_codes(ctx: Context) -> Iterator[Issue]:
                 elif credit_code_check_char(s[:17]) != s[17]:
                     yield ctx.issue(
                         row, c.key, v,
-                        f"统一社会信用代码的校验位不对(应为 {credit_code_check_char(s[:17])});请核对",
+                        f"统一社会信用代码的校验位不对（应为 {credit_code_check_char(s[:17])}）；请核对",
                         f"the credit code's check character is wrong (expected "
                         f"{credit_code_check_char(s[:17])}); please check it",
                         "bad_credit_code", "warning",
@@ -690,7 +690,7 @@ def check_unit_orgs_staffed(ctx: Context) -> Iterator[Issue]:
         if row.get("kind") in schema.UNIT_ORG_KINDS and row.get("code") not in held:
             yield ctx.issue(
                 row, "code", row.get("code"),
-                "该单位党组织在“任职”表中没有任何人员;请补充书记、委员等任职",
+                "该单位党组织在“任职”表中没有任何人员；请补充书记、委员等任职",
                 "this unit party organization has no post in the posts table; "
                 "add its secretary, members ...",
                 "org_without_posts", "warning",
@@ -706,7 +706,7 @@ def check_central_households(ctx: Context) -> Iterator[Issue]:
         if p is not None and p.get("party_member") is False:
             yield ctx.issue(
                 row, "person", row.get("person"),
-                f"党员中心户的户主在人员表第 {p.line} 行登记为非党员;请核对“是否党员”",
+                f"党员中心户的户主在人员表第 {p.line} 行登记为非党员；请核对“是否党员”",
                 f"the central household's person is recorded as not a party member "
                 f"(people row {p.line}); check 是否党员 (party_member)",
                 "central_household_not_member", "warning",

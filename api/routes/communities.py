@@ -96,7 +96,7 @@ def community_network(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
             summary="社区关系图页面 A community's explorer page (HTML)",
             responses={**error_responses(404),
                        200: {"content": {"text/html": {"schema": {"type": "string"}}},
-                             "description": "独立的 HTML 页面,离线可用 a self-contained HTML page"}})
+                             "description": "独立的 HTML 页面，离线可用 a self-contained HTML page"}})
 def community_explorer(code: Code, v: ViewerDep, as_of: AsOf) -> HTMLResponse:
     """可交互的关系图(离线可用的单个 HTML)/ the interactive network page, one
     self-contained HTML file that loads nothing from the network."""

@@ -36,7 +36,7 @@ def _save(upload: UploadFile, folder: Path) -> tuple[Path, str]:
     suffix = PurePath(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise ApiError(400, "unsupported_file",
-                       f"只能上传 .xlsx 工作簿或 CSV 文件的 .zip 压缩包(收到 {name or '无文件名'})",
+                       f"只能上传 .xlsx 工作簿或 CSV 文件的 .zip 压缩包（收到 {name or '无文件名'}）",
                        "upload an .xlsx workbook or a .zip of CSV files "
                        f"(got {name or 'no file name'!r})")
     path = folder / ("roster" + suffix)
@@ -95,7 +95,7 @@ async def post_import(
     request: Request,
     who: Annotated[Principal, Depends(require_admin)],
     source: Annotated[DataSource, Depends(get_source)],
-    dry_run: Annotated[bool, Query(description="只校验并预览变更,不写入 validate and preview only")] = False,
+    dry_run: Annotated[bool, Query(description="只校验并预览变更，不写入 validate and preview only")] = False,
     confirm: Annotated[str | None, Query(
         max_length=64, description="确认删除：导入会删除已有数据时，先返回 409 并列出要删除的内容和确认码，"
                                    "以同一文件加 ?confirm=确认码 重新提交 / confirm deletions: an import "
@@ -152,8 +152,8 @@ def _import_upload(who: Principal, source: DataSource, file: UploadFile, dry_run
         if who.street is not None and tuple(roster.jurisdiction) != (who.street,):
             raise ApiError(
                 403, "forbidden",
-                f"该令牌限定于街道 {who.street},只能导入该街道的花名册"
-                f"(此花名册包含街道 {', '.join(roster.jurisdiction) or '无'})",
+                f"该令牌限定于街道 {who.street}，只能导入该街道的花名册"
+                f"（此花名册包含街道 {', '.join(roster.jurisdiction) or '无'}）",
                 f"this token is limited to street {who.street} and may import only that "
                 f"street's roster (this one covers {', '.join(roster.jurisdiction) or 'none'})")
         result = source.import_roster(roster, dry_run=dry_run, within=who.street,

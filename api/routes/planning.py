@@ -26,7 +26,7 @@ Community = Annotated[str | None, Query(max_length=100, description="社区编�
 Budget = Annotated[int | None, Query(ge=0, le=100_000,
                                      description="至多这么多新职务 at most this many new posts")]
 Method = Annotated[str, Query(pattern="^(cp-sat|greedy)$",
-                              description="cp-sat(最优)或 greedy(贪心基线)/ cp-sat (optimal) or greedy")]
+                              description="cp-sat（最优）或 greedy（贪心基线）/ cp-sat (optimal) or greedy")]
 #: The API forecasts up to two years (each month end is a whole analysis; the
 #: command line goes further: ``cobuild forecast --months``).
 Code_ = Annotated[str, Field(min_length=1, max_length=100, pattern="[^ \t\r\n\u3000]")]

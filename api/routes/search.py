@@ -17,7 +17,7 @@ def search(
     v: ViewerDep,
     paging: PagingDep,
     q: Annotated[str, Query(min_length=1, max_length=100,
-                            description="名称或编码(中文或英文)name or code, Chinese or English")],
+                            description="名称或编码（中文或英文）name or code, Chinese or English")],
     kind: Annotated[list[NodeType] | None,
                     Query(description="只查这些类型 only these kinds (repeat for several)")] = None,
 ) -> dict:

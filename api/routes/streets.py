@@ -79,7 +79,7 @@ def street_network(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
             summary="街道关系图页面 A street's explorer page (HTML)",
             responses={**error_responses(404),
                        200: {"content": {"text/html": {"schema": {"type": "string"}}},
-                             "description": "独立的 HTML 页面,离线可用 a self-contained HTML page"}})
+                             "description": "独立的 HTML 页面，离线可用 a self-contained HTML page"}})
 def street_explorer(code: Code, v: ViewerDep, as_of: AsOf) -> HTMLResponse:
     """可交互的关系图(单个 HTML)/ the interactive network page."""
     _street_node(v, code)

@@ -130,7 +130,7 @@ def _set_initial_password(root: Path, java: JavaRuntime, jars: list[str],
         out = subprocess.run(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL,
                              capture_output=True, text=True, errors="replace", timeout=300)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise ServerError(f"无法运行 neo4j-admin 设置初始密码:{exc}",
+        raise ServerError(f"无法运行 neo4j-admin 设置初始密码：{exc}",
                           f"could not run neo4j-admin to set the initial password: {exc}") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -145,7 +145,7 @@ def _set_initial_password(root: Path, java: JavaRuntime, jars: list[str],
                  if not re.match(r"\s+(at |\.\.\. \d+ more)", ln)]
         tail = "\n".join(lines[-10:])
         raise ServerError(
-            f"neo4j-admin 设置初始密码失败(退出码 {out.returncode}),完整输出见 {console}:\n{tail}",
+            f"neo4j-admin 设置初始密码失败（退出码 {out.returncode}），完整输出见 {console}:\n{tail}",
             f"neo4j-admin failed to set the initial password (exit code {out.returncode}); "
             f"its messages are above, its full output is in {console}",
         )
@@ -153,8 +153,8 @@ def _set_initial_password(root: Path, java: JavaRuntime, jars: list[str],
 
 def _unknown_password_error(root: Path) -> ServerError:
     return ServerError(
-        f"本地 Neo4j 拒绝了 {root / CREDENTIALS_FILE} 中的密码:数据库的密码不是 cobuild 保存的那个"
-        f"(凭据文件被替换或丢失?)。请恢复该文件;或删除 {root / 'data'}(会清空图,之后重新导入花名册)"
+        f"本地 Neo4j 拒绝了 {root / CREDENTIALS_FILE} 中的密码：数据库的密码不是 cobuild 保存的那个"
+        f"（凭据文件被替换或丢失?）。请恢复该文件；或删除 {root / 'data'}（会清空图，之后重新导入花名册）"
         f"再运行 `cobuild neo4j start`",
         f"the local Neo4j rejected the password in {root / CREDENTIALS_FILE}: the database's "
         f"password is not the one cobuild saved (credentials file replaced or lost?). Restore "

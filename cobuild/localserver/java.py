@@ -61,7 +61,7 @@ def java_majors_for(version: str) -> tuple[int, ...]:
     m = re.match(r"(\d+)\.(\d+)", version)
     if not m:
         raise ServerError(
-            f"无法识别的 Neo4j 版本号 {version!r}(应如 5.26.30 或 2026.08.1)",
+            f"无法识别的 Neo4j 版本号 {version!r}（应如 5.26.30 或 2026.08.1）",
             f"unrecognised Neo4j version {version!r} (expected e.g. 5.26.30 or 2026.08.1)",
         )
     major, minor = int(m.group(1)), int(m.group(2))
@@ -70,7 +70,7 @@ def java_majors_for(version: str) -> tuple[int, ...]:
     if major >= 2025:
         return (21, 25) if (major, minor) >= (2025, 10) else (21,)
     raise ServerError(
-        f"不支持 Neo4j {version}:请用 5.26 或 2025.01 之后的版本",
+        f"不支持 Neo4j {version}：请用 5.26 或 2025.01 之后的版本",
         f"Neo4j {version} is not supported: use 5.26 or a release from 2025.01 on",
     )
 
@@ -144,7 +144,7 @@ def find_java(
         found_en = "has no runnable java" if major is None else f"is Java {major}"
         raise ServerError(
             f"JAVA_HOME={java_home} {found};Neo4j {version} 需要 Java {need[0]}。"
-            f"请把 JAVA_HOME 指向合适的 JDK,或取消设置 JAVA_HOME 让 cobuild 自己寻找",
+            f"请把 JAVA_HOME 指向合适的 JDK，或取消设置 JAVA_HOME 让 cobuild 自己寻找",
             f"JAVA_HOME={java_home} {found_en}; Neo4j {version} needs Java {need[1]}. "
             f"Point JAVA_HOME at a fitting JDK, or unset it to let cobuild search",
         )
@@ -157,14 +157,14 @@ def find_java(
             return JavaRuntime(java, major)
     if not any(v is not None for v in seen.values()):
         raise ServerError(
-            f"找不到 Java。Neo4j {version} 需要 Java {need[0]}:请安装 JDK"
-            f"(如 apt install openjdk-17-jdk-headless)或设置 JAVA_HOME",
+            f"找不到 Java。Neo4j {version} 需要 Java {need[0]}：请安装 JDK"
+            f"（如 apt install openjdk-17-jdk-headless）或设置 JAVA_HOME",
             f"Java not found. Neo4j {version} needs Java {need[1]}: install a JDK "
             f"(e.g. apt install openjdk-17-jdk-headless) or set JAVA_HOME",
         )
     have = ", ".join(f"{p} (Java {m})" for p, m in seen.items() if m is not None)
     raise ServerError(
-        f"找到的 Java 版本不合适:{have};Neo4j {version} 需要 Java {need[0]}。"
+        f"找到的 Java 版本不合适：{have};Neo4j {version} 需要 Java {need[0]}。"
         f"请安装合适的 JDK 并设置 JAVA_HOME",
         f"no fitting Java found: {have}; Neo4j {version} needs Java {need[1]}. "
         f"Install a fitting JDK and set JAVA_HOME",

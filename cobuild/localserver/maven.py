@@ -71,7 +71,7 @@ def fetch(
     if not mvn:
         raise ServerError(
             "找不到 Maven(mvn)。cobuild 用 Maven 从 Maven Central 下载 Neo4j:"
-            "请安装 Maven(如 apt install maven),或用 NEO4J_URI 指向已有的 Neo4j",
+            "请安装 Maven（如 apt install maven），或用 NEO4J_URI 指向已有的 Neo4j",
             "Maven (mvn) not found. cobuild fetches Neo4j from Maven Central with Maven: "
             "install it (e.g. apt install maven), or point NEO4J_URI at an existing Neo4j",
         )
@@ -86,7 +86,7 @@ def fetch(
                              capture_output=True, text=True)
     if offline.returncode == 0 and (jars := _classpath_ok(cp_file)):
         return jars
-    progress(f"正在从 Maven Central 下载 Neo4j {version}(约 120 MB,只需一次)…\n"
+    progress(f"正在从 Maven Central 下载 Neo4j {version}（约 120 MB，只需一次）…\n"
              f"downloading Neo4j {version} from Maven Central (about 120 MB, once only)…")
     tail: deque[str] = deque(maxlen=25)
     count = 0
@@ -104,8 +104,8 @@ def fetch(
     rc = proc.wait()
     if rc != 0 or not (jars := _classpath_ok(cp_file)):
         raise ServerError(
-            f"下载 Neo4j {version} 失败(mvn 退出码 {rc})。请检查网络或 Maven 设置"
-            f"(~/.m2/settings.xml 的镜像)。Maven 最后的输出:\n" + "\n".join(tail),
+            f"下载 Neo4j {version} 失败（mvn 退出码 {rc}）。请检查网络或 Maven 设置"
+            f"（~/.m2/settings.xml 的镜像）。Maven 最后的输出：\n" + "\n".join(tail),
             f"downloading Neo4j {version} failed (mvn exit code {rc}). Check the network "
             f"or Maven's settings (mirrors in ~/.m2/settings.xml). Maven's last lines are above.",
         )

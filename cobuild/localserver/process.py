@@ -322,7 +322,7 @@ def _wait_for_bolt(proc: subprocess.Popen, info: ServerInfo, timeout: float,
             if log_sizes is not None and _BIND_FAILED.search(_new_log_text(root, log_sizes)):
                 raise _PortTaken(f"端口 {info.port} 已被占用", f"port {info.port} is taken")
             raise ServerError(
-                f"Neo4j 启动失败(进程已退出,退出码 {proc.returncode})",
+                f"Neo4j 启动失败（进程已退出，退出码 {proc.returncode}）",
                 f"Neo4j failed to start (the process exited with code {proc.returncode})",
             )
         if _port_open(info.port):
@@ -482,10 +482,10 @@ def start(
             except _PortTaken:
                 if chosen or attempt == PORT_RETRIES:
                     raise ServerError(
-                        f"Neo4j 无法使用端口 {port}(已被占用)",
+                        f"Neo4j 无法使用端口 {port}（已被占用）",
                         f"Neo4j could not bind port {port} (taken)",
                     ) from None
-                progress(f"端口 {port} 刚被占用,换一个端口重试… / port {port} was taken "
+                progress(f"端口 {port} 刚被占用，换一个端口重试… / port {port} was taken "
                          f"meanwhile; retrying on another port…")
         raise ServerError("找不到空闲端口", "no free port found")
 
@@ -530,7 +530,7 @@ def _launch(root: Path, java: JavaRuntime, jars: list[str], version: str, port: 
             raise
         if isinstance(exc, ServerError):
             tail = log_tail(root)
-            raise ServerError(exc.message_zh + "。日志末尾:\n" + tail,
+            raise ServerError(exc.message_zh + "。日志末尾：\n" + tail,
                               exc.message_en + ". The log's tail is above.") from None
         raise
     return info
@@ -552,7 +552,7 @@ def _warm_up(info: ServerInfo, creds: Credentials, progress: Callable[[str], Non
         with Database(driver, None, info.bolt_uri) as db:
             store.warm_up(db)
     except DatabaseUnavailable as exc:
-        progress(f"查询计划未能预热(不影响使用)/ the query plans were not warmed up "
+        progress(f"查询计划未能预热（不影响使用）/ the query plans were not warmed up "
                  f"(no harm done): {exc.message_en}")
 
 

@@ -38,12 +38,12 @@ __all__ = ["Policy", "StructureSettings", "PlanSettings", "load_policy", "STRUCT
 #: Settings of the structural figures (section ``[structure]``).
 STRUCTURE_PARAMS: tuple[Param, ...] = (
     Param("betweenness_exact_max_nodes", "int", 2000,
-          "人员–党组织网络的连通分量不超过此节点数时精确计算介数中心性,更大时抽样",
+          "人员–党组织网络的连通分量不超过此节点数时精确计算介数中心性，更大时抽样",
           "components of the person–org network up to this many nodes get exact betweenness; "
           "larger ones are sampled", minimum=0, maximum=10_000_000),
     Param("betweenness_sample_k", "int", 64, "抽样计算介数中心性时的起点数",
           "number of sample sources for sampled betweenness", minimum=1, maximum=100_000),
-    Param("seed", "int", 42, "抽样的随机种子(结果可重现)", "random seed of the sampling (reproducible)",
+    Param("seed", "int", 42, "抽样的随机种子（结果可重现）", "random seed of the sampling (reproducible)",
           minimum=0, maximum=2**31 - 1),
     Param("top_n", "int", 10, "各排行榜列出的人数", "how many entries each ranking lists",
           minimum=1, maximum=10_000),
@@ -155,7 +155,7 @@ class Policy:
         problems: list[tuple[str, str]] = []
         where = f"{source}: " if source else ""
         if not isinstance(data, dict):
-            raise PolicyError(f"{where}策略必须是一个表(键值对)", f"{where}a policy must be a table of keys")
+            raise PolicyError(f"{where}策略必须是一个表（键值对）", f"{where}a policy must be a table of keys")
         rules = _default_rules()
         for key in data:
             if key not in ("rules", "structure", "plan"):
@@ -168,7 +168,7 @@ class Policy:
         for rid, table in rules_data.items():
             rule = RULES_BY_ID.get(rid)
             if rule is None:
-                problems.append((f"未知的规则编号 “{rid}”(可用:{', '.join(RULES_BY_ID)})",
+                problems.append((f"未知的规则编号 “{rid}”（可用：{', '.join(RULES_BY_ID)}）",
                                  f"unknown rule id '{rid}' (known: {', '.join(RULES_BY_ID)})"))
                 continue
             if not isinstance(table, dict):
@@ -183,7 +183,7 @@ class Policy:
                     if isinstance(value, bool):
                         cfg = replace(cfg, enabled=value)
                     else:
-                        problems.append((f"{path} 必须是 true 或 false,而不是 {value!r}",
+                        problems.append((f"{path} 必须是 true 或 false，而不是 {value!r}",
                                          f"{path} must be true or false, not {value!r}"))
                 elif key == "severity":
                     ok, v, prob = _check(Param("severity", "severity", None, "", ""), value, path)
@@ -199,14 +199,14 @@ class Policy:
                         problems.append(prob)
                 else:
                     allowed = ", ".join(["enabled", "severity", *known])
-                    problems.append((f"{path}:规则 {rid} 没有参数 “{key}”(可用:{allowed})",
+                    problems.append((f"{path}：规则 {rid} 没有参数 “{key}”（可用：{allowed}）",
                                      f"{path}: rule {rid} has no parameter '{key}' (known: {allowed})"))
             rules[rid] = replace(cfg, params=params)
         skw = _section(data, "structure", STRUCTURE_PARAMS, problems)
         pkw = _section(data, "plan", PLAN_PARAMS, problems)
         if problems:
             raise PolicyError(
-                f"{where}分析策略有 {len(problems)} 处错误:\n" + "\n".join(f"  - {z}" for z, _ in problems),
+                f"{where}分析策略有 {len(problems)} 处错误：\n" + "\n".join(f"  - {z}" for z, _ in problems),
                 f"{where}the analysis policy has {len(problems)} error(s):\n"
                 + "\n".join(f"  - {e}" for _, e in problems),
             )
@@ -243,7 +243,7 @@ def _check(param: Param, value: Any, path: str) -> tuple[bool, Any, tuple[str, s
         if isinstance(value, str) and value in SEVERITIES:
             return True, value, None
         allowed = ", ".join(f'"{s}"' for s in SEVERITIES)
-        return False, None, (f"{path} 的值 {value!r} 无效,应为 {allowed} 之一",
+        return False, None, (f"{path} 的值 {value!r} 无效，应为 {allowed} 之一",
                              f"{path} = {value!r} is not valid; use one of {allowed}")
     if param.type == "bool":
         if isinstance(value, bool):
@@ -252,10 +252,10 @@ def _check(param: Param, value: Any, path: str) -> tuple[bool, Any, tuple[str, s
                              f"{path} must be true or false, not {value!r}")
     if param.type == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            return False, None, (f"{path} 必须是整数,而不是 {value!r}", f"{path} must be an integer, not {value!r}")
+            return False, None, (f"{path} 必须是整数，而不是 {value!r}", f"{path} must be an integer, not {value!r}")
     elif param.type == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return False, None, (f"{path} 必须是数字,而不是 {value!r}", f"{path} must be a number, not {value!r}")
+            return False, None, (f"{path} 必须是数字，而不是 {value!r}", f"{path} must be a number, not {value!r}")
         value = float(value)
     lo, hi = param.minimum, param.maximum
     if (lo is not None and value < lo) or (hi is not None and value > hi):

@@ -197,7 +197,7 @@ def _post_type_code(text: str | None, where: str) -> str:
     m = schema.POST_TYPE.lookup(str(text))
     if m is None:
         raise ScenarioError(f"{where}：任职类型“{text}”无效，应为 本职 或 兼职",
-                            f"{where}: post type {text!r} is not valid; use own (本职) or part_time (兼职)")
+                            f"{where}: post type {text!r} is not valid; use own （本职） or part_time （兼职）")
     return m.code
 
 
@@ -224,8 +224,8 @@ def parse_change_arg(kind: str, text: str) -> Change:
         return AddPost(parts[0], parts[1], _role_code(parts[2], where),
                        _post_type_code(parts[3] if len(parts) == 4 else None, where))
     forms = {"remove_person": "人员编码 PERSON", "remove_unit": "单位编码 UNIT",
-             "end_post": "人员编码:党组织编码 PERSON:ORG",
-             "add_post": "人员编码:党组织编码:职务[:任职类型] PERSON:ORG:ROLE[:POST_TYPE]"}
+             "end_post": "人员编码：党组织编码 PERSON:ORG",
+             "add_post": "人员编码：党组织编码：职务[:任职类型] PERSON:ORG:ROLE[:POST_TYPE]"}
     raise ScenarioError(f"{where}：格式应为 {forms.get(kind, '?')}",
                         f"{where}: the form is {forms.get(kind, '?').split(' ', 1)[-1]}")
 

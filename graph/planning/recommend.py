@@ -367,7 +367,7 @@ def recommend(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | No
         unclosable.append(Unclosable(f, "not_modelled", "该缺口无法通过新增任命补齐",
                                      "no new appointment can close this finding"))
     if progress:
-        progress(f"校验方案 / checking the plan ({len(proposals)} 个新职务 new posts)")
+        progress(f"校验方案 / checking the plan （{len(proposals)} 个新职务 new posts）")
     plan_changes = [AddPost(p.candidate.person, p.candidate.org, p.candidate.role, "part_time", as_of)
                     for p in proposals]
     check = check_plan(G, view, findings, plan_changes, closed_keys, policy,

@@ -281,7 +281,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if now - self.last < 1.0:
             return
         self.last = now
-        self.progress(f"{self.label}{self.what}: 目标 objective {self.objective_value:g},"
+        self.progress(f"{self.label}{self.what}：目标 objective {self.objective_value:g},"
                       f"界 bound {self.best_objective_bound:g}({now - self.t0:.1f}s)")
 
 

@@ -32,21 +32,21 @@ def check(view, cfg):
         comm_en = view.name("Community", x) if x else "its community"
         elsewhere = sorted({c for o in orgs for c in view.member_of.get(o, ())})
         if not here:
-            zh = (f"{unit}有党组织({org_zh}),但所在的{comm}还没有社区党组织,无法纳入社区“大党委”:"
-                  f"建议先建立{comm}党组织,再将该单位党组织纳入。")
+            zh = (f"{unit}有党组织（{org_zh}），但所在的{comm}还没有社区党组织，无法纳入社区“大党委”："
+                  f"建议先建立{comm}党组织，再将该单位党组织纳入。")
             en = (f"{unit} has a party organization ({org_en}) but {comm_en} has no community party "
                   f"organization to take it in: set one up first, then take the unit's organization in.")
         else:
             tgt_zh, tgt_en = view.name_list("PartyOrg", sorted(here))
             if elsewhere:
                 oth_zh, oth_en = view.name_list("PartyOrg", elsewhere)
-                zh = (f"{unit}位于{comm},其党组织({org_zh})纳入的是{oth_zh},未纳入所在社区的{tgt_zh}："
-                      f"建议将其纳入{tgt_zh}“大党委”,就近参与共驻共建。")
+                zh = (f"{unit}位于{comm}，其党组织（{org_zh}）纳入的是{oth_zh}，未纳入所在社区的{tgt_zh}："
+                      f"建议将其纳入{tgt_zh}“大党委”，就近参与共驻共建。")
                 en = (f"{unit} sits in {comm_en}, but its party organization ({org_en}) is taken into "
                       f"{oth_en}, not into {tgt_en} where it sits: take it into {tgt_en} as well.")
             else:
-                zh = (f"{unit}的党组织({org_zh})未纳入所在{comm}的{tgt_zh}“大党委”:"
-                      f"建议将其纳入,并推荐其负责人担任社区兼职委员。")
+                zh = (f"{unit}的党组织（{org_zh}）未纳入所在{comm}的{tgt_zh}“大党委”："
+                      f"建议将其纳入，并推荐其负责人担任社区兼职委员。")
                 en = (f"The party organization of {unit} ({org_en}) is not taken into the big party "
                       f"committee of {tgt_en} in {comm_en}: take it in and propose its head as a "
                       f"part-time committee member.")
@@ -61,7 +61,7 @@ RULE = Rule(
     name_en="not taken in",
     subject_type="Unit",
     default_severity="high",
-    description_zh="驻区单位有党组织(单独建立或联合党支部),但没有一个纳入其所在社区的社区党组织(大党委)。",
+    description_zh="驻区单位有党组织（单独建立或联合党支部），但没有一个纳入其所在社区的社区党组织（大党委）。",
     description_en="A unit located in a community that has a unit party organization (own or joint), "
                    "none of which is a member of a community party organization of that community.",
     check=check,

@@ -21,8 +21,8 @@ def check(view, cfg):
         x = view.unit_community.get(u)
         unit = view.name("Unit", u)
         kind = schema.UNIT_KIND.zh_of(view.attr("Unit", u, "kind", "other"))
-        zh = (f"{unit}({kind})既没有自己的党组织,也未被联合党支部覆盖:"
-              f"党员3人以上的建议单独建立党支部,不足3人的建议就近组建或加入联合党支部。")
+        zh = (f"{unit}（{kind}）既没有自己的党组织，也未被联合党支部覆盖："
+              f"党员3人以上的建议单独建立党支部，不足3人的建议就近组建或加入联合党支部。")
         en = (f"{unit} has no party organization of its own and no joint branch covers it: with 3 or "
               f"more party members set up its own branch, otherwise form or join a joint branch nearby.")
         yield make_finding(view, cfg, "Unit", u, community=x, zh=zh, en=en,
@@ -35,7 +35,7 @@ RULE = Rule(
     name_en="party coverage blank",
     subject_type="Unit",
     default_severity="medium",
-    description_zh="驻区单位没有党组织:既没有单独建立,也没有联合党支部覆盖。",
+    description_zh="驻区单位没有党组织：既没有单独建立，也没有联合党支部覆盖。",
     description_en="A unit with no unit party organization: none of its own and no joint branch listing it.",
     check=check,
 )

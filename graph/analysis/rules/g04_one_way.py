@@ -27,15 +27,15 @@ def check(view, cfg):
             uname = view.name("PartyOrg", u)
             posts = cov.u_to_c.get(u) or cov.c_to_u.get(u)
             if up:
-                zh = (f"{uname}与{cname}只有单向进入:单位有人在社区党组织兼职,但社区党组织没有人到该单位党组织兼职:"
-                      f"建议选派{cname}班子成员到{uname}兼任职务,形成双向进入。")
+                zh = (f"{uname}与{cname}只有单向进入：单位有人在社区党组织兼职，但社区党组织没有人到该单位党组织兼职："
+                      f"建议选派{cname}班子成员到{uname}兼任职务，形成双向进入。")
                 en = (f"{uname} and {cname} are linked one way only: someone from the unit holds a "
                       f"part-time post in the community organization, but nobody from the community "
                       f"organization holds one in the unit: appoint a member of {cname} to a part-time "
                       f"post in {uname}.")
             else:
-                zh = (f"{uname}与{cname}只有单向进入:社区党组织有人到该单位党组织兼职,但该单位没有人在社区党组织兼职:"
-                      f"建议吸收{uname}负责人担任{cname}兼职委员,形成双向进入。")
+                zh = (f"{uname}与{cname}只有单向进入：社区党组织有人到该单位党组织兼职，但该单位没有人在社区党组织兼职："
+                      f"建议吸收{uname}负责人担任{cname}兼职委员，形成双向进入。")
                 en = (f"{uname} and {cname} are linked one way only: someone from the community "
                       f"organization holds a part-time post in the unit, but nobody from the unit holds "
                       f"one in the community organization: appoint the head of {uname} as a part-time "
@@ -52,7 +52,7 @@ RULE = Rule(
     name_en="one-way entry",
     subject_type="PartyOrg",
     default_severity="medium",
-    description_zh="已纳入的成员单位党组织与社区党组织之间只有一个方向的交叉任职(单位→社区 或 社区→单位)。",
+    description_zh="已纳入的成员单位党组织与社区党组织之间只有一个方向的交叉任职（单位→社区 或 社区→单位）。",
     description_en="A member unit party organization with a link in one direction only (U → C or C → U).",
     check=check,
 )

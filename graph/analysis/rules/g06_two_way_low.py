@@ -37,8 +37,8 @@ def check(view, cfg):
         # below the threshold never reads "33% ... below 33%"
         share = f"{math.floor(Fraction(100 * len(two_way), m))}%"
         least = f"{float(threshold) * 100:.4g}%"
-        zh = (f"{cname}的{m}个成员单位党组织中只有{len(two_way)}个({share})实现双向进入,"
-              f"低于{least}:建议优先为{mz}补齐交叉任职。")
+        zh = (f"{cname}的{m}个成员单位党组织中只有{len(two_way)}个({share})实现双向进入，"
+              f"低于{least}：建议优先为{mz}补齐交叉任职。")
         en = (f"Only {len(two_way)} of the {m} member unit organizations of {cname} "
               f"({share}) have a two-way link, below {least}: start with "
               f"cross-appointments for {me}.")
@@ -52,7 +52,7 @@ RULE = Rule(
     name_en="two-way coverage low",
     subject_type="PartyOrg",
     default_severity="medium",
-    description_zh="社区党组织的成员单位党组织中,实现双向进入的比例低于下限(默认0.3)。",
+    description_zh="社区党组织的成员单位党组织中，实现双向进入的比例低于下限（默认0.3）。",
     description_en="A community party organization whose share of member unit organizations with a "
                    "two-way link is below min_two_way_share (default 0.3).",
     check=check,

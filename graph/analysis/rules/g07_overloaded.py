@@ -23,8 +23,8 @@ def check(view, cfg):
             continue
         name = view.name("Person", person)
         oz, oe = view.name_list("PartyOrg", sorted({p.org for p in posts}))
-        zh = (f"{name}同时担任{len(posts)}个兼职(超过{most}个:{oz}):"
-              f"建议将部分兼职交由其他同志承担,减轻负担,也避免联系都系于一人。")
+        zh = (f"{name}同时担任{len(posts)}个兼职（超过{most}个：{oz}）："
+              f"建议将部分兼职交由其他同志承担，减轻负担，也避免联系都系于一人。")
         en = (f"{name} holds {len(posts)} part-time posts (more than {most}: {oe}): hand some of them "
               f"to others, to lighten the load and not hang the links on one person.")
         community, street = view.person_place(person)
@@ -39,7 +39,7 @@ RULE = Rule(
     name_en="overloaded person",
     subject_type="Person",
     default_severity="medium",
-    description_zh="一人担任的兼职数超过上限(默认3个)。",
+    description_zh="一人担任的兼职数超过上限（默认3个）。",
     description_en="A person with more than max_part_time_posts part-time posts (default 3).",
     check=check,
     params=(

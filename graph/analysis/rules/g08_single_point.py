@@ -41,8 +41,8 @@ def check(view, cfg):
                 continue
             name = view.name("Person", person)
             uz, ue = view.name_list("PartyOrg", units)
-            zh = (f"{name}是{cname}与{len(units)}个成员单位党组织（{uz}）之间唯一的交叉任职联系人:"
-                  f"一旦其离任或调动,这些单位将与社区失去联系。建议为每个单位再安排一名兼职人员作为后备。")
+            zh = (f"{name}是{cname}与{len(units)}个成员单位党组织（{uz}）之间唯一的交叉任职联系人："
+                  f"一旦其离任或调动，这些单位将与社区失去联系。建议为每个单位再安排一名兼职人员作为后备。")
             en = (f"{name} is the only cross-appointment link between {cname} and {len(units)} member "
                   f"unit organizations ({ue}): if they leave, these units lose their link with the "
                   f"community. Give each unit a second part-time post holder.")
@@ -60,7 +60,7 @@ RULE = Rule(
     name_en="single point of failure",
     subject_type="Person",
     default_severity="high",
-    description_zh="某人是社区党组织与若干(默认2个及以上)成员单位党组织之间唯一的联系人(任一方向)。",
+    description_zh="某人是社区党组织与若干（默认2个及以上）成员单位党组织之间唯一的联系人（任一方向）。",
     description_en="A person who is the only link (in either direction) between a community party "
                    "organization and at least spof_min_units of its member unit organizations (default 2).",
     check=check,

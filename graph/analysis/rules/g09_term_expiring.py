@@ -41,8 +41,8 @@ def check(view, cfg):
         role = schema.ROLE.zh_of(post.role)
         role_en = schema.ROLE.by_code(post.role).en if post.role in schema.ROLE.codes else post.role
         uname, cname = view.name("PartyOrg", u), view.name("PartyOrg", c)
-        zh = (f"{name}在{org}的兼职({role})将于{post.end.isoformat()}到期(还有{left}天),"
-              f"这是{uname}与{cname}之间的交叉任职联系:建议提前办理续任或物色接替人选。")
+        zh = (f"{name}在{org}的兼职（{role}）将于{post.end.isoformat()}到期（还有{left}天），"
+              f"这是{uname}与{cname}之间的交叉任职联系：建议提前办理续任或物色接替人选。")
         en = (f"{name}'s part-time post ({role_en}) in {org} ends on {post.end.isoformat()} "
               f"(in {left} days); it links {uname} and {cname}: renew it or find a successor in time.")
         community, street = view.org_place(c)
@@ -59,7 +59,7 @@ RULE = Rule(
     name_en="term expiring",
     subject_type="Person",
     default_severity="low",
-    description_zh="构成单位与社区党组织之间联系的兼职,将在分析日期后若干天内(默认90天)到期。",
+    description_zh="构成单位与社区党组织之间联系的兼职，将在分析日期后若干天内（默认90天）到期。",
     description_en="A part-time post that makes a link between a unit party organization and a community "
                    "party organization and ends within expiry_warning_days after the as-of date (default 90).",
     check=check,

@@ -21,8 +21,8 @@ def check(view, cfg):
         x = view.grid_community.get(g)
         name = view.name("Grid", g)
         where = f"（{view.name('Community', x)}）" if x else ""
-        zh = (f"{name}{where}没有网格党支部或网格党小组:"
-              f"建议依托网格内党员建立网格党小组,党员较多的建立网格党支部,并选出党员中心户。")
+        zh = (f"{name}{where}没有网格党支部或网格党小组："
+              f"建议依托网格内党员建立网格党小组，党员较多的建立网格党支部，并选出党员中心户。")
         en = (f"{name}{' (' + view.name('Community', x) + ')' if x else ''} has no grid party branch or group: form a grid party group from the "
               f"party members living there (a branch when there are many), and name central households.")
         yield make_finding(view, cfg, "Grid", g, community=x, zh=zh, en=en,

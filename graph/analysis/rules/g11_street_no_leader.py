@@ -19,7 +19,7 @@ def check(view, cfg):
         if s in view.streets_in_charge:
             continue
         name = view.name("Street", s)
-        zh = f"{name}没有县级领导包抓:建议明确一名县级党员领导干部包抓该街道,并在花名册“联系”表中登记。"
+        zh = f"{name}没有县级领导包抓：建议明确一名县级党员领导干部包抓该街道，并在花名册“联系”表中登记。"
         en = (f"{name} has no county leader in charge: name a county-level party leader to take charge "
               f"of it and record them in the liaisons table.")
         yield make_finding(view, cfg, "Street", s, street=s, zh=zh, en=en, evidence=[schema.street_id(s)])

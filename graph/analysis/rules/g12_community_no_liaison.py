@@ -18,7 +18,7 @@ def check(view, cfg):
         if c in view.communities_with_liaison:
             continue
         name = view.name("Community", c)
-        zh = f"{name}没有县级联系领导:建议明确一名县级党员领导干部联系该社区,并在花名册“联系”表中登记。"
+        zh = f"{name}没有县级联系领导：建议明确一名县级党员领导干部联系该社区，并在花名册“联系”表中登记。"
         en = (f"{name} has no county leader keeping in touch: name a county-level party leader as its "
               f"liaison and record them in the liaisons table.")
         yield make_finding(view, cfg, "Community", c, community=c, zh=zh, en=en,

@@ -37,20 +37,20 @@ def check(view, cfg):
         comm = view.name("Community", x) if x else "所在社区"
         comm_en = view.name("Community", x) if x else "its community"
         if not prop_orgs:
-            zh = (f"{tag_zh}{name}的物业企业{pz}没有党组织:建议推动物业企业单独建立或加入联合党支部,"
+            zh = (f"{tag_zh}{name}的物业企业{pz}没有党组织：建议推动物业企业单独建立或加入联合党支部，"
                   f"再与{comm}党组织交叉任职。")
             en = (f"The property company of {tag_en}{name} ({pe}) has no party organization: help it set "
                   f"one up or join a joint branch, then cross-appoint with the party organization of "
                   f"{comm_en}.")
         elif not comm_orgs:
-            zh = (f"{tag_zh}{name}所在的{comm}没有社区党组织,物业企业{pz}党组织无从交叉任职:"
+            zh = (f"{tag_zh}{name}所在的{comm}没有社区党组织，物业企业{pz}党组织无从交叉任职："
                   f"建议先建立社区党组织。")
             en = (f"{comm_en}, where {tag_en}{name} sits, has no community party organization to "
                   f"cross-appoint with its property company ({pe}): set one up first.")
         else:
             cz, ce = view.name_list("PartyOrg", comm_orgs)
-            zh = (f"{tag_zh}{name}的物业企业{pz}党组织与{cz}之间没有交叉任职:"
-                  f"建议社区党组织成员到物业企业党组织兼职,物业企业党组织负责人担任社区兼职委员。")
+            zh = (f"{tag_zh}{name}的物业企业{pz}党组织与{cz}之间没有交叉任职："
+                  f"建议社区党组织成员到物业企业党组织兼职，物业企业党组织负责人担任社区兼职委员。")
             en = (f"The property company of {tag_en}{name} ({pe}) has no cross-appointment with {ce}: "
                   f"appoint a community organization member to a part-time post in the company's party "
                   f"organization, and the company organization's head as a part-time community member.")
@@ -67,7 +67,7 @@ RULE = Rule(
     name_en="red property link missing",
     subject_type="Compound",
     default_severity="medium",
-    description_zh="小区的物业企业党组织与小区所在社区党组织之间没有任何方向的交叉任职(物业企业没有党组织也算);"
+    description_zh="小区的物业企业党组织与小区所在社区党组织之间没有任何方向的交叉任职（物业企业没有党组织也算）；"
                    "红色物业示范小区为高。没有物业企业的小区不计。",
     description_en="A compound with a property unit whose party organization(s) have no link in either "
                    "direction with the compound's community party organization (also when the property "

@@ -22,8 +22,8 @@ def check(view, cfg):
             continue
         name = view.name("Community", c)
         units = sorted(u for u, x in view.unit_community.items() if x == c)
-        zh = (f"{name}没有社区党组织(社区党委、党总支或党支部),驻区单位党组织无处纳入“大党委”:"
-              f"建议按党员人数组建社区党组织,并把驻区单位党组织纳入。")
+        zh = (f"{name}没有社区党组织（社区党委、党总支或党支部），驻区单位党组织无处纳入“大党委”："
+              f"建议按党员人数组建社区党组织，并把驻区单位党组织纳入。")
         en = (f"{name} has no community party organization (committee, general branch or branch), so its "
               f"units' organizations have no big party committee to join: set one up according to the "
               f"number of party members and take the units' organizations in.")
@@ -37,7 +37,7 @@ RULE = Rule(
     name_en="community without party organization",
     subject_type="Community",
     default_severity="high",
-    description_zh="社区没有社区党组织(本项目增补,不在 rules.md 的 G01–G13 之内)。",
+    description_zh="社区没有社区党组织（本项目增补，不在 rules.md 的 G01–G13 之内）。",
     description_en="A community with no community party organization (added by this project; "
                    "not one of rules.md's G01–G13).",
     check=check,

@@ -26,7 +26,7 @@ def check(view, cfg):
             org, comm = view.name("PartyOrg", o), view.name("Community", x)
             zh = (f"{org}所属单位位于{comm}，但该党组织没有到{comm}报到（双报到）："
                   f"建议组织其到社区报到，参与社区治理和服务。")
-            en = (f"{org} has a unit in {comm} but has not registered with it (双报到): "
+            en = (f"{org} has a unit in {comm} but has not registered with it （双报到）： "
                   f"have it register with {comm} and take part in the community's work.")
             units = [u for u in view.org_units.get(o, ()) if view.unit_community.get(u) == x]
             yield make_finding(view, cfg, "PartyOrg", o, community=x, zh=zh, en=en,

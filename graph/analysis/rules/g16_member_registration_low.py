@@ -44,7 +44,7 @@ RULE = Rule(
     default_severity="medium",
     description_zh="单位党组织有党员（党员人数大于 0），但到社区报到的在职党员（双报到中所在党组织为该组织的人员）少于党员人数的一定比例（默认 90%）。",
     description_en="A unit party organization with n > 0 party members whose distinct registered members "
-                   "(双报到 rows of people naming it as 所在党组织) are fewer than min_registration_rate × n.",
+                   "（双报到 rows of people naming it as 所在党组织） are fewer than min_registration_rate × n.",
     check=check,
     params=(
         Param("min_registration_rate", "float", 0.9, "在职党员报到率下限",
