@@ -170,6 +170,8 @@ def test_page_toggles_the_plan_and_slides_the_forecast(browser, tmp_path):
         looks = network_json(G, findings, as_of=AS_OF, forecast=fc)["meta"]["forecast"]["looks"]
         assert border == looks[series[last]["worst"]]["color"]
         assert o.errors == [] and o.blocked == []
+    finally:
+        o.context.close()
 
 
 @pytest.fixture(scope="module")

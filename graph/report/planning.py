@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from graph.findings import SEVERITIES
-from graph.report.html import _CSS, _t
+from graph.report.html import _CSS, table_html as _t
 from graph.report.words import rule_label, severity_label
 from graph.report.xlsx import _HEAD_FILL, _HEAD_FONT, _SEV_FILL, _put, _table
 
