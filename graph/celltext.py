@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FORMULA_LEADS", "as_text", "needs_text_cell", "csv_text", "unquote"]
+__all__ = ["FORMULA_LEADS", "as_text", "needs_text_cell", "csv_text", "unquote", "workbook_bytes"]
 
 #: What makes Excel read a typed (or CSV) value as a formula.
 FORMULA_LEADS = ("=", "+", "-", "@")
@@ -36,6 +36,23 @@ def as_text(cell):
     if isinstance(cell.value, str):
         cell.data_type = "s"
     return cell
+
+
+def workbook_bytes(wb) -> bytes:
+    """The .xlsx file of an openpyxl workbook (not write-only), every string
+    that openpyxl took for a formula or an error (a name such as
+    ``=HYPERLINK(...)``) written as text first: the product's reports hold
+    data, never formulas."""
+    import io
+
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type in ("f", "e") and isinstance(c.value, str):
+                    as_text(c)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def csv_text(value: str) -> str:

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AsOf, Viewer, ViewerDep
+from api.conditional import NOT_MODIFIED
 from api.errors import ApiError, error_responses, not_found
 
 router = APIRouter(prefix="/plan", tags=["规划 planning"], responses=error_responses(401, 403, 422, 503))
@@ -138,7 +139,8 @@ def _forecast(v: Viewer, as_of, street, community, months):
                                             street=street, community=community))
 
 
-@router.get("/recommend", response_model=dict[str, Any], responses=error_responses(404),
+@router.get("/recommend", response_model=dict[str, Any],
+            responses={**error_responses(404), **NOT_MODIFIED},
             summary="补齐方案 The appointments that close the gaps")
 def recommend(v: PlannerDep, as_of: AsOf, street: Street = None, community: Community = None,
               budget: Budget = None, method: Method = "cp-sat") -> dict:
@@ -151,7 +153,8 @@ def recommend(v: PlannerDep, as_of: AsOf, street: Street = None, community: Comm
     return _plan(v, as_of, street, community, budget, method).as_dict()
 
 
-@router.get("/forecast", response_model=dict[str, Any], responses=error_responses(404),
+@router.get("/forecast", response_model=dict[str, Any],
+            responses={**error_responses(404), **NOT_MODIFIED},
             summary="12个月预测 The forecast, month end by month end")
 def forecast(v: PlannerDep, as_of: AsOf, street: Street = None, community: Community = None,
              months: Months = 12) -> dict:
@@ -184,7 +187,7 @@ def whatif(v: PlannerDep, as_of: AsOf, scenario: Annotated[ChangeList | Recommen
 
 
 @router.get("/explorer", response_class=HTMLResponse,
-            responses={**error_responses(404),
+            responses={**error_responses(404), 304: NOT_MODIFIED[304],
                        200: {"content": {"text/html": {"schema": {"type": "string"}}},
                              "description": "独立的 HTML 页面，离线可用 a self-contained HTML page"}},
             summary="带补齐方案的关系图 The explorer page with the plan drawn over it")

@@ -3,8 +3,8 @@ sheet: each proposal with why, each need left open with why."""
 
 from __future__ import annotations
 
-import io
 import json
+from graph.celltext import workbook_bytes
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -75,7 +75,5 @@ def render_matching(m, fmt: str) -> str | bytes:
     if fmt == "xlsx":
         wb = Workbook()
         matching_sheet(wb.active, m)
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
+        return workbook_bytes(wb)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(MATCH_FORMATS)}")

@@ -16,7 +16,6 @@ Like every report, these hold no phone numbers.
 
 from __future__ import annotations
 
-import io
 import json
 from html import escape
 
@@ -27,6 +26,7 @@ from graph.findings import SEVERITIES
 from graph.report.html import _CSS, table_html as _t
 from graph.report.words import rule_label, severity_label
 from graph.report.xlsx import _HEAD_FILL, _HEAD_FONT, _SEV_FILL, _put, _table
+from graph.celltext import workbook_bytes
 
 __all__ = ["render_plan", "render_forecast", "render_whatif", "PLAN_FORMATS", "WHATIF_FORMATS",
            "MEETING_HEADER"]
@@ -169,9 +169,7 @@ def _plan_xlsx(plan) -> bytes:
              ["求解方法 method", plan.method, f"{s.seconds:.2f}s, {s.status}"],
              ["名义成员变为单向 paper → one-way (progress)", len(plan.check.progress), ""]]
     _table(ws, ["规则 rule", "方案前 before", "方案后 after"], rows)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _page(title: str, lines: list[str], body: list[str]) -> str:
@@ -285,9 +283,7 @@ def _forecast_xlsx(fc) -> bytes:
                  "人员 people"],
            [[c["month"], c["org"], c["org_name"], c["community"] or "", len(c["posts"]),
              "、".join(f"{p['name']}（{p['end']}）" for p in c["posts"])] for c in fc.cliffs], wrap_cols=(6,))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _forecast_html(fc) -> str:

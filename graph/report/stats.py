@@ -8,7 +8,6 @@ table, the charts per street, the rules not checked).
 
 from __future__ import annotations
 
-import io
 import json
 from html import escape
 
@@ -17,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from graph.analysis.stats import FIGURES
+from graph.celltext import workbook_bytes
 
 __all__ = ["NO_DATA", "STATS_FORMATS", "figure_text", "stats_table", "render_stats", "stats_sheet",
            "stats_html", "not_checked_lines", "street_chart_svg", "stats_chart_sheet"]
@@ -231,9 +231,7 @@ def _render_xlsx(stats) -> bytes:
     wb = Workbook()
     stats_sheet(wb.active, stats)
     stats_chart_sheet(wb.create_sheet("统计图"), stats)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def stats_html(stats, with_charts: bool = True) -> str:

@@ -11,7 +11,6 @@ Every roster string is written as text (never as a formula).
 
 from __future__ import annotations
 
-import io
 import unicodedata
 
 from openpyxl import Workbook
@@ -20,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from graph.analysis.rules import RULES
-from graph.celltext import as_text
+from graph.celltext import as_text, workbook_bytes
 from graph.printing import print_setup
 from graph.reference import doc_ref
 from graph.report.charts import BELOW_COLOR, Chart, chart_figures
@@ -263,6 +262,4 @@ def render_xlsx(analysis) -> bytes:
     if analysis.stats is not None:
         stats_sheet(wb.create_sheet(SHEETS[6]), analysis.stats)
         stats_chart_sheet(wb.create_sheet(SHEETS[7]), analysis.stats)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -31,7 +31,7 @@ def check(view, cfg):
             units = [u for u in view.org_units.get(o, ()) if view.unit_community.get(u) == x]
             yield make_finding(view, cfg, "PartyOrg", o, community=x, zh=zh, en=en,
                                evidence=[f"PartyOrg:{o}", f"Community:{x}"]
-                               + [f"Unit:{u}" for u in units])
+                               + [f"Unit:{u}" for u in units], key=[f"Community:{x}"])
 
 
 RULE = Rule(

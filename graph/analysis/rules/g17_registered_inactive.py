@@ -36,7 +36,7 @@ def check(view, cfg):
         en = (f"{name} registered with {comm} but has no service record there in the last {days} days: "
               f"offer a volunteer task, or check whether they are still around.")
         yield make_finding(view, cfg, "Person", p, community=x, zh=zh, en=en,
-                           evidence=[f"Person:{p}", f"Community:{x}"])
+                           evidence=[f"Person:{p}", f"Community:{x}"], key=[f"Community:{x}"])
 
 
 RULE = Rule(

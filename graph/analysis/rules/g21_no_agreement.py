@@ -27,7 +27,8 @@ def check(view, cfg):
             en = (f"{uname} is a member of {cname} but they have no co-building agreement in force: "
                   f"sign (or renew) one that sets out what each side does.")
             yield make_finding(view, cfg, "PartyOrg", u, community=community, street=street,
-                               zh=zh, en=en, evidence=[f"PartyOrg:{u}", f"PartyOrg:{c}"])
+                               zh=zh, en=en, evidence=[f"PartyOrg:{u}", f"PartyOrg:{c}"],
+                               key=[f"PartyOrg:{c}"])
 
 
 RULE = Rule(

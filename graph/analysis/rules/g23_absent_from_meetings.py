@@ -36,7 +36,8 @@ def check(view, cfg):
                   f"{uname} attended {len(went)} (at least {share:.0%} expected): remind its head to attend.")
             yield make_finding(view, cfg, "PartyOrg", u, community=community, street=street,
                                zh=zh, en=en, evidence=[f"PartyOrg:{u}", f"PartyOrg:{c}"]
-                               + [f"Meeting:{m}" for m in meetings if m not in went])
+                               + [f"Meeting:{m}" for m in meetings if m not in went],
+                               key=[f"PartyOrg:{c}"])
 
 
 RULE = Rule(

@@ -162,7 +162,8 @@
   function buildLegend() {
     kindOn = {};
     sevOn = {};
-    boxes = { kind: {}, severity: {} };
+    layerOn = { structure: true };
+    boxes = { kind: {}, severity: {}, layer: {} };
     Object.keys(targets).forEach(function (k) {
       while (targets[k].firstChild) { targets[k].removeChild(targets[k].firstChild); }
     });
