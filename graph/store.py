@@ -835,7 +835,7 @@ def warm_up(db: Database) -> None:
         ]
     statements += [(q, {"rows": [rel]}) for q in Q.CREATE_RELS.values()]
     record = dict(id=w, file=w, sha256=w, streets=streets, counts="{}", changes="{}",
-                  created=0, changed=0, deleted=0)
+                  created=0, changed=0, deleted=0, parts="{}")
     statements.append((Q.CREATE_IMPORT_RECORD, record))
     # what load_graph and the scope walk read: planned only (EXPLAIN caches the plan)
     reads = [*Q.ALL_NODE_ROWS.values(), *Q.ALL_REL_ROWS.values(), *Q.NODE_EXISTS.values(),

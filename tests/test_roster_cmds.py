@@ -100,7 +100,7 @@ def test_export_command_round_trips_the_stored_roster(neo4j_db, tmp_path, capsys
     import_roster(neo4j_db, roster)
     out = tmp_path / "导出.xlsx"
     assert main(["export", str(out)]) == 0
-    assert "unmasked" in capsys.readouterr().out
+    assert "0600" in capsys.readouterr().out
     back, issues = check_roster(out)
     assert issues == []
     G, H = roster_to_graph(roster), roster_to_graph(back)

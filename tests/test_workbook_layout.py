@@ -32,7 +32,7 @@ def _printed(ws, header_row):
 
 def _workbooks(tmp_path):
     a = analyze(perfect().graph(), AS_OF)
-    yield "report", load_workbook(io.BytesIO(render(a, "xlsx"))), {"说明": 3, "图表": None}
+    yield "report", load_workbook(io.BytesIO(render(a, "xlsx"))), {"说明": 3, "图表": None, "统计表": 3, "统计图": None}
     yield "template", load_workbook(write_template(tmp_path / "t.xlsx")), \
         {"说明": None, **{t.zh: HEADER_ROW for t in schema.TABLES}}
     yield "roster", load_workbook(write_roster(rich_roster(), tmp_path / "r.xlsx")), {}

@@ -257,9 +257,9 @@ def render_xlsx(analysis) -> bytes:
     _overview(wb.active, analysis)
     for name, fill in zip(SHEETS[1:6], (_charts, _findings, _communities, _streets, _structure)):
         fill(wb.create_sheet(name), analysis)
-    for ws in wb.worksheets:
-        print_setup(ws, {"说明": 3, "图表": None}.get(ws.title, 1))
     if analysis.stats is not None:
         stats_sheet(wb.create_sheet(SHEETS[6]), analysis.stats)
         stats_chart_sheet(wb.create_sheet(SHEETS[7]), analysis.stats)
+    for ws in wb.worksheets:
+        print_setup(ws, {"说明": 3, "图表": None, "统计表": 3, "统计图": None}.get(ws.title, 1))
     return workbook_bytes(wb)
