@@ -46,8 +46,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "analyze",
         help="找出共驻共建缺口并出报告 / find the coverage gaps and write a report",
-        description="按缺口规则 G01–G13 找出双向进入、交叉任职的缺口，并给出建议。\n"
-                    "Find the gaps in two-way entry and cross-appointment (gap rules G01–G13), "
+        description="按缺口规则 G01–G23 找出双向进入、交叉任职及共建活动的缺口，并给出建议。\n"
+                    "Find the gaps in two-way entry and cross-appointment and in the co-building activity (gap rules G01–G23), "
                     "with what to do next.",
         epilog=_EPILOG_ANALYZE + f"\n规则及阈值 rules and thresholds：{doc_ref('rules')}\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -18,7 +18,7 @@ DESCRIPTION = """\
 生成演示县的花名册：一个虚构的县城（桐川县），按文章的比例构造 —— 169 家驻区单位、
 40 名兼职委员、18 个网格党支部、46 个网格党小组、37 户党员中心户、50 个红色物业
 示范小区，4–5 个街道、26–32 个社区；人名、单位名均为虚构。它不是一个“完美”的县：
-docs/rules.md 的每条规则 G01–G13 都有真实的缺口可查。同一组 --seed、--scale、--as-of
+docs/rules.md 的每条规则 G01–G13 和 G15–G23 都有真实的缺口可查。同一组 --seed、--scale、--as-of
 得到完全相同的花名册；所有日期都相对 --as-of（默认今天）。
 --scale 放大全部数量：10 约一个地级市，100 约一个省（约 17 万个节点），用于性能测试。
 
@@ -26,7 +26,7 @@ Write the demo county's roster: a fictional county seat （桐川县） in the
 article's proportions -- 169 resident units, 40 part-time committee members,
 18 grid party branches, 46 grid party groups, 37 central households, 50 model
 compounds, 4-5 streets, 26-32 communities; all names invented. It is not a
-perfect county: every rule G01-G13 of docs/rules.md has real gaps to find. The same
+perfect county: every rule G01–G13 and G15–G23 of docs/rules.md has real gaps to find. The same
 --seed, --scale and --as-of give the identical roster; every date is relative
 to --as-of (default today). --scale multiplies every figure: 10 is about a
 city, 100 about a province (~170,000 nodes), for benchmarks.

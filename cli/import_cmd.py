@@ -37,11 +37,11 @@ store it in Neo4j.
   When stored data would be deleted you are asked to confirm (at a terminal),
   or must add --yes (in scripts).
 * 整个花名册在一个事务中写入：要么全部写入，要么什么都不写。每次导入都留有记录
-  （文件名、SHA-256、时间、数量）。与最近一次导入的文件相同（SHA-256 与街道均相同）时，
+  （文件名、SHA-256、时间、数量）。与最近一次导入的花名册内容相同（各表各行与街道均相同）时，
   只说明这一点，不写入，也不新增记录。
   One transaction for the whole roster: all of it or nothing. Every import
-  leaves a record (file name, SHA-256, time, counts). The same file as the
-  latest import (same SHA-256, same streets) is said to be so and nothing is
+  leaves a record (file name, SHA-256, time, counts). A roster with the
+  same content as the latest import's (same rows, same streets) is said to be so and nothing is
   written, not even a record.
 
 数据库连接见 NEO4J_URI 等环境变量，或 `cobuild neo4j start` 启动的本地服务器。
@@ -124,6 +124,10 @@ def _streets_text(roster) -> tuple[str, str]:
 #: at most this many rows to delete / change are listed by name
 PLAN_LIST = 20
 
+#: Said when the roster is stored already (by the latest import).
+NOTHING_WRITTEN = ("\n未写入任何数据，也不新增导入记录 / nothing was written, and no new import "
+                   "record: 新增 created 0, 更新 changed 0, 删除 deleted 0")
+
 
 def _node_ref(nid: str) -> str:
     label, code = schema.split_node_id(nid)
@@ -169,10 +173,10 @@ def format_plan(plan, roster) -> str:
         lines.append(f"Nothing is stored yet for streets {en}: everything is new.")
     if plan.unchanged_since is not None:
         rec = plan.unchanged_since
-        lines.append(f"与最近一次导入（记录 {rec['id']},{rec.get('file') or ''}）的花名册完全相同"
-                     "（SHA-256 与街道均相同）：不会有任何变化。")
+        lines.append(f"与最近一次导入（记录 {rec['id']}，{rec.get('file') or ''}）的花名册完全相同"
+                     "（内容与街道均相同）：不会有任何变化。")
         lines.append(f"Identical to the roster of the latest import (record {rec['id']}, "
-                     f"{rec.get('file') or ''}: same SHA-256, same streets): nothing will change.")
+                     f"{rec.get('file') or ''}: same content, same streets): nothing will change.")
         return "\n".join(lines)
     if plan.is_empty:
         lines.append("与数据库中已有的数据完全相同，不会有任何变化。")
@@ -244,8 +248,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print("\n试运行：未写入任何数据 / dry run: nothing was written")
             return 0
         if plan.unchanged_since is not None:
-            print("\n未写入任何数据，也不新增导入记录 / nothing was written, and no new import "
-                  "record: 新增 created 0, 更新 changed 0, 删除 deleted 0")
+            print(NOTHING_WRITTEN)
             return 0
         if plan.deleted and not args.yes and not _confirm(plan):
             return 1
@@ -261,6 +264,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("\n数据库在此期间有变化，实际执行如下 / the database changed meanwhile; "
               "what was actually done:")
         print(format_plan(result.plan, roster))
+    if result.unchanged:  # the same roster was imported meanwhile
+        print(NOTHING_WRITTEN)
+        return 0
     print(f"\n已导入 imported: 新增 created {result.created}, 更新 changed {result.changed}, "
           f"删除 deleted {result.deleted} — 导入记录 import record {result.record_id}, "
           f"{result.seconds:.1f} s")

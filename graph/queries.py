@@ -277,7 +277,8 @@ NEIGHBORS_IN: dict[tuple[str, str], str] = {
 LOCK_IMPORTS = f"MERGE (l:{IMPORT_LOCK} {{id: $id}}) SET l.at = datetime()"
 
 CREATE_IMPORT_RECORD = (
-    f"CREATE (r:{IMPORT_RECORD} {{id: $id, file: $file, sha256: $sha256, at: datetime(), "
+    f"CREATE (r:{IMPORT_RECORD} {{id: $id, file: $file, sha256: $sha256, digest: $digest, "
+    "at: datetime(), "
     "streets: $streets, counts: $counts, changes: $changes, "
     "created: $created, changed: $changed, deleted: $deleted, parts: $parts}) "
     "RETURN r.at AS at"
@@ -288,9 +289,9 @@ IMPORT_HISTORY = (
     "ORDER BY r.at DESC LIMIT $limit"
 )
 
-#: The latest import: what it stored (``sha256``, ``streets``, ``counts``) and when.
+#: The latest import: what it stored (``digest``, ``streets``, ``counts``) and when.
 LATEST_IMPORT = (
-    f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id, r.file AS file, r.sha256 AS sha256, "
+    f"MATCH (r:{IMPORT_RECORD}) RETURN r.id AS id, r.file AS file, r.digest AS digest, "
     "r.streets AS streets, r.counts AS counts, r.at AS at ORDER BY r.at DESC LIMIT 1"
 )
 

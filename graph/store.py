@@ -43,8 +43,9 @@ was committed since it was read, otherwise one it reads again under the
 lock. New nodes and relationships are ``CREATE``d (the lock and the
 uniqueness constraints make that safe), changed ones replaced.
 
-A roster whose SHA-256 and streets are those of the latest import record is
-stored already: the plan says so (``unchanged_since``) without reading the
+A roster whose content (:meth:`Roster.digest`, not the file's SHA-256: a
+roster may be changed after it was read) and streets are those of the latest
+import record is stored already: the plan says so (``unchanged_since``) without reading the
 graph, and the import writes nothing, not even a record. Any other import in
 between makes a newer record, so the roster is then compared in full.
 
@@ -539,8 +540,8 @@ def _latest_tx(tx) -> dict | None:
 
 
 def _same_roster(latest: dict | None, roster: Roster) -> bool:
-    """Is ``roster`` what the latest import stored (same file hash, same streets)?"""
-    return bool(latest and roster.sha256 and latest.get("sha256") == roster.sha256
+    """Is ``roster`` what the latest import stored (same content, same streets)?"""
+    return bool(latest and latest.get("digest") == roster.digest()
                 and sorted(latest.get("streets") or ()) == sorted(roster.jurisdiction))
 
 
@@ -708,6 +709,7 @@ def _import_tx(tx, graph: Callable[[], nx.MultiDiGraph], roster: Roster, within:
         id=record_id,
         file=roster.source,
         sha256=roster.sha256,
+        digest=roster.digest(),
         streets=list(roster.jurisdiction),
         counts=json.dumps(plan.roster_counts, ensure_ascii=False, sort_keys=True),
         changes=json.dumps(plan.changes(), ensure_ascii=False, sort_keys=True),
@@ -834,7 +836,7 @@ def warm_up(db: Database) -> None:
             (Q.DELETE_NODES[label], {"codes": codes}),
         ]
     statements += [(q, {"rows": [rel]}) for q in Q.CREATE_RELS.values()]
-    record = dict(id=w, file=w, sha256=w, streets=streets, counts="{}", changes="{}",
+    record = dict(id=w, file=w, sha256=w, digest=w, streets=streets, counts="{}", changes="{}",
                   created=0, changed=0, deleted=0, parts="{}")
     statements.append((Q.CREATE_IMPORT_RECORD, record))
     # what load_graph and the scope walk read: planned only (EXPLAIN caches the plan)

@@ -116,6 +116,11 @@ def test_export_one_street(neo4j_db, tmp_path):
     import_roster(neo4j_db, rich_roster())
     out = tmp_path / "城关.xlsx"
     assert main(["export", str(out), "--street", "002"]) == 0
-    back, _ = check_roster(out)
-    assert back.codes("streets") == {"002"}
-    assert "C01" not in back.codes("communities")
+    back, issues = check_roster(out)
+    assert issues == []  # a roster of its own: every code it names is in it
+    assert "002" in back.codes("streets") and "C02" in back.codes("communities")
+    # of street 001 only what places the units street 002 works with: project
+    # PR1 of C02 uses resource R01 of the hospital U02, which lies in C01
+    assert "U02" in back.codes("units")
+    assert not {"G01", "U01"} & (back.codes("grids") | back.codes("units"))
+    assert not {"CC1", "SC1", "GB1"} & back.codes("party_orgs")

@@ -388,14 +388,17 @@ def test_same_file_after_another_import_is_compared_in_full(neo4j_db):
     assert len(store.import_history(neo4j_db)) == 3
 
 
-def test_same_content_under_another_hash_is_diffed_and_changes_nothing(neo4j_db):
+def test_a_roster_is_compared_by_its_content_not_its_file_hash(neo4j_db):
     store.import_roster(neo4j_db, rich_roster())
     before = raw_dump(neo4j_db)
     r = rich_roster()
-    r.sha256 = None
-    again = store.import_roster(neo4j_db, r)
-    assert not again.unchanged and again.plan.is_empty and again.plan.replaced > 0
+    r.sha256 = "f" * 64  # another file, the same rows
+    assert store.import_roster(neo4j_db, r).unchanged
     assert raw_dump(neo4j_db) == before
+    assert len(store.import_history(neo4j_db)) == 1
+    edited = without(rich_roster(), "units", code="U6")  # the same file hash, a row gone
+    again = store.import_roster(neo4j_db, edited)
+    assert not again.unchanged and again.plan.nodes["Unit"].deleted == 1
     assert len(store.import_history(neo4j_db)) == 2
 
 

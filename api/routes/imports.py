@@ -58,6 +58,8 @@ def _result_dict(result) -> dict:
     plan = result.plan
     return {
         "record_id": result.record_id,
+        # true: the latest import stored this very roster; nothing was written
+        "unchanged": result.unchanged,
         "streets": list(plan.streets),
         "created": result.created,
         "changed": result.changed,

@@ -8,7 +8,7 @@ groups, 37 party-member central households and 50 model compounds, in 4-5
 streets and 26-32 communities, with county leaders, dual registrations
 (双报到) and the three lists (需求/资源/项目清单).
 
-It is *not* a perfect county: every gap rule G01-G13 of ``rules.md`` has
+It is *not* a perfect county: every gap rule G01–G13 and G15–G23 of ``rules.md`` has
 real instances (see :data:`loaders.demo.county.PLANTED`), and there are
 posts that ended the day before ``as_of``, one that starts the day after,
 and link posts ending within 90 days.
