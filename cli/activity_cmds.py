@@ -9,9 +9,9 @@ validation report is printed), 2 any other error.
 from __future__ import annotations
 
 import argparse
-import sys
 
-from cli.common import add_source_args, date_arg, print_roster_error, progress, write_text_atomic
+from cli.common import (add_quiet_arg, add_report_args, add_scope_args, add_source_args, format_of,
+                        print_roster_error, progress, write_output)
 from cobuild.activity import match_scope, stats_scope
 from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
@@ -56,16 +56,11 @@ projects under way that use it.
 """
 
 
-def _scope_args(p) -> None:
+def _args(p, formats: tuple[str, ...]) -> None:
     add_source_args(p)
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--street", metavar="S", help="只看这个街道（编码）/ only this street (code)")
-    where.add_argument("--community", metavar="C", help="只看这个社区（编码）/ only this community (code)")
-    p.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD",
-                   help="统计日期，默认今天 / as-of date (default today)")
-    p.add_argument("--out", metavar="FILE", help="写入文件（xlsx 必填）；不填则输出到屏幕 / write to "
-                                                 "this file (required for xlsx); default: the screen")
-    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
+    add_scope_args(p, exclusive=True, as_of_help="统计日期，默认今天 / as-of date (default today)")
+    add_report_args(p, formats)
+    add_quiet_arg(p)
 
 
 def register(sub) -> None:
@@ -80,9 +75,7 @@ def register(sub) -> None:
                     "Compute the statistics table planners send upward: a row per community, a "
                     "subtotal per street, the county total.",
         epilog=_EPILOG_STATS, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _scope_args(p)
-    p.add_argument("--format", choices=STATS_FORMATS, help="text（默认）、json、xlsx、html；不填时按 --out "
-                                                           "的扩展名 / format (default text, or from --out)")
+    _args(p, STATS_FORMATS)
     p.set_defaults(func=cmd_stats)
 
     m = sub.add_parser(
@@ -92,24 +85,11 @@ def register(sub) -> None:
                     "Propose, for every open need, the registered resource (and so the unit) that "
                     "should take it, each proposal with why.",
         epilog=_EPILOG_MATCH, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _scope_args(m)
-    m.add_argument("--format", choices=MATCH_FORMATS, help="text（默认）、json、xlsx；不填时按 --out 的扩展名 "
-                                                           "/ format (default text, or from --out)")
+    _args(m, MATCH_FORMATS)
     m.add_argument("--capacity", type=int, default=3, metavar="N",
                    help="服务类资源可同时对接的需求数，默认 3 / needs a service resource may take at "
                         "once (default 3)")
     m.set_defaults(func=cmd_match)
-
-
-def _format(args, formats) -> str:
-    if args.format:
-        return args.format
-    if args.out:
-        for fmt in formats:
-            suffix = {"text": ".txt"}.get(fmt, f".{fmt}")
-            if args.out.lower().endswith(suffix):
-                return fmt
-    return "text"
 
 
 def _open(args, say):
@@ -117,33 +97,8 @@ def _open(args, say):
                       progress=say)
 
 
-def _emit(args, content, say) -> None:
-    if not args.out:
-        sys.stdout.write(content)
-        return
-    from pathlib import Path
-
-    path = Path(args.out)
-    if isinstance(content, bytes):
-        import os
-        import tempfile
-
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(content)
-            os.replace(tmp, path)
-        except OSError as e:
-            raise CobuildError(f"无法写入 {path}：{e.strerror or e}", f"cannot write {path}: {e}") from None
-    else:
-        write_text_atomic(path, content)
-    if say:
-        say(f"已写入 wrote {path}")
-
-
 def _run(args, formats, compute, render) -> int:
-    fmt = _format(args, formats)
+    fmt = format_of(args.format, args.out, formats)
     if fmt == "xlsx" and not args.out:
         raise CobuildError("xlsx 需要用 --out 指定文件，例如 --out 统计表.xlsx",
                            "xlsx needs --out FILE, e.g. --out stats.xlsx")
@@ -153,7 +108,9 @@ def _run(args, formats, compute, render) -> int:
     except RosterError as e:
         print_roster_error(e)
         return 1
-    _emit(args, render(compute(G), fmt), say)
+    path = write_output(render(compute(G), fmt), args.out)
+    if path is not None and say:
+        say(f"已写入 wrote {path}")
     return 0
 
 

@@ -16,9 +16,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cli.common import (add_source_args, date_arg, format_of, print_roster_error, private_file_note,
-                        progress,
-                        write_text_atomic)
+from cli.common import (add_quiet_arg, add_report_args, add_scope_args, add_source_args, date_arg,
+                        format_of, print_roster_error, private_file_note, progress, write_text_atomic)
 from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
 from graph.reference import doc_ref
@@ -53,23 +52,15 @@ def register(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_source_args(p)
-    p.add_argument("--street", metavar="S", help="只看这个街道（编码）/ only this street (code)")
-    p.add_argument("--community", metavar="C", help="只看这个社区（编码）/ only this community (code)")
-    p.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD",
-                   help="分析日期，默认今天；只计入当日有效的任职 / as-of date (default today); only posts "
-                        "that count on it count")
+    add_scope_args(p, as_of_help="分析日期，默认今天；只计入当日有效的任职 / as-of date (default "
+                                 "today); only posts that count on it count")
     p.add_argument("--policy", metavar="FILE",
-                   help="策略文件(TOML),可改阈值、严重程度、关闭规则 / policy file (TOML): thresholds, "
+                   help="策略文件（TOML），可改阈值、严重程度、关闭规则 / policy file (TOML): thresholds, "
                         "severities, rules switched off")
-    p.add_argument("--format", choices=FORMATS,
-                   help="报告格式：text（默认）、json、xlsx、html；不填时按 --out 的扩展名 / report format "
-                        "(default text, or from the --out suffix)")
-    p.add_argument("--out", metavar="FILE",
-                   help="写入文件（xlsx 必填）；不填则输出到屏幕 / write to this file (required for xlsx); "
-                        "default: the screen")
+    add_report_args(p, FORMATS)
     p.add_argument("--print-policy", action="store_true",
                    help="打印带注释的默认策略文件后退出 / print the default policy file, commented, and exit")
-    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
+    add_quiet_arg(p)
     p.set_defaults(func=cmd_analyze)
 
     d = sub.add_parser(

@@ -13,7 +13,7 @@ from typing import Callable
 
 from graph.errors import CobuildError, RosterError
 
-__all__ = ["add_source_args", "format_of", "write_output", "date_arg", "progress", "say", "refuse_overwrite",
+__all__ = ["add_source_args", "add_scope_args", "add_report_args", "add_quiet_arg", "format_of", "write_output", "date_arg", "progress", "say", "refuse_overwrite",
            "print_roster_error", "write_text_atomic", "PRIVATE_MODE", "private_file_note"]
 
 #: The mode of every file holding unmasked personal data (whole phone
@@ -109,6 +109,35 @@ def add_source_args(p: argparse.ArgumentParser) -> None:
                         "folder of CSV files or .zip (leave out with --db)")
     p.add_argument("--db", action="store_true",
                    help="从 Neo4j 数据库读取已导入的图 / read the graph stored in Neo4j")
+
+
+def add_scope_args(p: argparse.ArgumentParser, *, exclusive: bool = False,
+                   as_of_help: str = "分析日期，默认今天 / as-of date (default today)") -> None:
+    """``--street``, ``--community`` (at most one of them when ``exclusive``)
+    and ``--as-of``: what part of the graph a command looks at, and when."""
+    where = p.add_mutually_exclusive_group() if exclusive else p
+    where.add_argument("--street", metavar="S", help="只看这个街道（编码）/ only this street (code)")
+    where.add_argument("--community", metavar="C", help="只看这个社区（编码）/ only this community (code)")
+    p.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD", help=as_of_help)
+
+
+def add_report_args(p: argparse.ArgumentParser, formats: tuple[str, ...], *,
+                    force: bool = False) -> None:
+    """``--format`` (one of ``formats``), ``--out`` and, with ``force``,
+    ``--force``: how and where a command writes its report."""
+    p.add_argument("--format", choices=formats,
+                   help=f"报告格式：{'、'.join(formats)}（默认 text；不填时按 --out 的扩展名）/ report "
+                        "format (default text, or from the --out suffix)")
+    p.add_argument("--out", metavar="FILE",
+                   help="写入文件（xlsx 必填）；不填则输出到屏幕 / write to this file (required for xlsx); "
+                        "default: the screen")
+    if force:
+        p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite existing files")
+
+
+def add_quiet_arg(p: argparse.ArgumentParser) -> None:
+    """``-q/--quiet``: no progress on stderr."""
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
 
 
 def format_of(fmt: str | None, out: str | None, formats=("text", "json", "xlsx", "html")) -> str:

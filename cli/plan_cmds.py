@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import (add_source_args, date_arg, format_of, print_roster_error, progress, refuse_overwrite,
-                        write_output)
+from cli.common import (add_quiet_arg, add_report_args, add_scope_args, add_source_args, format_of,
+                        print_roster_error, progress, refuse_overwrite, write_output)
 from graph.errors import CobuildError, RosterError
 
 __all__ = ["register", "cmd_recommend", "cmd_forecast", "cmd_whatif"]
@@ -68,24 +68,10 @@ _EPILOG_WHATIF = """\
 
 def _common(p) -> None:
     add_source_args(p)
-    p.add_argument("--street", metavar="S", help="只看这个街道（编码）/ only this street (code)")
-    p.add_argument("--community", metavar="C", help="只看这个社区（编码）/ only this community (code)")
-    p.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD",
-                   help="分析日期，默认今天 / as-of date (default today)")
+    add_scope_args(p)
     p.add_argument("--policy", metavar="FILE",
                    help="策略文件（TOML），含 [plan] 节 / policy file (TOML), with its [plan] table")
-    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress on stderr")
-
-
-def _outputs(p, formats: tuple[str, ...]) -> None:
-    """``--format``, ``--out`` and ``--force``."""
-    p.add_argument("--format", choices=formats,
-                   help=f"{'、'.join(formats)}（默认 text；不填时按 --out 的扩展名）/ report format "
-                        f"(default text, or from the --out suffix)")
-    p.add_argument("--out", metavar="FILE",
-                   help="写入文件（xlsx 必填），默认输出到屏幕 / write to this file (required for xlsx); "
-                        "default: the screen")
-    p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite existing files")
+    add_quiet_arg(p)
 
 
 def register(sub) -> None:
@@ -106,7 +92,7 @@ def register(sub) -> None:
     p.add_argument("--method", choices=("cp-sat", "greedy"), default="cp-sat",
                    help="cp-sat（最优，默认）或 greedy（贪心基线，供对比）/ cp-sat (optimal, default) or "
                         "greedy (the baseline, to compare)")
-    _outputs(p, ("text", "json", "xlsx", "html"))
+    add_report_args(p, ("text", "json", "xlsx", "html"), force=True)
     p.add_argument("--apply-to", metavar="NEW_ROSTER",
                    help="另写一份加入拟任职务的完整花名册（.xlsx 或 CSV 文件夹），起始日期为分析日期 / also "
                         "write the whole roster with the proposed posts added (start = the as-of date)")
@@ -121,7 +107,7 @@ def register(sub) -> None:
         epilog=_EPILOG_FORECAST, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(f)
     f.add_argument("--months", type=int, default=12, help="月数，默认12 / months ahead (default 12)")
-    _outputs(f, ("text", "json", "xlsx", "html"))
+    add_report_args(f, ("text", "json", "xlsx", "html"), force=True)
     f.set_defaults(func=cmd_forecast)
 
     w = sub.add_parser(
@@ -143,7 +129,7 @@ def register(sub) -> None:
                         "（ROLE e.g. 兼职委员 or 委员；TYPE 兼职 (default) or 本职）；repeatable")
     w.add_argument("--scenario", metavar="FILE",
                    help="情景文件（JSON/TOML），recommend 的 JSON 亦可 / a scenario file; a recommend JSON works")
-    _outputs(w, ("text", "json"))
+    add_report_args(w, ("text", "json"), force=True)
     w.set_defaults(func=cmd_whatif)
 
 

@@ -29,7 +29,7 @@ them from here, never from input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 __all__ = [
@@ -861,6 +861,10 @@ compound_id = _ids_of("Compound")
 unit_id = _ids_of("Unit")
 org_id = _ids_of("PartyOrg")
 person_id = _ids_of("Person")
+need_id = _ids_of("Need")
+resource_id = _ids_of("Resource")
+project_id = _ids_of("Project")
+meeting_id = _ids_of("Meeting")
 
 
 def split_node_id(nid: str) -> tuple[str, str]:

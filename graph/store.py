@@ -77,7 +77,7 @@ from graph.ownership import TAG, native as _native, ownership_issues, visible as
 from graph.ownership import tags as _tags
 from graph.roster import Roster
 from graph.places import keeping_streets
-from graph.scope import IN, OUT, scope_nodes
+from graph.scope import OUT, scope_nodes
 
 __all__ = [
     "BATCH_SIZE",

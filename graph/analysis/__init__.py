@@ -21,7 +21,7 @@ from graph.findings import SEVERITIES, Finding, select
 from graph.analysis.policy import Policy, load_policy
 from graph.analysis.presence import missing, not_checked_entry
 from graph.analysis.stats import Stats, compute_stats
-from graph.analysis.rules import RULES, RULES_BY_ID
+from graph.analysis.rules import RULES
 from graph.analysis.structure import compute_structure
 from graph.analysis.summary import summarize
 from graph.analysis.view import View, view_of

@@ -31,6 +31,22 @@ YEAR_DAYS = 365
 #: The relationships the index reads (the activity layer of the schema).
 _ACTIVITY_TYPES = frozenset(r.type for r in schema.REL_KINDS if r.layer == schema.ACTIVITY)
 
+#: The index of :class:`Activity` each plain activity relationship fills,
+#: keyed by its start node's code: (attribute, the target as a node id
+#: rather than a code -- it may be of more than one label --, many targets).
+_INDEXES: dict[str, tuple[str, bool, bool]] = {
+    "RAISED_BY": ("need_community", False, False),
+    "CLAIMED_BY": ("need_claimed_by", True, True),
+    "OFFERED_BY": ("resource_unit", False, False),
+    "MEETS": ("project_needs", False, True),
+    "USES": ("project_resources", False, True),
+    "LED_BY": ("project_leads", True, True),
+    "SIGNED_BY": ("agreement_unit_org", False, False),
+    "SIGNED_WITH": ("agreement_community_org", False, False),
+    "CONVENED_BY": ("meeting_org", False, False),
+    "ATTENDED_BY": ("meeting_attendees", False, True),
+}
+
 
 def counts_on(d: date | None, as_of: date) -> bool:
     """Whether a row dated ``d`` counts on ``as_of`` (empty: long ago).
@@ -120,28 +136,17 @@ class Activity:
             elif t == "SERVED":
                 a.services.append(Service(ul, uc, vc, d.get("date"), d.get("hours"), d.get("need"),
                                           d.get("rating")))
-            elif t == "RAISED_BY":
-                a.need_community[uc] = vc
-            elif t == "CLAIMED_BY":
-                a.need_claimed_by[uc].append(v)
-            elif t == "OFFERED_BY":
-                a.resource_unit[uc] = vc
-            elif t == "MEETS":
-                a.project_needs[uc].append(vc)
-            elif t == "USES":
-                a.project_resources[uc].append(vc)
-            elif t == "LED_BY":
-                a.project_leads[uc].append(v)
-            elif t == "SIGNED_BY":
-                a.agreement_unit_org[uc] = vc
-            elif t == "SIGNED_WITH":
-                a.agreement_community_org[uc] = vc
-            elif t == "CONVENED_BY":
-                a.meeting_org[uc] = vc
-            elif t == "ATTENDED_BY":
-                a.meeting_attendees[uc].append(vc)
-        for dd in (a.need_claimed_by, a.project_needs, a.project_resources, a.project_leads,
-                   a.meeting_attendees):
+            else:
+                index, whole_id, many = _INDEXES[t]
+                target = v if whole_id else vc
+                if many:
+                    getattr(a, index)[uc].append(target)
+                else:
+                    getattr(a, index)[uc] = target
+        for index, _, many in _INDEXES.values():
+            if not many:
+                continue
+            dd = getattr(a, index)
             for k in dd:
                 dd[k] = sorted(set(dd[k]))
         a.registrations.sort(key=lambda r: (r.subject, r.community, r.date or date.min))

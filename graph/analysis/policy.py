@@ -23,12 +23,12 @@ out of range -- is a :class:`graph.errors.PolicyError` naming the key.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from graph.errors import PolicyError
+from graph.planfiles import read_data_file
 from graph.findings import SEVERITIES
 from graph.analysis.rules import RULES, RULES_BY_ID
 from graph.analysis.rules.base import Param, RuleConfig
@@ -274,18 +274,7 @@ def load_policy(path: str | Path) -> Policy:
         key, wrong type or out-of-range value (every problem is listed).
     """
     p = Path(path)
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise PolicyError(f"找不到策略文件 {p}", f"policy file {p} not found") from None
-    except UnicodeDecodeError:
-        raise PolicyError(f"策略文件 {p} 不是 UTF-8 文本", f"policy file {p} is not UTF-8 text") from None
-    except OSError as e:
-        raise PolicyError(f"无法读取策略文件 {p}:{e}", f"cannot read policy file {p}: {e}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise PolicyError(f"策略文件 {p} 不是有效的 TOML:{e}", f"policy file {p} is not valid TOML: {e}") from None
+    data = read_data_file(p, "策略文件", "policy file", PolicyError)
     return Policy.from_dict(data, source=str(p))
 
 

@@ -221,7 +221,7 @@ def _why(view, pb: Problem, t: Target, sol: Solution, budget: int | None) -> tup
     if t.rule == "G13":
         props = view.compound_property.get(t.finding.subject.code, ())
         if not t.corgs:
-            return ("no_community_org", f"小区所在社区没有社区党组织，无从交叉任职；须先建立社区党组织",
+            return ("no_community_org", "小区所在社区没有社区党组织，无从交叉任职；须先建立社区党组织",
                     "the compound's community has no community party organization to cross-appoint with; "
                     "set one up first")
         if not t.pairs:

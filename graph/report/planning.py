@@ -27,6 +27,7 @@ from graph.report.html import _CSS, table_html as _t
 from graph.report.words import rule_label, severity_label
 from graph.report.xlsx import _HEAD_FILL, _HEAD_FONT, _SEV_FILL, _put, _table
 from graph.celltext import workbook_bytes
+from graph.printing import print_setup
 
 __all__ = ["render_plan", "render_forecast", "render_whatif", "PLAN_FORMATS", "WHATIF_FORMATS",
            "MEETING_HEADER"]
@@ -139,15 +140,7 @@ def _meeting_sheet(ws, plan) -> None:
     for col, w in zip("ABCDEFGHIJKL", (5, 10, 10, 18, 14, 16, 12, 10, 24, 60, 16, 10)):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "A3"
-    ws.print_title_rows = "1:2"  # the header on every printed page
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页 / page &P of &N"
+    print_setup(ws, "1:2", footer=True)  # the header on every printed page
 
 
 def _plan_xlsx(plan) -> bytes:

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from graph.analysis.stats import FIGURES
 from graph.celltext import workbook_bytes
+from graph.printing import print_setup
 
 __all__ = ["NO_DATA", "STATS_FORMATS", "figure_text", "stats_table", "render_stats", "stats_sheet",
            "stats_html", "not_checked_lines", "street_chart_svg", "stats_chart_sheet"]
@@ -127,14 +128,7 @@ def stats_sheet(ws, stats, title: str = "共驻共建统计表 / Co-building sta
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.freeze_panes = "D4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+    print_setup(ws, 3, footer=True)
     last = 4 + len(stats.places)
     notes = _unavailable_lines(stats)
     for k, line in enumerate(notes):

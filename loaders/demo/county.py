@@ -562,7 +562,6 @@ class CountyBuilder:
             m == self.communities[o.home].org for m in o.member_of)]
 
     def _staff_unit_org(self, o: _Org, n_people: int) -> None:
-        rng = self.rng
         start = self.days_ago(200, 2600)
         for j in range(n_people):
             role = "secretary" if j == 0 else ("deputy_secretary" if j == 1 and o.size == 3

@@ -9,6 +9,7 @@ unit org; community: X. Not checked without the 双报到 table.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.activity import lies_in
 from graph.analysis.rules.base import Rule, make_finding
 
@@ -30,8 +31,8 @@ def check(view, cfg):
                   f"have it register with {comm} and take part in the community's work.")
             units = [u for u in view.org_units.get(o, ()) if view.unit_community.get(u) == x]
             yield make_finding(view, cfg, "PartyOrg", o, community=x, zh=zh, en=en,
-                               evidence=[f"PartyOrg:{o}", f"Community:{x}"]
-                               + [f"Unit:{u}" for u in units], key=[f"Community:{x}"])
+                               evidence=[schema.org_id(o), schema.community_id(x)]
+                               + [schema.unit_id(u) for u in units], key=[schema.community_id(x)])
 
 
 RULE = Rule(

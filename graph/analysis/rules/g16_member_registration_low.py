@@ -9,6 +9,7 @@ checked without 党组织.党员人数 or 双报到.所在党组织.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Param, Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -33,7 +34,7 @@ def check(view, cfg):
               f"ask its in-service members to register where they live.")
         community, street = view.org_place(o)
         yield make_finding(view, cfg, "PartyOrg", o, community=community, street=street, zh=zh, en=en,
-                           evidence=[f"PartyOrg:{o}"] + [f"Person:{p}" for p in people])
+                           evidence=[schema.org_id(o)] + [schema.person_id(p) for p in people])
 
 
 RULE = Rule(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from graph import schema
 from graph.analysis.activity import days_before, within
 from graph.analysis.rules.base import Param, Rule, make_finding
 
@@ -36,7 +37,7 @@ def check(view, cfg):
         en = (f"{name} registered with {comm} but has no service record there in the last {days} days: "
               f"offer a volunteer task, or check whether they are still around.")
         yield make_finding(view, cfg, "Person", p, community=x, zh=zh, en=en,
-                           evidence=[f"Person:{p}", f"Community:{x}"], key=[f"Community:{x}"])
+                           evidence=[schema.person_id(p), schema.community_id(x)], key=[schema.community_id(x)])
 
 
 RULE = Rule(

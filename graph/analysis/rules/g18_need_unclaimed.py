@@ -9,6 +9,7 @@ columns.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.activity import days_before
 from graph.analysis.rules.base import Param, Rule, make_finding
 
@@ -35,7 +36,7 @@ def check(view, cfg):
         en = (f"The need '{title}' ({since_en}) has been open more than {days} days with nobody "
               f"claiming it and no project: present it at the joint meeting for a member unit to take on.")
         yield make_finding(view, cfg, "Need", n, community=x, zh=zh, en=en,
-                           evidence=[f"Need:{n}"] + ([f"Community:{x}"] if x else []))
+                           evidence=[schema.need_id(n)] + ([schema.community_id(x)] if x else []))
 
 
 RULE = Rule(

@@ -8,6 +8,7 @@ the resource; community: that of the unit offering it. Not checked without
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.activity import days_before
 from graph.analysis.rules.base import Param, Rule, make_finding
 
@@ -31,7 +32,7 @@ def check(view, cfg):
         en = (f"The resource '{title}' offered by {view.name('Unit', unit) if unit else 'its unit'} "
               f"has not been used by any project for more than {days} days: match it with a need.")
         yield make_finding(view, cfg, "Resource", r, community=x, zh=zh, en=en,
-                           evidence=[f"Resource:{r}"] + ([f"Unit:{unit}"] if unit else []))
+                           evidence=[schema.resource_id(r)] + ([schema.unit_id(unit)] if unit else []))
 
 
 RULE = Rule(

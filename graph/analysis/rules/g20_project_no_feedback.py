@@ -9,6 +9,7 @@ without 项目清单's 完成日期, 评价 and 反馈日期 columns.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Param, Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -34,7 +35,7 @@ def check(view, cfg):
         en = (f"The project '{title}' finished on {end.isoformat()}, more than {days} days ago, "
               f"and still has no {what_en}: have residents rate it and report back to the unit.")
         yield make_finding(view, cfg, "Project", p, community=a.project_community(view, p),
-                           zh=zh, en=en, evidence=[f"Project:{p}"])
+                           zh=zh, en=en, evidence=[schema.project_id(p)])
 
 
 RULE = Rule(

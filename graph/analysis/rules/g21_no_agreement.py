@@ -8,6 +8,7 @@ community: C's community. Not checked without the 共建协议 table.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.rules.base import Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -27,8 +28,8 @@ def check(view, cfg):
             en = (f"{uname} is a member of {cname} but they have no co-building agreement in force: "
                   f"sign (or renew) one that sets out what each side does.")
             yield make_finding(view, cfg, "PartyOrg", u, community=community, street=street,
-                               zh=zh, en=en, evidence=[f"PartyOrg:{u}", f"PartyOrg:{c}"],
-                               key=[f"PartyOrg:{c}"])
+                               zh=zh, en=en, evidence=[schema.org_id(u), schema.org_id(c)],
+                               key=[schema.org_id(c)])
 
 
 RULE = Rule(

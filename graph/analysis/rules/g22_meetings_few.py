@@ -31,7 +31,7 @@ def check(view, cfg):
               f"(at least {least} expected): hold the big committee's joint meetings regularly.")
         community, street = view.org_place(o)
         yield make_finding(view, cfg, "PartyOrg", o, community=community, street=street, zh=zh, en=en,
-                           evidence=[f"PartyOrg:{o}"] + [f"Meeting:{m}" for m in meetings])
+                           evidence=[schema.org_id(o)] + [schema.meeting_id(m) for m in meetings])
 
 
 RULE = Rule(

@@ -9,6 +9,7 @@ checked without 联席会议.参会党组织.
 
 from __future__ import annotations
 
+from graph import schema
 from graph.analysis.activity import YEAR_DAYS
 from graph.analysis.rules.base import Param, Rule, make_finding
 
@@ -35,9 +36,9 @@ def check(view, cfg):
             en = (f"{cname} convened {len(meetings)} joint meetings in the last {YEAR_DAYS} days and "
                   f"{uname} attended {len(went)} (at least {share:.0%} expected): remind its head to attend.")
             yield make_finding(view, cfg, "PartyOrg", u, community=community, street=street,
-                               zh=zh, en=en, evidence=[f"PartyOrg:{u}", f"PartyOrg:{c}"]
-                               + [f"Meeting:{m}" for m in meetings if m not in went],
-                               key=[f"PartyOrg:{c}"])
+                               zh=zh, en=en, evidence=[schema.org_id(u), schema.org_id(c)]
+                               + [schema.meeting_id(m) for m in meetings if m not in went],
+                               key=[schema.org_id(c)])
 
 
 RULE = Rule(
