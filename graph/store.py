@@ -539,9 +539,10 @@ def _latest_tx(tx) -> dict | None:
     return None if record is None else {k: _native(v) for k, v in record.items()}
 
 
-def _same_roster(latest: dict | None, roster: Roster) -> bool:
-    """Is ``roster`` what the latest import stored (same content, same streets)?"""
-    return bool(latest and latest.get("digest") == roster.digest()
+def _same_roster(latest: dict | None, roster: Roster, digest: str) -> bool:
+    """Is ``roster`` (of :meth:`Roster.digest` ``digest``) what the latest
+    import stored (same content, same streets)?"""
+    return bool(latest and latest.get("digest") == digest
                 and sorted(latest.get("streets") or ()) == sorted(roster.jurisdiction))
 
 
@@ -562,7 +563,7 @@ def _plan_roster_tx(tx, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
                     within: str | None, progress: Progress | None) -> ImportPlan:
     """The plan, or the unchanged one when the latest import stored this roster."""
     latest = _latest_tx(tx)
-    if _same_roster(latest, roster):
+    if _same_roster(latest, roster, roster.digest()):
         return _unchanged_plan(latest, roster)
     plan = _plan_tx(tx, graph(), roster, within, progress)
     plan.base = latest["id"] if latest else None
@@ -683,14 +684,15 @@ def _write(tx, plan: ImportPlan, progress: Progress | None) -> None:
             step(len(batch))
 
 
-def _import_tx(tx, graph: Callable[[], nx.MultiDiGraph], roster: Roster, within: str | None,
-               record_id: str, progress, planned: ImportPlan | None = None) -> ImportPlan:
+def _import_tx(tx, graph: Callable[[], nx.MultiDiGraph], roster: Roster, digest: str,
+               within: str | None, record_id: str, progress,
+               planned: ImportPlan | None = None) -> ImportPlan:
     """Under the import lock: the plan given when no import was committed
     since it was read, else a fresh one; written with its record. Nothing
     is written for a roster the latest import stored."""
     tx.run(Q.LOCK_IMPORTS, id=_LOCK_ID).consume()
     latest = _latest_tx(tx)
-    if _same_roster(latest, roster):
+    if _same_roster(latest, roster, digest):
         return _unchanged_plan(latest, roster)
     base = latest["id"] if latest else None
     if (planned is not None and planned.unchanged_since is None and planned.base == base
@@ -709,7 +711,7 @@ def _import_tx(tx, graph: Callable[[], nx.MultiDiGraph], roster: Roster, within:
         id=record_id,
         file=roster.source,
         sha256=roster.sha256,
-        digest=roster.digest(),
+        digest=digest,
         streets=list(roster.jurisdiction),
         counts=json.dumps(plan.roster_counts, ensure_ascii=False, sort_keys=True),
         changes=json.dumps(plan.changes(), ensure_ascii=False, sort_keys=True),
@@ -793,14 +795,15 @@ def _import(db: Database, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
                                    graph, within, progress)
             return ImportResult(plan=plan, dry_run=True, seconds=time.perf_counter() - t0)
         latest = db.execute_read(_latest_tx)
-    if _same_roster(latest, roster):
+    digest = roster.digest()
+    if _same_roster(latest, roster, digest):
         plan = _unchanged_plan(latest, roster)
     else:
         ensure_schema(db)
         record_id = uuid.uuid4().hex
         with _database_errors(db):
             plan = db.execute_write(_not_retried_when_out_of_memory(_import_tx), graph, roster,
-                                    within, record_id, progress, planned)
+                                    digest, within, record_id, progress, planned)
     if plan.unchanged_since is not None:
         record_id = plan.unchanged_since["id"]
     return ImportResult(plan=plan, dry_run=False, record_id=record_id,
