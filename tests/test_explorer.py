@@ -14,7 +14,7 @@ from explorer_kit import AS_OF, PHONE, XSS_NAME, synthetic_street, tiny_findings
 from graph import schema
 from graph.build import roster_to_graph
 from graph.explorer import GROUP_NODE_LIMIT, PHYSICS_NODE_LIMIT, network_json, render_page
-from graph.explorer.page import script_json, vendor_assets
+from graph.explorer.page import script_json, unpack_items, vendor_assets
 from graph.explorer.style import LINK_STYLES, SEVERITY_LOOK, VIEW_KINDS_BY_KEY
 
 
@@ -264,7 +264,7 @@ def test_page_escapes_names_and_title(page):
     assert "东关社区 &lt;script&gt;x&lt;/script&gt;" in page
     blocks = dict(re.findall(r'<script type="application/json" id="cobuild-(\w+)">(.*?)</script>',
                              page, re.S))
-    nodes = json.loads(blocks["nodes"])
+    nodes = unpack_items(json.loads(blocks["nodes"]))
     assert XSS_NAME in {n["name"] for n in nodes}  # the literal name survives as data
 
 
@@ -294,7 +294,7 @@ def test_cli_writes_a_page_for_a_community(tmp_path, capsys):
     assert "东关社区 共驻共建关系网络" in html
     blocks = dict(re.findall(r'<script type="application/json" id="cobuild-(\w+)">(.*?)</script>',
                              html, re.S))
-    ids = {n["id"] for n in json.loads(blocks["nodes"])}
+    ids = {n["id"] for n in unpack_items(json.loads(blocks["nodes"]))}
     assert "Community:C1" in ids and "Community:C2" not in ids
     assert PHONE not in html and "138****5678" in html
     assert "drawing the page" in capsys.readouterr().err  # progress on stderr

@@ -8,6 +8,8 @@ Chromium, offline."""
 from __future__ import annotations
 
 import colorsys
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from browser_kit import Opened, chromium
 from graph.analysis import analyze
 from graph.explorer import network_json, render_page
 from graph.explorer.overview import NO_FINDING_COLOR, overview_json
+from graph.explorer.page import unpack_items
 from graph.scope import subgraph
 from graph.explorer.style import LINK_STYLES, SEVERITY_LOOK, VIEW_KINDS, share_color
 
@@ -128,6 +131,21 @@ def test_page_opens_on_the_overview_and_carries_each_community(graph_and_finding
     assert 'id="cobuild-view-full"' not in legacy
 
 
+def test_pictures_are_packed_without_loss(graph_and_findings):
+    """Each look is written once: unpacked, the whole network the page
+    carries is network_json's, but for the findings (in the tooltips)."""
+    G, fs = graph_and_findings
+    html = render_page(G, fs, title="全县", as_of=AS_OF, scope="county")
+    block = re.search(r'<script type="application/json" id="cobuild-view-full">(.*?)</script>',
+                      html, re.S).group(1)
+    picture = json.loads(block)
+    want = network_json(G, fs, as_of=AS_OF, scope="county")
+    assert len(picture["nodes"]["looks"]) < len(picture["nodes"]["items"])
+    assert unpack_items(picture["nodes"]) == [
+        {k: v for k, v in n.items() if k != "findings"} for n in want["nodes"]]
+    assert unpack_items(picture["edges"]) == want["edges"]
+
+
 @pytest.mark.browser
 def test_overview_in_chromium_click_opens_the_community(graph_and_findings, tmp_path):
     G, fs = graph_and_findings
@@ -149,6 +167,15 @@ def test_overview_in_chromium_click_opens_the_community(graph_and_findings, tmp_
             o.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
             assert o.js("() => window.cobuild.view") == "C2"
             assert o.js("() => window.cobuild.nodes.length") == len(community["nodes"])
+            # the looks put back in the browser are network_json's
+            for n in community["nodes"]:
+                got = o.js("id => window.cobuild.nodes.get(id)", n["id"])
+                assert {k: got.get(k) for k in ("color", "shape", "size", "kind", "layer")} == \
+                    {k: n.get(k) for k in ("color", "shape", "size", "kind", "layer")}
+            for e in community["edges"]:
+                got = o.js("id => window.cobuild.edges.get(id)", e["id"])
+                assert {k: got.get(k) for k in ("color", "width", "dashes", "from", "to")} == \
+                    {k: e.get(k) for k in ("color", "width", "dashes", "from", "to")}
             assert "西关社区" in o.page.locator("#view-name").inner_text()
             o.page.screenshot(path=str(ARTIFACTS / "explorer-overview-community.png"))
             o.page.click("#view-full")

@@ -26,7 +26,8 @@ from pyvis.network import Network
 from graph.explorer.network import PHYSICS_NODE_LIMIT, network_json
 from graph.explorer.style import FONT_FACE
 
-__all__ = ["render_page", "script_json", "vendor_assets", "vis_options", "stabilization_iterations"]
+__all__ = ["render_page", "script_json", "pack_items", "unpack_items", "vendor_assets", "vis_options",
+           "stabilization_iterations"]
 
 _HERE = resources.files("graph.explorer")
 TEMPLATE_DIR = Path(str(_HERE / "templates"))
@@ -46,6 +47,54 @@ def script_json(obj) -> Markup:
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     return Markup(_JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group()], text))
+
+
+#: The fields that say how a node or an edge looks (and what it is), the
+#: same for many of them: the page writes each distinct set once and every
+#: item names its set; ``explorer.js`` puts them back before drawing. About
+#: a third of a big page's data.
+LOOK_KEYS = frozenset({
+    "color", "shape", "size", "borderWidth", "borderWidthSelected", "width", "dashes", "arrows",
+    "smooth", "font", "type", "kind", "style", "layer", "link", "hidden", "severity",
+})
+
+
+def pack_items(items) -> dict:
+    """Nodes or edges as the page carries them: ``{"looks": [...], "items":
+    [...]}``, each item without its :data:`LOOK_KEYS` fields and with ``"L"``,
+    the index of its look in ``looks``.
+
+    >>> packed = pack_items([{"id": "a", "shape": "dot"}, {"id": "b", "shape": "dot"}])
+    >>> packed
+    {'looks': [{'shape': 'dot'}], 'items': [{'id': 'a', 'L': 0}, {'id': 'b', 'L': 0}]}
+    >>> unpack_items(packed) == [{"id": "a", "shape": "dot"}, {"id": "b", "shape": "dot"}]
+    True
+    """
+    looks: list[dict] = []
+    index: dict[str, int] = {}
+    out = []
+    for item in items:
+        look = {k: item[k] for k in sorted(item) if k in LOOK_KEYS}
+        key = json.dumps(look, sort_keys=True, ensure_ascii=False)
+        i = index.get(key)
+        if i is None:
+            i = index[key] = len(looks)
+            looks.append(look)
+        out.append({**{k: v for k, v in item.items() if k not in LOOK_KEYS}, "L": i})
+    return {"looks": looks, "items": out}
+
+
+def unpack_items(packed: dict) -> list[dict]:
+    """The nodes or edges of :func:`pack_items` (what ``explorer.js`` does)."""
+    return [{**packed["looks"][it["L"]], **{k: v for k, v in it.items() if k != "L"}}
+            for it in packed["items"]]
+
+
+def _packed_picture(picture: dict) -> dict:
+    """A picture a click opens, as the page carries it: nodes and edges
+    packed, and no findings (they are in the nodes' tooltips already)."""
+    nodes = [{k: v for k, v in n.items() if k != "findings"} for n in picture["nodes"]]
+    return {**picture, "nodes": pack_items(nodes), "edges": pack_items(picture["edges"])}
 
 
 def _check_inline(text: str, closing: str, what: str) -> str:
@@ -262,6 +311,8 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
     net.set_template_dir(str(TEMPLATE_DIR) + "/", "explorer.html")
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     env.filters["script_json"] = script_json
+    env.filters["script_packed"] = lambda items: script_json(pack_items(items))
+    env.filters["script_picture"] = lambda picture: script_json(_packed_picture(picture))
     env.filters["script_json_text"] = lambda s: script_json(json.loads(s))
     js, css = _own_assets()
     env.globals.update(vendor=vendor_assets(), explorer_js=js, explorer_css=css,

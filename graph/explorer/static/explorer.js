@@ -1,7 +1,9 @@
 /* cobuild explorer: search, filters, legend and neighbourhood highlight on
  * top of vis-network (written for cobuild).
  *
- * Data comes from the <script type="application/json"> blocks of the page.
+ * Data comes from the <script type="application/json"> blocks of the page;
+ * nodes and edges come packed (graph/explorer/page.py pack_items): the
+ * fields of their look once per distinct look, which unpack() puts back.
  * Every text from a roster is put into the page with textContent or given to
  * vis-network as a string title (shown with innerText): never as HTML.
  * window.cobuild exposes the network and its DataSets, and `ready` once the
@@ -14,8 +16,17 @@
   function readJson(id) {
     return JSON.parse(document.getElementById(id).textContent);
   }
-  var nodeItems = readJson("cobuild-nodes");  // the picture shown (see show())
-  var edgeItems = readJson("cobuild-edges");
+  function unpack(packed) {
+    // a fresh copy of the look for every item: items are changed one by one
+    var looks = packed.looks.map(function (look) { return JSON.stringify(look); });
+    return packed.items.map(function (it) {
+      var item = Object.assign(JSON.parse(looks[it.L]), it);
+      delete item.L;
+      return item;
+    });
+  }
+  var nodeItems = unpack(readJson("cobuild-nodes"));  // the picture shown (see show())
+  var edgeItems = unpack(readJson("cobuild-edges"));
   var options = readJson("cobuild-options");
   var legend = readJson("cobuild-legend");
   var meta = readJson("cobuild-meta");
@@ -389,7 +400,10 @@
     var v = viewsById[id];
     var block = document.getElementById(id);
     if (!v || !block) { return; }
-    show(JSON.parse(block.textContent), v.key);
+    var picture = JSON.parse(block.textContent);
+    picture.nodes = unpack(picture.nodes);
+    picture.edges = unpack(picture.edges);
+    show(picture, v.key);
     viewName.textContent = "正在查看 showing: " + v.zh + " / " + v.en;
     metaEl.textContent = v.zh + " · " + meta.nodes + " 个节点 nodes · " + meta.edges + " 条连线 edges";
     backBtn.hidden = false;
