@@ -187,15 +187,20 @@ def activity_page(tmp_path_factory) -> Path:
     return path
 
 
+#: Whether each drawn activity node and edge is hidden, and whether any
+#: structure node is.
+LAYER_STATE = """() => {
+    const n = window.cobuild.nodes.get(), e = window.cobuild.edges.get();
+    return {nodes: n.filter(x => x.layer === 'activity').map(x => !!x.hidden),
+            edges: e.filter(x => x.layer === 'activity').map(x => !!x.hidden),
+            structure: n.filter(x => x.layer !== 'activity').some(x => x.hidden)};
+}"""
+
+
 def test_activity_layer_is_off_at_first_and_a_tick_shows_it(browser, activity_page):
     o = Opened(browser, activity_page)
     try:
-        state = """() => {
-            const n = window.cobuild.nodes.get(), e = window.cobuild.edges.get();
-            return {nodes: n.filter(x => x.layer === 'activity').map(x => !!x.hidden),
-                    edges: e.filter(x => x.layer === 'activity').map(x => !!x.hidden),
-                    structure: n.filter(x => x.layer !== 'activity').some(x => x.hidden)};
-        }"""
+        state = LAYER_STATE
         before = o.js(state)
         assert before["nodes"] and all(before["nodes"]) and all(before["edges"])
         assert before["structure"] is False
@@ -212,6 +217,34 @@ def test_activity_layer_is_off_at_first_and_a_tick_shows_it(browser, activity_pa
         o.page.press("#search", "Enter")
         assert o.js("() => window.cobuild.nodes.get('Need:N03').hidden") is False
         assert box.is_checked()
+        assert o.errors == []
+    finally:
+        o.context.close()
+
+
+def test_a_picture_opened_from_the_overview_starts_with_the_activity_layer_off(browser, tmp_path):
+    from graph.analysis import analyze
+    from graph.build import roster_to_graph
+    from roster_kit import rich_roster_v2
+
+    G = roster_to_graph(rich_roster_v2())
+    findings = analyze(G, AS_OF, with_structure=False).findings
+    path = tmp_path / "全县.html"
+    path.write_text(render_page(G, findings, title="全县", as_of=AS_OF, scope="county"),
+                    encoding="utf-8")
+    o = Opened(browser, path)
+    try:
+        for view in ("cobuild-view-0", "cobuild-view-full"):
+            o.page.evaluate("() => document.body.removeAttribute('data-ready')")
+            o.js("id => window.cobuild.openView(id)", view)
+            o.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+            state = o.js(LAYER_STATE)
+            assert state["nodes"] and all(state["nodes"]) and all(state["edges"]), view
+            assert state["structure"] is False
+            box = o.page.locator("input[data-filter=layer][data-key=activity]")
+            assert box.is_checked() is False
+            box.click()
+            assert not any(o.js(LAYER_STATE)["nodes"])
         assert o.errors == []
     finally:
         o.context.close()

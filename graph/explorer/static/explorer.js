@@ -380,6 +380,7 @@
     edges.clear();
     nodes.add(nodeItems);
     edges.add(edgeItems);
+    applyFilters();  // the new legend's boxes: the activity layer starts off
     network.setOptions(picture.options);
     api.view = key;
     if (meta.physics) {
