@@ -13,8 +13,9 @@ from typing import Callable
 
 from graph.errors import CobuildError, RosterError
 
-__all__ = ["add_source_args", "add_scope_args", "add_report_args", "add_quiet_arg", "format_of", "write_output", "date_arg", "progress", "say", "refuse_overwrite",
-           "print_roster_error", "write_text_atomic", "PRIVATE_MODE", "private_file_note"]
+__all__ = ["add_source_args", "add_scope_args", "add_report_args", "add_quiet_arg", "format_of",
+           "write_output", "date_arg", "progress", "say", "refuse_overwrite", "print_roster_error",
+           "write_text_atomic", "PRIVATE_MODE", "private_file_note"]
 
 #: The mode of every file holding unmasked personal data (whole phone
 #: numbers): readable and writable by its owner only.

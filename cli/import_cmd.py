@@ -41,8 +41,8 @@ store it in Neo4j.
   只说明这一点，不写入，也不新增记录。
   One transaction for the whole roster: all of it or nothing. Every import
   leaves a record (file name, SHA-256, time, counts). A roster with the
-  same content as the latest import's (same rows, same streets) is said to be so and nothing is
-  written, not even a record.
+  same content as the latest import's (same rows, same streets) is said to
+  be so and nothing is written, not even a record.
 
 数据库连接见 NEO4J_URI 等环境变量，或 `cobuild neo4j start` 启动的本地服务器。
 The database is NEO4J_URI & co., or the local server of `cobuild neo4j start`.

@@ -45,8 +45,8 @@ uniqueness constraints make that safe), changed ones replaced.
 
 A roster whose content (:meth:`Roster.digest`, not the file's SHA-256: a
 roster may be changed after it was read) and streets are those of the latest
-import record is stored already: the plan says so (``unchanged_since``) without reading the
-graph, and the import writes nothing, not even a record. Any other import in
+import record is stored already: the plan says so (``unchanged_since``)
+without reading the graph, and the import writes nothing, not even a record. Any other import in
 between makes a newer record, so the roster is then compared in full.
 
 Any driver or server error becomes :class:`~graph.errors.DatabaseUnavailable`;
