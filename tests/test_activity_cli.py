@@ -62,6 +62,9 @@ def test_stats_xlsx_is_print_ready(capsys, roster_file, tmp_path):
     assert [r[1] for r in rows] == ["C1", "C2", "S1", None]
     assert rows[1][3] == "无数据"  # never 0
     assert wb["统计图"]._charts  # a chart per street
+    for sheet in wb:  # every sheet prints landscape, one page wide, numbered
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        assert "&P" in sheet.oddFooter.center.text
 
 
 def test_match_xlsx_and_json(capsys, roster_file, tmp_path):

@@ -219,6 +219,7 @@ def stats_chart_sheet(ws, stats) -> None:
         anchor += 20
         row += len(rows) + 3
     ws.column_dimensions["A"].width = 22
+    print_setup(ws, None, footer=True)
 
 
 def _render_xlsx(stats) -> bytes:
