@@ -72,7 +72,7 @@ def register(sub) -> None:
                    help="页面给谁看：reader（默认，手机号打码）或 planner（显示完整手机号）/ who the page is "
                         "for: reader (default, phone numbers masked) or planner (whole numbers)")
     p.add_argument("--policy", metavar="FILE",
-                   help="策略文件(TOML),同 cobuild analyze / policy file (TOML), as for cobuild analyze")
+                   help="策略文件（TOML），同 cobuild analyze / policy file (TOML), as for cobuild analyze")
     p.add_argument("--no-overview", action="store_true",
                    help="县、街道页面不以概览打开，直接显示完整网络 / open a county or street page on its "
                         "whole network, not on the overview")

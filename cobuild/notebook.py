@@ -294,7 +294,7 @@ def check_report(source: Source, *, limit: int | None = 500) -> Table:
                      [[h.get("at"), h.get("file"), h.get("created"), h.get("changed"), h.get("deleted")]
                       for h in history],
                      title="最近的导入 / latest imports",
-                     note="数据库中的数据在导入时已通过检查(cobuild import)。/ "
+                     note="数据库中的数据在导入时已通过检查（cobuild import）。/ "
                           "Data in the database was checked when it was imported (cobuild import)."
                      if history else "数据库中还没有导入记录。/ Nothing has been imported into the database yet.")
     ordered = sorted(source.issues, key=lambda i: i.severity != "error")

@@ -114,7 +114,7 @@ def open_graph(roster: str | os.PathLike | None = None, *, db: bool = False,
     if street and community:
         raise CobuildError("--street 和 --community 只能选一个", "give --street or --community, not both")
     if db and roster:
-        raise CobuildError("使用数据库(--db)时不要再给花名册", "with --db give no roster")
+        raise CobuildError("使用数据库（--db）时不要再给花名册", "with --db give no roster")
     if db:
         from cobuild.database import connect
 

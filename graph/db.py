@@ -64,8 +64,8 @@ def _retryable(exc: Exception) -> bool:
 
 
 HOW_TO_GET_ONE = (
-    "请先运行 `cobuild neo4j start` 启动本地 Neo4j，或设置 NEO4J_URI(及 NEO4J_USER、"
-    "NEO4J_PASSWORD)指向已有的 Neo4j",
+    "请先运行 `cobuild neo4j start` 启动本地 Neo4j，或设置 NEO4J_URI（及 NEO4J_USER、"
+    "NEO4J_PASSWORD）指向已有的 Neo4j",
     "run `cobuild neo4j start` to start the local Neo4j, or set NEO4J_URI (and "
     "NEO4J_USER, NEO4J_PASSWORD) to point at an existing Neo4j",
 )
@@ -87,9 +87,9 @@ def is_out_of_memory(exc: BaseException) -> bool:
 
 def _out_of_memory(uri: str) -> DatabaseUnavailable:
     return DatabaseUnavailable(
-        f"Neo4j({uri})的事务内存不足，这项工作没有完成，未写入任何数据(一次导入的整个花名册在"
-        "一个事务中)。本地服务器(`cobuild neo4j start`):设置更大的堆，如 COBUILD_NEO4J_HEAP=4g"
-        "（事务可用堆的 70%），再运行 `cobuild neo4j stop` 和 `cobuild neo4j start`;"
+        f"Neo4j（{uri}）的事务内存不足，这项工作没有完成，未写入任何数据（一次导入的整个花名册在"
+        "一个事务中）。本地服务器（`cobuild neo4j start`）：设置更大的堆，如 COBUILD_NEO4J_HEAP=4g"
+        "（事务可用堆的 70%），再运行 `cobuild neo4j stop` 和 `cobuild neo4j start`；"
         "其他 Neo4j：在 neo4j.conf 中调大 server.memory.heap.max_size 和 "
         "dbms.memory.transaction.total.max（及 db.memory.transaction.max，如已设置）后重启。",
         f"Neo4j ({uri}) ran out of transaction memory: the work did not complete and nothing "
@@ -115,29 +115,29 @@ def translate(exc: BaseException, uri: str, database: str | None = None,
     if isinstance(exc, AuthError):
         if credentials:
             return DatabaseUnavailable(
-                f"本地 Neo4j({uri})拒绝了 {credentials} 中的用户名或密码："
+                f"本地 Neo4j（{uri}）拒绝了 {credentials} 中的用户名或密码："
                 f"请用 `cobuild neo4j stop` 和 `cobuild neo4j start` 重启它",
                 f"the local Neo4j ({uri}) rejected the user name or password in "
                 f"{credentials}: restart it with `cobuild neo4j stop` and `cobuild neo4j start`",
             )
         return DatabaseUnavailable(
-            f"Neo4j({uri})拒绝了用户名或密码：请检查 NEO4J_USER（或 NEO4J_USERNAME）和 NEO4J_PASSWORD",
+            f"Neo4j（{uri}）拒绝了用户名或密码：请检查 NEO4J_USER（或 NEO4J_USERNAME）和 NEO4J_PASSWORD",
             f"Neo4j ({uri}) rejected the user name or password: check NEO4J_USER (or NEO4J_USERNAME) "
             f"and NEO4J_PASSWORD",
         )
     if isinstance(exc, (ServiceUnavailable, SessionExpired, OSError)):
         return DatabaseUnavailable(
-            f"无法连接 Neo4j({uri}):{HOW_TO_GET_ONE[0]}",
+            f"无法连接 Neo4j（{uri}）：{HOW_TO_GET_ONE[0]}",
             f"cannot reach Neo4j ({uri}): {HOW_TO_GET_ONE[1]}",
         )
     if isinstance(exc, ConfigurationError):
         return DatabaseUnavailable(
-            f"Neo4j 连接设置有误({uri}):{exc}",
+            f"Neo4j 连接设置有误（{uri}）：{exc}",
             f"the Neo4j connection settings are wrong ({uri}): {exc}",
         )
     if isinstance(exc, ClientError) and "DatabaseNotFound" in (exc.code or ""):
         return DatabaseUnavailable(
-            f"Neo4j({uri})上没有名为 {database!r} 的数据库：请检查 NEO4J_DATABASE",
+            f"Neo4j（{uri}）上没有名为 {database!r} 的数据库：请检查 NEO4J_DATABASE",
             f"Neo4j ({uri}) has no database named {database!r}: check NEO4J_DATABASE",
         )
     if is_out_of_memory(exc):
@@ -152,7 +152,7 @@ def translate(exc: BaseException, uri: str, database: str | None = None,
     if any_error and isinstance(exc, (Neo4jError, DriverError)):
         detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         return DatabaseUnavailable(
-            f"Neo4j({uri})未能完成操作，未写入任何数据：{detail}",
+            f"Neo4j（{uri}）未能完成操作，未写入任何数据：{detail}",
             f"Neo4j ({uri}) could not complete the work; nothing was written: {detail}",
         )
     return None

@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Union
 
 import networkx as nx
-from neo4j.exceptions import ClientError
+from neo4j.exceptions import ClientError, DriverError, Neo4jError
 
 from graph import queries as Q
 from graph import schema
@@ -635,20 +635,46 @@ def ensure_schema(db: Database) -> None:
         When Neo4j cannot be reached or refuses (e.g. stored duplicates).
     """
     with _database_errors(db):
-        have = {r["name"] for r in db.run(Q.LIST_CONSTRAINTS)}
-        have |= {r["name"] for r in db.run(Q.LIST_INDEXES)}
+        have = _schema_names(db)
         for q in (*Q.CREATE_CONSTRAINTS, *Q.CREATE_INDEXES):
-            if q.split()[2] in have:  # "CREATE CONSTRAINT|INDEX <name> IF NOT EXISTS ..."
-                continue
-            try:
-                db.run(q)
-            except ClientError as exc:
-                # Two imports into a new database create the same rule at
-                # once; the loser is told it "already exists". Run it again:
-                # IF NOT EXISTS now finds it and does nothing.
-                if not (exc.code or "").endswith("AlreadyExists"):
-                    raise
-                db.run(q)
+            name = q.split()[2]  # "CREATE CONSTRAINT|INDEX <name> IF NOT EXISTS ..."
+            if name not in have:
+                _create_schema_rule(db, q, name)
+
+
+#: Tries at one constraint or index while other imports create it too.
+SCHEMA_TRIES = 4
+
+
+def _schema_names(db: Database) -> set[str]:
+    """The names of the stored constraints and indexes."""
+    return ({r["name"] for r in db.run(Q.LIST_CONSTRAINTS)}
+            | {r["name"] for r in db.run(Q.LIST_INDEXES)})
+
+
+def _create_schema_rule(db: Database, query: str, name: str) -> None:
+    """Run one ``CREATE ... IF NOT EXISTS``. Imports into a new database
+    create the same rule at the same moment; the losers may be told that it
+    "already exists", get an internal error, or wait past the connection's
+    patience while the winner builds it. What counts is whether the rule is
+    there afterwards: then it is done, else it is tried again. A refusal
+    (say, duplicate codes stored under a uniqueness constraint) is raised
+    at once."""
+    for attempt in range(1, SCHEMA_TRIES + 1):
+        try:
+            db.run(query)
+            return
+        except ClientError as exc:
+            if not (exc.code or "").endswith("AlreadyExists"):
+                raise
+            error: Exception = exc
+        except (Neo4jError, DriverError) as exc:
+            error = exc
+        if name in _schema_names(db):
+            return
+        if attempt == SCHEMA_TRIES:
+            raise error
+        time.sleep(0.2 * attempt)
 
 
 def _write(tx, plan: ImportPlan, progress: Progress | None) -> None:

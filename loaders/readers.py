@@ -394,7 +394,7 @@ def _zip_csv_sources(zf: zipfile.ZipFile, name: str) -> list[_Sheet]:
                  if _zip_name(i).lower().endswith((".xlsx", ".xlsm"))]
         if books:
             raise _not_a_roster(
-                name, f"压缩包里装的是 Excel 工作簿({'、'.join(books)});请解压后直接读取该 .xlsx 文件",
+                name, f"压缩包里装的是 Excel 工作簿（{'、'.join(books)}）；请解压后直接读取该 .xlsx 文件",
                 f"the zip holds an Excel workbook ({', '.join(books)}); unzip it and read the .xlsx itself")
         raise _not_a_roster(name, "压缩包里既没有 Excel 工作簿也没有 CSV 文件",
                             "the zip holds neither an Excel workbook nor CSV files")

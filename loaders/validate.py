@@ -263,7 +263,7 @@ def check_codes(ctx: Context) -> Iterator[Issue]:
             if bad_chars.search(code):
                 yield ctx.issue(
                     row, "code", code,
-                    f"编码“{code}”含有分隔符(;,、),在列表中无法引用；请去掉这些符号",
+                    f"编码“{code}”含有列表分隔符（分号、逗号或顿号），在列表中无法引用；请去掉这些符号",
                     f"code {code!r} holds a list separator (; , 、) and could not be listed; "
                     "remove it",
                     "bad_code",

@@ -224,7 +224,7 @@ def test_g06_share_below_threshold_exactly():
     assert of(fs, "G06") == []  # 1/4 is not below 0.25
     fs = run(_members(1, 3), policy(G06={"min_two_way_share": 0.26}))
     [f] = of(fs, "G06")
-    assert f.subject.code == "OC1" and "1个(25%)" in f.message_zh and "1 of the 4" in f.message_en
+    assert f.subject.code == "OC1" and "1个（25%）" in f.message_zh and "1 of the 4" in f.message_en
     assert set(f.evidence) == {"PartyOrg:OC1", "PartyOrg:OU1", "PartyOrg:OU2", "PartyOrg:OU3"}
 
 

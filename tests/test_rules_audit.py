@@ -457,11 +457,11 @@ def test_g06_message_never_says_a_share_is_below_an_equal_looking_threshold():
     pol = Policy.from_dict({"rules": {"G06": {"min_two_way_share": 0.334}}})
     [f] = of(run(k, pol).findings, "G06")
     assert "低于33.4%" in f.message_zh and "below 33.4%" in f.message_en
-    assert "(33%)" in f.message_zh and "(33%)" in f.message_en
+    assert "（33%）" in f.message_zh and "(33%)" in f.message_en
     # the default threshold still reads 30%
     k2 = bare().person("A").post("A", "OU1", "own").post("A", "OC1")
     [f] = of(run(k2).findings, "G06")
-    assert "(0%)" in f.message_zh and "低于30%" in f.message_zh and "below 30%" in f.message_en
+    assert "（0%）" in f.message_zh and "低于30%" in f.message_zh and "below 30%" in f.message_en
 
 
 def test_rules_follow_policy_thresholds_on_random_counties():

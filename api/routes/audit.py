@@ -16,7 +16,7 @@ router = APIRouter(prefix="/audit", tags=["审计 audit"],
 @router.get("", response_model=Page[AuditRecord], summary="审计记录 Audit records (admin)")
 def list_audit(request: Request, paging: PagingDep,
                who: Annotated[Principal, Depends(require_admin)]) -> dict:
-    """谁在何时查看了哪些人员的完整手机号(最新的在前)/ who saw whose
+    """谁在何时查看了哪些人员的完整手机号（最新的在前）/ who saw whose
     unmasked phone numbers, when -- newest first. Admin tokens not limited
     to a street only; the numbers themselves are never recorded."""
     if who.street is not None:

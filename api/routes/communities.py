@@ -27,7 +27,7 @@ def list_communities(
     q: Annotated[str | None, Query(max_length=100,
                                    description="按名称或编码查找 name or code contains")] = None,
 ) -> dict:
-    """社区列表(按编码排序),可按街道筛选、按名称或编码查找 / communities in
+    """社区列表（按编码排序），可按街道筛选、按名称或编码查找 / communities in
     code order, filtered by street, searched by name or code (Chinese or
     English, case-insensitive)."""
     lk = v.snapshot().lookup
@@ -48,8 +48,8 @@ def _community_node(v: Viewer, code: str) -> str:
 @router.get("/{code}", response_model=Community, summary="一个社区 One community",
             responses=error_responses(404))
 async def get_community(code: Code, v: ViewerDep, as_of: AsOf) -> Response:
-    """社区的党组织、纳入大党委的单位党组织及双向进入的人员和任职(单位→社区、
-    社区→单位)、兼职委员、网格、小区和覆盖情况 / the community's party
+    """社区的党组织、纳入大党委的单位党组织及双向进入的人员和任职（单位→社区、
+    社区→单位）、兼职委员、网格、小区和覆盖情况 / the community's party
     org(s), their member unit orgs with the people and posts linking them in
     each direction (U → C, C → U), part-time members, units, grids,
     compounds and coverage, on the as-of date."""
@@ -98,7 +98,7 @@ def community_network(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
                        200: {"content": {"text/html": {"schema": {"type": "string"}}},
                              "description": "独立的 HTML 页面，离线可用 a self-contained HTML page"}})
 def community_explorer(code: Code, v: ViewerDep, as_of: AsOf) -> HTMLResponse:
-    """可交互的关系图(离线可用的单个 HTML)/ the interactive network page, one
+    """可交互的关系图（离线可用的单个 HTML）/ the interactive network page, one
     self-contained HTML file that loads nothing from the network."""
     _community_node(v, code)
     return HTMLResponse(v.done(explorer_for(v, as_of, community=code)))

@@ -27,7 +27,7 @@ def list_gaps(
     community: Annotated[str | None,
                          Query(max_length=100, description="社区编码 community code")] = None,
 ) -> dict:
-    """在 as_of 日期的全部缺口,可按规则、严重程度、街道、社区筛选 / every
+    """在 as_of 日期的全部缺口，可按规则、严重程度、街道、社区筛选 / every
     finding on the as-of date, filtered by rule, severity, street and
     community; a street-limited token sees only its street's."""
     return gap_page(v, as_of, paging, community=community, street=street, rule=rule,

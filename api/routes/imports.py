@@ -104,7 +104,7 @@ async def post_import(
                                    "that would delete stored data answers 409 listing them and a code; "
                                    "send the same file again with ?confirm=<code>")] = None,
 ) -> dict:
-    """上传花名册(.xlsx 或 CSV 的 .zip),与命令行 ``cobuild import`` 完全相同地校验;
+    """上传花名册（.xlsx 或 CSV 的 .zip），与命令行 ``cobuild import`` 完全相同地校验;
     有错误时返回 422,details 列出每一处问题,不写入任何数据。该花名册覆盖的街道原有数据将被替换。
     / Upload a roster; it is validated exactly as ``cobuild import`` does.
     With any error: 422 and every issue in ``details``, nothing written.
@@ -179,7 +179,7 @@ def list_imports(
     source: Annotated[DataSource, Depends(get_source)],
     limit: Annotated[int, Query(ge=1, le=1000, description="最多条数 at most this many")] = 50,
 ) -> dict:
-    """最近的导入(最新的在前);花名册文件数据源没有导入记录 / the latest imports,
+    """最近的导入（最新的在前）；花名册文件数据源没有导入记录 / the latest imports,
     newest first (none for the roster-file source). A street-limited token
     sees only imports of its street."""
     items = source.import_history(limit)

@@ -21,7 +21,7 @@ def search(
     kind: Annotated[list[NodeType] | None,
                     Query(description="只查这些类型 only these kinds (repeat for several)")] = None,
 ) -> dict:
-    """在所有类型中按名称或编码查找(不区分大小写和全半角),编码完全相同的排在最前 /
+    """在所有类型中按名称或编码查找（不区分大小写和全半角），编码完全相同的排在最前 /
     every kind of node whose name or code contains ``q`` (case- and
     width-insensitive); exact code first, then exact name, prefix,
     substring. Phone numbers are never searched."""

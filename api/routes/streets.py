@@ -28,7 +28,7 @@ def _street_node(v: Viewer, code: str) -> str:
 
 @router.get("", response_model=Page[StreetBrief], summary="街道列表 List streets")
 def list_streets(v: ViewerDep, paging: PagingDep) -> dict:
-    """街道列表(按编码排序)/ streets in code order."""
+    """街道列表（按编码排序）/ streets in code order."""
     return paginate(v.snapshot().lookup.streets(within=v.within), paging)
 
 
@@ -81,6 +81,6 @@ def street_network(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
                        200: {"content": {"text/html": {"schema": {"type": "string"}}},
                              "description": "独立的 HTML 页面，离线可用 a self-contained HTML page"}})
 def street_explorer(code: Code, v: ViewerDep, as_of: AsOf) -> HTMLResponse:
-    """可交互的关系图(单个 HTML)/ the interactive network page."""
+    """可交互的关系图（单个 HTML）/ the interactive network page."""
     _street_node(v, code)
     return HTMLResponse(v.done(explorer_for(v, as_of, street=code)))

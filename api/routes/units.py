@@ -16,7 +16,7 @@ router = APIRouter(prefix="/units", tags=["驻区单位 units"],
 @router.get("/{code}", response_model=Unit, summary="一个驻区单位 One resident unit")
 async def get_unit(code: Annotated[str, Path(max_length=100, description="单位编码 unit code")],
              v: ViewerDep, as_of: AsOf) -> Response:
-    """单位所在社区、单位党组织(单独建或联合建)、纳入的大党委及任职 / where
+    """单位所在社区、单位党组织（单独建或联合建）、纳入的大党委及任职 / where
     the unit lies, its party org(s) (own or joint), the committees they are
     taken into and their posts."""
     def build(snap, phones):

@@ -359,7 +359,7 @@ def _replace_default_password(info: ServerInfo, creds: Credentials) -> None:
             d.execute_query(PING)
     except (DriverError, Neo4jError) as exc:
         raise ServerError(
-            f"无法为本地 Neo4j 的已有数据库设置密码({type(exc).__name__})",
+            f"无法为本地 Neo4j 的已有数据库设置密码（{type(exc).__name__}）",
             f"could not set the password of the local Neo4j's existing database "
             f"({type(exc).__name__})",
         ) from None

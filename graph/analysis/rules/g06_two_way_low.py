@@ -37,7 +37,7 @@ def check(view, cfg):
         # below the threshold never reads "33% ... below 33%"
         share = f"{math.floor(Fraction(100 * len(two_way), m))}%"
         least = f"{float(threshold) * 100:.4g}%"
-        zh = (f"{cname}的{m}个成员单位党组织中只有{len(two_way)}个({share})实现双向进入，"
+        zh = (f"{cname}的{m}个成员单位党组织中只有{len(two_way)}个（{share}）实现双向进入，"
               f"低于{least}：建议优先为{mz}补齐交叉任职。")
         en = (f"Only {len(two_way)} of the {m} member unit organizations of {cname} "
               f"({share}) have a two-way link, below {least}: start with "
@@ -57,7 +57,7 @@ RULE = Rule(
                    "two-way link is below min_two_way_share (default 0.3).",
     check=check,
     params=(
-        Param("min_two_way_share", "float", 0.3, "双向进入比例下限(0–1)",
+        Param("min_two_way_share", "float", 0.3, "双向进入比例下限（0–1）",
               "minimum share of two-way members (0–1)", minimum=0.0, maximum=1.0),
     ),
 )
