@@ -151,11 +151,11 @@ class PageData:
             values[k] = v
         return table.add(look, values)
 
-    def picture(self, picture: dict, options: dict) -> dict:
+    def picture(self, picture: dict) -> dict:
         """``picture`` (nodes, edges, legend, meta of :func:`network_json` or
         :func:`graph.explorer.overview.overview_json`) as the page carries
-        it; its records go into the tables. A node's findings are left out:
-        they are in its tooltip."""
+        it, with its vis options; its records go into the tables. A node's
+        findings are left out: they are in its tooltip."""
         nodes = []
         for n in picture["nodes"]:
             row = [self._record(self.nodes, n, ("findings", *_PLACE_KEYS))]
@@ -166,8 +166,9 @@ class PageData:
         for i, e in enumerate(picture["edges"]):
             drop = ("id",) if e.get("id") == f"e{i}" else ()
             edges.append(self._record(self.edges, e, drop))
-        return {"nodes": nodes, "edges": edges, "legend": picture["legend"], "meta": picture["meta"],
-                "options": options}
+        meta = picture["meta"]
+        return {"nodes": nodes, "edges": edges, "legend": picture["legend"], "meta": meta,
+                "options": vis_options(meta["physics"], meta["nodes"])}
 
     def tables(self) -> dict:
         """The shared tables (the page's ``cobuild-data`` block)."""
@@ -193,7 +194,7 @@ def unpack_picture(tables: dict, picture: dict) -> dict:
     >>> data = PageData()
     >>> p = data.picture({"nodes": [{"id": "a", "shape": "dot", "title": "甲\\n乙", "x": 1, "y": 2}],
     ...                   "edges": [{"id": "e0", "from": "a", "to": "a", "width": 1}],
-    ...                   "legend": [], "meta": {}}, {})
+    ...                   "legend": [], "meta": {"physics": True, "nodes": 1}})
     >>> back = unpack_picture(json.loads(json.dumps(data.tables())), p)
     >>> back["nodes"], back["edges"]
     ([{'shape': 'dot', 'id': 'a', 'title': '甲\\n乙', 'x': 1, 'y': 2}], [{'width': 1, 'from': 'a', 'to': 'a', 'id': 'e0'}])
@@ -388,11 +389,9 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
                             group_units=group_units, view=view, plan=plan, forecast=forecast)
     meta = data["meta"]
     packed = PageData()
-    home = packed.picture(data, vis_options(meta["physics"], meta["nodes"]))
+    home = packed.picture(data)
     for v in views:
-        picture = v["data"]
-        v["data"] = packed.picture(picture, vis_options(picture["meta"]["physics"],
-                                                        picture["meta"]["nodes"]))
+        v["data"] = packed.picture(v["data"])
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     env.filters["script_json"] = script_json
     js, css = _own_assets()

@@ -35,7 +35,7 @@ class Tooltip(str):
     """A hover text: the string of its lines joined by newlines, which keeps
     ``parts``, the lines as tuples of pieces (``"".join(piece)`` is the
     line). It is a ``str`` everywhere (JSON, comparisons); only the page's
-    packer (:func:`graph.explorer.page.pack_pictures`) reads ``parts``.
+    packer (:class:`graph.explorer.page.PageData`) reads ``parts``.
 
     >>> t = Tooltip(["王书记", ("编码 code: ", "P1")])
     >>> t, t.parts
