@@ -95,6 +95,22 @@ def test_a_planners_page_shows_whole_phone_numbers(browser, tmp_path):
         o.context.close()
 
 
+def test_a_grouped_page_carries_each_groups_members(browser, tmp_path):
+    path = tmp_path / "全县.html"
+    path.write_text(render_page(tiny_graph(), tiny_findings(), title="全县", as_of=AS_OF, scope="county",
+                                group_units=True, overview=False), encoding="utf-8")
+    o = Opened(browser, path)
+    try:
+        want = network_json(tiny_graph(), tiny_findings(), as_of=AS_OF, scope="county", group_units=True)
+        assert any(n.get("members") for n in want["nodes"])
+        o.assert_draws(want)  # members, tooltips and all
+        o.page.fill("#search", "县医院")  # a unit folded into its community's group
+        assert o.page.locator("#search-results button").first.get_attribute("data-node") == "UnitGroup:C1"
+        assert o.errors == []
+    finally:
+        o.context.close()
+
+
 def test_search_finds_a_node_by_name_and_by_code(opened):
     page = opened.page
     page.fill("#search", "县医院")

@@ -62,6 +62,9 @@ LOOK_KEYS = frozenset({
 TEXT_KEYS = frozenset({"id", "from", "to", "label", "name", "code", "community"})
 #: Fields of a node kept in the picture, not in the node's record.
 _PLACE_KEYS = ("x", "y")
+#: The fields of each of a group node's ``members``: the page writes a
+#: member as a list of these, each an index into its texts.
+MEMBER_KEYS = ("id", "type", "code", "name")
 
 
 class _Table:
@@ -106,7 +109,9 @@ class PageData:
       :class:`_Table`): a value of :data:`TEXT_KEYS` is an index into
       ``texts``; a ``title`` is a list of lines, a line an index into
       ``texts`` or a list of them (its pieces, written one after the other:
-      :class:`graph.explorer.tooltips.Tooltip`);
+      :class:`graph.explorer.tooltips.Tooltip`); a group node's ``members``
+      are lists of :data:`MEMBER_KEYS` texts; a node whose id is
+      ``<type>:<code>`` does not carry it;
     * a picture (:meth:`picture`): ``nodes``, one ``[record]`` or ``[record,
       x, y]`` per node drawn, ``edges``, one record per edge (an edge whose
       id is ``e<its place>`` does not carry it), and its ``legend``,
@@ -136,6 +141,11 @@ class PageData:
         parts = getattr(title, "parts", None) or tuple((line,) for line in title.split("\n"))
         return [self.text(p[0]) if len(p) == 1 else [self.text(x) for x in p] for p in parts]
 
+    def _members(self, members):
+        if not all(isinstance(m, dict) and m.keys() == set(MEMBER_KEYS) for m in members):
+            raise TypeError(f"a group's members must be dicts of {MEMBER_KEYS}")
+        return [[self.text(m[k]) for k in MEMBER_KEYS] for m in members]
+
     def _record(self, table: _Table, item: dict, drop) -> int:
         look = {k: item[k] for k in sorted(item.keys() & LOOK_KEYS)}
         values = {}
@@ -144,6 +154,8 @@ class PageData:
                 continue
             if k == "title":
                 v = self._title(v)
+            elif k == "members":
+                v = self._members(v)
             elif k in TEXT_KEYS and v is not None:
                 if not isinstance(v, str):
                     raise TypeError(f"{k} must be a string, not {v!r}")
@@ -158,7 +170,10 @@ class PageData:
         findings are left out: they are in its tooltip."""
         nodes = []
         for n in picture["nodes"]:
-            row = [self._record(self.nodes, n, ("findings", *_PLACE_KEYS))]
+            drop = ("findings", *_PLACE_KEYS)
+            if n.get("id") == f"{n.get('type')}:{n.get('code')}":
+                drop += ("id",)
+            row = [self._record(self.nodes, n, drop)]
             if "x" in n:
                 row += [n["x"], n["y"]]
             nodes.append(row)
@@ -181,6 +196,8 @@ def _unpack(table: dict, texts: list[str], row: list) -> dict:
     for k, v in zip(form["keys"], row[1:]):
         if k == "title" and isinstance(v, list):
             v = "\n".join(texts[x] if isinstance(x, int) else "".join(texts[i] for i in x) for x in v)
+        elif k == "members":
+            v = [dict(zip(MEMBER_KEYS, (texts[i] for i in m))) for m in v]
         elif k in TEXT_KEYS and isinstance(v, int):
             v = texts[v]
         item[k] = v
@@ -203,6 +220,7 @@ def unpack_picture(tables: dict, picture: dict) -> dict:
     nodes = []
     for row in picture["nodes"]:
         n = _unpack(tables["nodes"], texts, tables["nodes"]["rows"][row[0]])
+        n.setdefault("id", f"{n.get('type')}:{n.get('code')}")
         if len(row) == 3:
             n["x"], n["y"] = row[1], row[2]
         nodes.append(n)

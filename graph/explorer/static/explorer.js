@@ -6,7 +6,8 @@
  * shared tables (texts; node and edge records, each a row of values whose
  * names and look are in the row's form), "cobuild-home" the picture the page
  * opens on and "cobuild-view-*" those the overview opens, as lists of
- * records (and node positions). picture() puts the items back together,
+ * records (and node positions; a node without an id is <type>:<code>, an
+ * edge without one e<its place>). picture() puts the items back together,
  * their tooltips too (a title is a list of lines, a line a text or a list of
  * texts written one after the other).
  * Every text from a roster is put into the page with textContent or given to
@@ -23,8 +24,10 @@
   }
   var tables = readJson("cobuild-data");
   var texts = tables.texts;
-  // the fields written as an index into texts (page.py TEXT_KEYS)
+  // the fields written as an index into texts (page.py TEXT_KEYS), and
+  // those of a group node's members (MEMBER_KEYS)
   var TEXT_KEYS = { id: 1, from: 1, to: 1, label: 1, name: 1, code: 1, community: 1 };
+  var MEMBER_KEYS = ["id", "type", "code", "name"];
   [tables.nodes, tables.edges].forEach(function (table) {
     table.forms.forEach(function (form) { form.lookJson = JSON.stringify(form.look); });
   });
@@ -41,6 +44,12 @@
       var k = form.keys[j], v = row[j + 1];
       if (k === "title" && Array.isArray(v)) {
         v = v.map(line).join("\n");
+      } else if (k === "members") {
+        v = v.map(function (m) {
+          var o = {};
+          MEMBER_KEYS.forEach(function (key, i) { o[key] = texts[m[i]]; });
+          return o;
+        });
       } else if (TEXT_KEYS[k] && typeof v === "number") {
         v = texts[v];
       }
@@ -52,6 +61,7 @@
     return {
       nodes: p.nodes.map(function (r) {
         var n = item(tables.nodes, r[0]);
+        if (n.id === undefined) { n.id = n.type + ":" + n.code; }
         if (r.length === 3) { n.x = r[1]; n.y = r[2]; }
         return n;
       }),
