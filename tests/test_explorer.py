@@ -15,7 +15,8 @@ from explorer_kit import (AS_OF, PHONE, XSS_NAME, page_blocks, page_pictures, sy
 from graph import schema
 from graph.build import roster_to_graph
 from graph.explorer import GROUP_NODE_LIMIT, PHYSICS_NODE_LIMIT, network_json, render_page
-from graph.explorer.page import script_json, vendor_assets, vis_options
+from graph.explorer.page import PageData, script_json, unpack_picture, vendor_assets, vis_options
+from graph.explorer.tooltips import Tooltip
 from graph.explorer.style import LINK_STYLES, SEVERITY_LOOK, VIEW_KINDS_BY_KEY
 
 
@@ -314,6 +315,24 @@ def test_page_carries_the_network_without_loss_each_text_once(page):
     assert len(texts) == len(set(texts))
     assert "    东关社区党委的兼职委员不足" in texts and "王书记" in texts
     assert page.count("东关社区党委的兼职委员不足") == 1
+
+
+def test_page_data_writes_a_shared_record_once_and_refuses_what_it_cannot_carry():
+    data = PageData()
+    meta = {"physics": True, "nodes": 1}
+    node = {"id": "Unit:U1", "type": "Unit", "code": "U1", "name": "县医院", "shape": "box",
+            "title": Tooltip(["县医院", ("编码 code: ", "U1")])}
+    a = data.picture({"nodes": [{**node, "x": 1.5, "y": 2}], "edges": [], "legend": [], "meta": meta})
+    b = data.picture({"nodes": [{**node, "x": 9, "y": 9}], "edges": [], "legend": [], "meta": meta})
+    tables = json.loads(json.dumps(data.tables()))
+    assert len(tables["nodes"]["rows"]) == 1 and a["nodes"][0][0] == b["nodes"][0][0]
+    assert tables["texts"].count("U1") == 1  # the code, and the tooltip's piece
+    assert unpack_picture(tables, b)["nodes"] == [{**node, "x": 9, "y": 9}]
+    with pytest.raises(TypeError, match="code"):
+        data.picture({"nodes": [{**node, "code": 1}], "edges": [], "legend": [], "meta": meta})
+    with pytest.raises(TypeError, match="members"):
+        data.picture({"nodes": [{**node, "members": [{"id": "x"}]}], "edges": [], "legend": [],
+                      "meta": meta})
 
 
 def test_script_json_cannot_close_a_script():
