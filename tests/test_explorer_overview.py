@@ -24,6 +24,8 @@ from graph.scope import subgraph
 from graph.explorer.style import LINK_STYLES, SEVERITY_LOOK, VIEW_KINDS, share_color
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+#: The page block of each community's picture (render_page numbers them in code order).
+VIEWS = {x: f"cobuild-view-{i}" for i, x in enumerate(("C1", "C2", "C3"))}
 
 
 def county():
@@ -148,7 +150,7 @@ def test_pictures_are_packed_without_loss(graph_and_findings):
         assert pictures[f"cobuild-view-{i}"]["nodes"] == [
             {k: v for k, v in n.items() if k != "findings"} for n in sub["nodes"]]
         assert pictures[f"cobuild-view-{i}"]["edges"] == sub["edges"]
-    ov = overview_json(G, fs, as_of=AS_OF, views={x: f"cobuild-view-{i}" for i, x in enumerate(("C1", "C2", "C3"))})
+    ov = overview_json(G, fs, as_of=AS_OF, views=VIEWS)
     assert pictures["home"]["nodes"] == [{k: v for k, v in n.items() if k != "findings"} for n in ov["nodes"]]
     assert pictures["home"]["edges"] == ov["edges"]
     tables = json.loads(page_blocks(html)["cobuild-data"])
@@ -170,8 +172,7 @@ def test_overview_in_chromium_click_opens_the_community(graph_and_findings, tmp_
         if True:
             o = Opened(browser, path)
             assert o.js("() => window.cobuild.nodes.length") == 5
-            o.assert_draws(overview_json(G, fs, as_of=AS_OF,
-                                         views={x: f"cobuild-view-{i}" for i, x in enumerate(("C1", "C2", "C3"))}))
+            o.assert_draws(overview_json(G, fs, as_of=AS_OF, views=VIEWS))
             ARTIFACTS.mkdir(exist_ok=True)
             o.page.screenshot(path=str(ARTIFACTS / "explorer-overview.png"))
             x, y = o.node_point("Community:C2")

@@ -125,6 +125,7 @@ class PageData:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self._text: dict[str, int] = {}
+        self._titles: dict[str, list] = {}
         self.nodes = _Table()
         self.edges = _Table()
 
@@ -138,8 +139,15 @@ class PageData:
     def _title(self, title) -> list:
         if not isinstance(title, str):
             return title
-        parts = getattr(title, "parts", None) or tuple((line,) for line in title.split("\n"))
-        return [self.text(p[0]) if len(p) == 1 else [self.text(x) for x in p] for p in parts]
+        # the same text recurs in a community's picture and the whole one
+        # (any split of it into pieces gives it back)
+        out = self._titles.get(title)
+        if out is None:
+            text = self.text
+            parts = getattr(title, "parts", None) or tuple((line,) for line in title.split("\n"))
+            out = self._titles[title] = [text(p[0]) if len(p) == 1 else [text(x) for x in p]
+                                         for p in parts]
+        return out
 
     def _members(self, members):
         if not all(isinstance(m, dict) and m.keys() == set(MEMBER_KEYS) for m in members):
@@ -213,8 +221,10 @@ def unpack_picture(tables: dict, picture: dict) -> dict:
     ...                   "edges": [{"id": "e0", "from": "a", "to": "a", "width": 1}],
     ...                   "legend": [], "meta": {"physics": True, "nodes": 1}})
     >>> back = unpack_picture(json.loads(json.dumps(data.tables())), p)
-    >>> back["nodes"], back["edges"]
-    ([{'shape': 'dot', 'id': 'a', 'title': '甲\\n乙', 'x': 1, 'y': 2}], [{'width': 1, 'from': 'a', 'to': 'a', 'id': 'e0'}])
+    >>> back["nodes"]
+    [{'shape': 'dot', 'id': 'a', 'title': '甲\\n乙', 'x': 1, 'y': 2}]
+    >>> back["edges"]
+    [{'width': 1, 'from': 'a', 'to': 'a', 'id': 'e0'}]
     """
     texts = tables["texts"]
     nodes = []

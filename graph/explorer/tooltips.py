@@ -45,8 +45,8 @@ class Tooltip(str):
     parts: tuple[tuple[str, ...], ...]
 
     def __new__(cls, lines: list[Line]) -> "Tooltip":
-        parts = tuple(line if isinstance(line, tuple) else (line,) for line in lines)
-        self = super().__new__(cls, "\n".join("".join(line) for line in parts))
+        parts = tuple([line if line.__class__ is tuple else (line,) for line in lines])
+        self = super().__new__(cls, "\n".join(["".join(line) for line in parts]))
         self.parts = parts
         return self
 
