@@ -123,18 +123,15 @@ class PageData:
     """
 
     def __init__(self) -> None:
-        self.texts: list[str] = []
+        #: text -> its index (insertion order: the texts in index order)
         self._text: dict[str, int] = {}
         self._titles: dict[str, list] = {}
         self.nodes = _Table()
         self.edges = _Table()
 
     def text(self, s: str) -> int:
-        i = self._text.get(s)
-        if i is None:
-            i = self._text[s] = len(self.texts)
-            self.texts.append(s)
-        return i
+        """The index of ``s`` in the texts (added if new)."""
+        return self._text.setdefault(s, len(self._text))
 
     def _title(self, title) -> list:
         if not isinstance(title, str):
@@ -143,10 +140,11 @@ class PageData:
         # (any split of it into pieces gives it back)
         out = self._titles.get(title)
         if out is None:
-            text = self.text
-            parts = getattr(title, "parts", None) or tuple((line,) for line in title.split("\n"))
-            out = self._titles[title] = [text(p[0]) if len(p) == 1 else [text(x) for x in p]
-                                         for p in parts]
+            index, add = self._text, self._text.setdefault  # self.text, inlined: the hot loop
+            parts = getattr(title, "parts", None) or title.split("\n")
+            out = self._titles[title] = [
+                add(p, len(index)) if isinstance(p, str) else [add(x, len(index)) for x in p]
+                for p in parts]
         return out
 
     def _members(self, members):
@@ -195,7 +193,7 @@ class PageData:
 
     def tables(self) -> dict:
         """The shared tables (the page's ``cobuild-data`` block)."""
-        return {"texts": self.texts, "nodes": self.nodes.as_json(), "edges": self.edges.as_json()}
+        return {"texts": list(self._text), "nodes": self.nodes.as_json(), "edges": self.edges.as_json()}
 
 
 def _unpack(table: dict, texts: list[str], row: list) -> dict:

@@ -33,21 +33,22 @@ Line = str | tuple[str, ...]
 
 class Tooltip(str):
     """A hover text: the string of its lines joined by newlines, which keeps
-    ``parts``, the lines as tuples of pieces (``"".join(piece)`` is the
-    line). It is a ``str`` everywhere (JSON, comparisons); only the page's
-    packer (:class:`graph.explorer.page.PageData`) reads ``parts``.
+    ``parts``, its lines as given (a line of pieces is a tuple: ``"".join``
+    gives the line). It is a ``str`` everywhere (JSON, comparisons); only
+    the page's packer (:class:`graph.explorer.page.PageData`) reads
+    ``parts``.
 
     >>> t = Tooltip(["王书记", ("编码 code: ", "P1")])
     >>> t, t.parts
-    ('王书记\\n编码 code: P1', (('王书记',), ('编码 code: ', 'P1')))
+    ('王书记\\n编码 code: P1', ('王书记', ('编码 code: ', 'P1')))
     """
 
-    parts: tuple[tuple[str, ...], ...]
+    parts: tuple[Line, ...]
 
     def __new__(cls, lines: list[Line]) -> "Tooltip":
-        parts = tuple([line if line.__class__ is tuple else (line,) for line in lines])
-        self = super().__new__(cls, "\n".join(["".join(line) for line in parts]))
-        self.parts = parts
+        self = super().__new__(cls, "\n".join(
+            [line if isinstance(line, str) else "".join(line) for line in lines]))
+        self.parts = tuple(lines)
         return self
 
 
