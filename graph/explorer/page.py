@@ -24,6 +24,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
+from graph.bulk import paused_gc
 from graph.explorer.network import PHYSICS_NODE_LIMIT, network_json
 from graph.explorer.style import FONT_FACE
 
@@ -368,6 +369,7 @@ def _views(G, findings, *, show_phones, as_of, scope, street, group_units,
     return data, views
 
 
+@paused_gc()
 def render_page(G, findings, *, title: str, show_phones: bool = False,
                 as_of: date | None = None, scope: str | None = None,
                 group_units: bool | None = None, view=None, plan: dict | None = None,
