@@ -78,6 +78,10 @@ class TokenRecord:
         d.pop("sha256")
         return d
 
+    def principal(self) -> "Principal":
+        """Who calls with this token."""
+        return Principal(self.id, self.name, self.role, self.street)
+
 
 @dataclass(frozen=True)
 class Principal:

@@ -59,7 +59,7 @@ Every endpoint but /healthz needs a bearer token; make one first (see above).
 
 
 def _source(args: argparse.Namespace):
-    from api.source import Neo4jSource, RosterSource
+    from api.source import IMPORT_NOTICE, Neo4jSource, RosterSource
     from graph.settings import get_settings
 
     if args.roster:
@@ -82,7 +82,7 @@ def _source(args: argparse.Namespace):
             "or give a roster file with --roster (read-only)",
         ) from e
     _say(f"数据源 data source: Neo4j {db.uri}")
-    return Neo4jSource(db)
+    return Neo4jSource(db, notice=settings.home / IMPORT_NOTICE)
 
 
 def _can_listen(host: str, port: int) -> tuple[str, str] | None:
