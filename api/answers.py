@@ -54,7 +54,8 @@ class AnswerCache:
         The ASGI app inside (compression and the app itself).
     state
         The FastAPI app's ``state``: ``tokens``, ``source``, ``audit`` and
-        ``product_version``.
+        ``product_version`` (and the cache itself, as ``answers``, is put
+        there).
     max_bytes : int
         Bodies kept at most, in total; a body over an eighth of it is not kept.
     """
@@ -66,6 +67,8 @@ class AnswerCache:
         self._answers: OrderedDict[tuple, _Answer] = OrderedDict()
         self._bytes = 0
         self._version: str | None = None
+        self.hits = 0  #: answers served from memory
+        state.answers = self
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -99,6 +102,7 @@ class AnswerCache:
                              state.product_version)
             return await self._remember(key, tag, version, scope, receive, send)
         self._answers.move_to_end(key)
+        self.hits += 1
         if hit.audited is not None:
             method, path, persons = hit.audited
             state.audit.write(who, method, path, persons)

@@ -17,6 +17,7 @@ round of Cypher queries.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -304,6 +305,7 @@ class _FreshVersion:
         self._done = 0  # reads finished (by get)
         self._result: tuple[bool, Any] = (True, None)
         self._rounds: dict[int, list] = {}  # aget, per event loop: [next future, running]
+        self._tasks: set = set()
         self._recent: tuple[float, str] | None = None  # (read started, value) of a good read
         self._epoch = 0  # invalidations: a read under way when one happens is not kept
 
@@ -353,11 +355,26 @@ class _FreshVersion:
         return value
 
     async def aget(self) -> str:
-        value = self._recent_enough()
-        if value is not None:
-            return value
-        import asyncio
+        """:meth:`get` on the event loop. A version past half its age starts
+        the next read in the background (nobody waits for it), so under
+        steady load requests seldom wait for a read at all."""
+        recent = self._recent
+        if self.max_age and recent is not None:
+            age = time.monotonic() - recent[0]
+            if age <= self.max_age:
+                if age > self.max_age / 2 and not self._reading():
+                    self._next_round()
+                return recent[1]
+        return await asyncio.shield(self._next_round())
 
+    def _reading(self) -> bool:
+        """A read is under way on this event loop."""
+        state = self._rounds.get(id(asyncio.get_running_loop()))
+        return state is not None and state[1]
+
+    def _next_round(self):
+        """The future of the next read on this event loop, started now
+        unless one is under way (then it starts when that one ends)."""
         import anyio.to_thread
 
         loop = asyncio.get_running_loop()
@@ -376,11 +393,14 @@ class _FreshVersion:
                             this.set_result(await anyio.to_thread.run_sync(self._timed_read))
                         except BaseException as e:  # handed to every waiter
                             this.set_exception(e)
+                            this.exception()  # retrieved: a background read may have no waiter
                 finally:
                     state[1] = False
 
-            loop.create_task(rounds())
-        return await asyncio.shield(fut)
+            task = loop.create_task(rounds())
+            self._tasks.add(task)  # held until done (the loop keeps only a weak reference)
+            task.add_done_callback(self._tasks.discard)
+        return fut
 
 
 #: Seconds a data version read from Neo4j serves later requests: an import

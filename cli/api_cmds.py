@@ -114,7 +114,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the API with uvicorn until interrupted."""
     import uvicorn
 
-    from api.app import create_app
     from api.auth import TokenStore
     from api.cors import parse_origins
     from graph.settings import get_settings
@@ -132,8 +131,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"错误 error: {problem[0]}\n          {problem[1]}", file=sys.stderr)
         return EXIT_CANNOT_LISTEN
-    source = _source(args)
-    app = create_app(settings, source)
+    source = _source(args)  # checked here: a bad roster or no database stops it at once
     if not TokenStore(settings.home / "tokens.json").records():
         _say("提示：还没有访问令牌，请运行 cobuild token create --role admin / "
              "note: no tokens yet; run `cobuild token create --role admin`")
@@ -148,7 +146,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options = dict(host=args.host, port=args.port, log_level=args.log_level,
                    access_log=args.log_level in ("info", "debug"))
     if args.workers > 1:
-        # each worker process builds its own app (and cache) from the settings
+        # each worker process builds its own app (and cache) from the settings; this
+        # process only supervises them, so it builds none
         source.close()
         if args.roster:
             os.environ["COBUILD_API_ROSTER"] = str(Path(args.roster).resolve())
@@ -158,7 +157,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **options)
         return 0
     try:
-        uvicorn.run(app, **options)
+        from api.app import create_app
+
+        uvicorn.run(create_app(settings, source), **options)
     finally:
         source.close()
     return 0
