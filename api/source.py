@@ -9,9 +9,10 @@ Design choice: the graph is small enough to hold in memory (the demo county
 is a few thousand nodes; a city is ~100k), and every lookup needs links in
 two directions, part-time members and coverage that the analysis computes
 on the whole graph anyway. So :class:`Neo4jSource` loads the graph once per
-data version and keeps it; per request it runs one tiny query
-(:func:`graph.store.data_version`, the id of the latest import) and reloads
-only when that changed. A community lookup is then a dictionary walk, not a
+data version and keeps it; it reads the version with one tiny query
+(:func:`graph.store.data_version`, the id of the latest import), shared by
+the requests of the next :data:`VERSION_MAX_AGE` seconds, and reloads only
+when that changed. A community lookup is then a dictionary walk, not a
 round of Cypher queries.
 """
 
@@ -36,8 +37,9 @@ from api.lookup import Lookup
 
 log = logging.getLogger("cobuild.api")
 
-__all__ = ["canonical", "NOT_YET", "VERSION_MAX_AGE", "IMPORT_NOTICE", "Snapshot", "DataSource", "Neo4jSource", "RosterSource",
-           "ReadOnlySource", "DeletionsNotConfirmed", "deletion_code"]
+__all__ = ["canonical", "NOT_YET", "VERSION_MAX_AGE", "IMPORT_NOTICE", "Snapshot", "DataSource",
+           "Neo4jSource", "RosterSource", "ReadOnlySource", "DeletionsNotConfirmed",
+           "deletion_code"]
 
 
 class ReadOnlySource(CobuildError):

@@ -13,7 +13,7 @@ import time
 import pytest
 from api_kit import AS_OF, demo_roster, serve, write_demo
 
-from api.source import Neo4jSource, RosterSource, _FreshVersion
+from api.source import VERSION_MAX_AGE, Neo4jSource, RosterSource, _FreshVersion
 from graph import store
 from loaders.demo import generate
 
@@ -188,3 +188,14 @@ def test_an_import_made_elsewhere_is_seen_within_max_age(neo4j_db):
     time.sleep(0.35)
     assert quick.snapshot().version == f"neo4j:{result.record_id}"
     assert quick.ready() == slow.ready() == f"neo4j:{result.record_id}", "readiness asks now"
+
+
+def test_the_api_guide_and_the_openapi_document_state_the_bound(api):
+    from pathlib import Path
+
+    bound = f"{VERSION_MAX_AGE:g}"
+    guide = " ".join((Path(__file__).parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+                     .split())
+    assert f"最迟 {bound} 秒后" in guide and f"at most {bound} s later" in guide
+    doc = api.client("reader").get("/openapi.json").json()["info"]["description"]
+    assert f"最迟 {bound} 秒后" in doc and f"at most {bound} s later" in doc
