@@ -1,25 +1,24 @@
 """Read answers served again from memory, before any routing or
 dependency work (pure ASGI middleware).
 
-A read answer (a ``GET`` whose answer has an ETag, :mod:`api.conditional`)
+A read answer (a ``GET`` answered ``200`` with an ETag, :mod:`api.conditional`)
 is decided by what its ETag covers: the data version, the path and query,
 today's date, whether the caller sees phone numbers and the street it is
 limited to (and the product version). :class:`AnswerCache` keeps the whole
-answer as sent -- status, headers and body, gzipped or not -- under that
-key (unhashed; the cache is emptied when the data version changes), the
-caller's role and the ``Accept-Encoding`` asked for, and sends it
-again to the next request with the same key, without entering the app.
+answer as sent -- status, headers and body, gzipped or not -- under those
+(unhashed), the caller's role and the ``Accept-Encoding`` headers, and sends
+it again to the next request with the same key without entering the app.
 
 Every request is still checked: its token is verified (a revoked token is
-refused by the app at once), the data version is the source's current one
+refused at once), the data version is the source's current one
 (:meth:`api.source.DataSource.version_async`), and an answer that showed
 phone numbers unmasked is written to the audit again, for this caller. A
-request the cache is not sure of -- no or an unknown token, a conditional
-request (``If-None-Match``), a request with a body, not a ``GET`` -- goes
-to the app, and so does every first request: only an answer the app gave
-(``200`` with the ETag the key was made from) is kept. The cache is
-emptied when the data version changes and holds at most ``max_bytes`` of
-answers (least recently used go first).
+request the cache is not sure of -- no token, an unknown one or two of
+them, a conditional request (``If-None-Match``), a request with a body, not
+a ``GET`` -- goes to the app, and so does every first request: only an
+answer the app gave (``200`` with the ETag the key was made from) is kept.
+The cache is emptied when the data version changes and holds at most
+``max_bytes`` of answers (least recently used go first).
 """
 
 from __future__ import annotations
@@ -73,12 +72,14 @@ class AnswerCache:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET":
             return await self.app(scope, receive, send)
-        authorization = encoding = None
+        authorization, encoding = None, ()
         for k, v in scope["headers"]:
             if k == b"authorization":
+                if authorization is not None:  # two: the app decides which counts
+                    return await self.app(scope, receive, send)
                 authorization = v
             elif k == b"accept-encoding":
-                encoding = v
+                encoding += (v,)  # every one: compression looks at them all
             elif k in (b"if-none-match", b"content-length", b"transfer-encoding"):
                 return await self.app(scope, receive, send)
         state = self.state

@@ -100,6 +100,26 @@ def test_answers_in_memory_are_kept_apart_by_role_street_and_encoding(api):
         assert packed.headers["content-encoding"] == "gzip"
         assert "content-encoding" not in plain.headers
         assert json.loads(packed.content) == json.loads(plain.content)  # httpx unpacks
+    # every Accept-Encoding header counts, as it does for compression
+    auth = reader.headers["Authorization"]
+    with api.client(None) as raw:
+        both = raw.get(net, params=A, headers=[("Authorization", auth), ("Accept-Encoding", "gzip"),
+                                               ("Accept-Encoding", "identity")])
+        last = raw.get(net, params=A, headers=[("Authorization", auth),
+                                               ("Accept-Encoding", "identity")])
+    assert both.headers["content-encoding"] == "gzip" and "content-encoding" not in last.headers
+
+
+def test_two_tokens_in_one_request_are_answered_as_the_app_answers_them(api):
+    reader, bogus = api.token("reader"), "Bearer cbt_not-a-token"
+    url = "/api/v1/rules"
+    with api.client(None) as raw:
+        assert raw.get(url, headers={"Authorization": f"Bearer {reader}"}).status_code == 200
+        hits = _hits(api)
+        got = [raw.get(url, headers=[("Authorization", first), ("Authorization", second)])
+               for first, second in ((bogus, f"Bearer {reader}"), (f"Bearer {reader}", bogus))]
+    assert [r.status_code for r in got] == [401, 200]  # the first one counts
+    assert _hits(api) == hits, "never from memory"
 
 
 def test_cross_origin_headers_are_added_once_to_an_answer_from_memory(api):
