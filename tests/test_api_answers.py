@@ -22,14 +22,10 @@ DASH = "https://dash.example.org"
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    return write_demo(tmp_path_factory.mktemp("roster"))
-
-
-@pytest.fixture(scope="module")
-def api(demo_file, tmp_path_factory):
-    with serve(RosterSource(demo_file), tmp_path_factory.mktemp("home"),
-               cobuild_cors_origins=DASH) as a:
+def api(tmp_path_factory):
+    """The demo county's roster file served, with one web origin allowed."""
+    source = RosterSource(write_demo(tmp_path_factory.mktemp("roster")))
+    with serve(source, tmp_path_factory.mktemp("home"), cobuild_cors_origins=DASH) as a:
         yield a
 
 
