@@ -280,9 +280,10 @@ def register(sub) -> None:
     p.add_argument("--roster", metavar="FILE",
                    help="花名册文件（.xlsx、CSV 文件夹或 .zip），只读 / a roster file, read-only")
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                   help="工作进程数，默认 2（单核机器为 1）；2 核机器上 2 个进程时 p95 延迟约为 1 个的一半 / "
-                        "worker processes (default 2, or 1 on a one-core machine): on 2 cores two "
-                        "workers roughly halve the p95 latency")
+                   help="工作进程数，默认 2（单核机器为 1）；2 核机器上 2 个进程答复更多请求，p95 延迟更低"
+                        "（benchmarks/load_api.py）/ worker processes (default 2, or 1 on a one-core "
+                        "machine): on 2 cores two workers answer more requests with a lower p95 "
+                        "latency (benchmarks/load_api.py)")
     p.add_argument("--cors-origin", action="append", metavar="ORIGIN",
                    help="允许其网页跨域调用接口的来源，如 https://dash.example.org；可多次给出。"
                         "默认不允许 / a web origin whose pages may call the API, e.g. "
