@@ -148,7 +148,8 @@ def main(argv=None) -> int:
         if r.get("outside"):
             print(f"   !! {r['outside']} request(s) outside the file were blocked")
     print("ready s: from navigation to the page's ready flag (stabilized, or first drawn "
-          "when physics is off); page s: network JSON + pyvis + template.")
+          "when physics is off); page s: every picture's network JSON, packed "
+          "(graph.explorer.page.PageData), and the template.")
     return 0
 
 

@@ -28,9 +28,10 @@ Have a Neo4j already (Docker, Aura, your own)? Skip this and set NEO4J_URI inste
 
 环境变量 Environment:
   COBUILD_NEO4J_VERSION   Neo4j 版本 version （默认 default {default}; 例 e.g. 2026.08.1 需 needs Java 21+）
-  COBUILD_NEO4J_HEAP      JVM 堆 heap（默认为本机内存的 1/8,512m–4g；事务内存为堆的 70%）
-                          default: 1/8 of this machine's memory, 512m-4g (transactions may
-                          use 70% of it; a 120k-row roster needs about 2g)
+  COBUILD_NEO4J_HEAP      JVM 堆 heap（默认为本机内存的 1/4，512m–8g；事务内存为堆的 70%；
+                          60 万行的花名册约需 2.3g 事务内存）
+                          default: 1/4 of this machine's memory, 512m-8g (transactions may
+                          use 70% of it; a 600k-row roster needs about 2.3g of that)
   COBUILD_NEO4J_PAGECACHE 页缓存 page cache（默认为本机内存的 1/32,64m–1g）
                           default: 1/32 of this machine's memory, 64m-1g
   COBUILD_NEO4J_TX_MEMORY 全部事务可用的内存 memory of all transactions together

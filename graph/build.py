@@ -10,6 +10,7 @@ from __future__ import annotations
 import networkx as nx
 
 from graph import schema
+from graph.bulk import paused_gc
 from graph.roster import Roster, Row
 
 __all__ = ["roster_to_graph", "resolve_ref"]
@@ -39,6 +40,7 @@ def _node_props(t: schema.Table, row: Row) -> dict:
     return props
 
 
+@paused_gc()
 def roster_to_graph(roster: Roster) -> nx.MultiDiGraph:
     """The graph of a (valid) roster.
 

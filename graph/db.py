@@ -88,13 +88,13 @@ def is_out_of_memory(exc: BaseException) -> bool:
 def _out_of_memory(uri: str) -> DatabaseUnavailable:
     return DatabaseUnavailable(
         f"Neo4j（{uri}）的事务内存不足，这项工作没有完成，未写入任何数据（一次导入的整个花名册在"
-        "一个事务中）。本地服务器（`cobuild neo4j start`）：设置更大的堆，如 COBUILD_NEO4J_HEAP=4g"
+        "一个事务中）。本地服务器（`cobuild neo4j start`）：设置更大的堆，如 COBUILD_NEO4J_HEAP=8g"
         "（事务可用堆的 70%），再运行 `cobuild neo4j stop` 和 `cobuild neo4j start`；"
         "其他 Neo4j：在 neo4j.conf 中调大 server.memory.heap.max_size 和 "
         "dbms.memory.transaction.total.max（及 db.memory.transaction.max，如已设置）后重启。",
         f"Neo4j ({uri}) ran out of transaction memory: the work did not complete and nothing "
         "was written (an import writes the whole roster in one transaction). Local server "
-        "(`cobuild neo4j start`): set a bigger heap, e.g. COBUILD_NEO4J_HEAP=4g (transactions "
+        "(`cobuild neo4j start`): set a bigger heap, e.g. COBUILD_NEO4J_HEAP=8g (transactions "
         "may use 70% of it), then run `cobuild neo4j stop` and `cobuild neo4j start`. Another "
         "Neo4j: raise server.memory.heap.max_size and dbms.memory.transaction.total.max (and "
         "db.memory.transaction.max if set) in neo4j.conf and restart it.",

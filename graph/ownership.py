@@ -73,9 +73,10 @@ def native(value: Any) -> Any:
 
 
 def visible(props: dict) -> dict:
-    """The graph-contract properties of stored ones: no internal ``_`` ones,
-    no edge ``key``."""
-    return {k: native(v) for k, v in props.items() if not k.startswith("_") and k != "key"}
+    """The graph-contract properties of stored ones (as :mod:`graph.store`
+    reads them: dates already ``datetime.date``): no internal ``_`` ones, no
+    edge ``key``."""
+    return {k: v for k, v in props.items() if k[0] != "_" and k != "key"}
 
 
 class _Rows:

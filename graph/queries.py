@@ -127,13 +127,35 @@ DELETE_NODES: dict[str, str] = {
 # Statements that read many rows return them collected in one record
 # (``rows``, a list of lists): a record per row costs the driver far more
 # than the values in it.
+#
+# They return a node's or relationship's properties with its dates
+# (:data:`graph.schema.DATE_PROPERTIES`) as ISO text: the driver's temporal
+# values cost more to decode than everything else in a read-back, and the
+# store turns the text into ``datetime.date`` itself (``graph.store``).
+
+
+def _props(var: str, kind: str) -> str:
+    """``properties(var)`` with the dates of ``kind`` (a label or a
+    relationship type) as ISO text (``null`` where there is none)."""
+    dates = schema.DATE_PROPERTIES[kind]
+    if not dates:
+        return f"properties({var})"
+    return f"{var} {{.*, " + ", ".join(f"{p}: toString({var}.{p})" for p in dates) + "}"
+
+
+def _rel_props(var: str) -> str:
+    """:func:`_props` of a relationship whose type the statement does not fix."""
+    cases = " ".join(f"WHEN '{t}' THEN {_props(var, t)}"
+                     for t in TYPES if schema.DATE_PROPERTIES[t])
+    return f"CASE type({var}) {cases} ELSE properties({var}) END"
+
 
 #: Stored properties of the nodes with these ``$codes``: ``rows`` of
 #: ``[code, props]``.
 READ_NODES: dict[str, str] = {
     label: (
         f"UNWIND $codes AS code MATCH (n:{label} {{code: code}}) "
-        "RETURN collect([n.code, properties(n)]) AS rows"
+        f"RETURN collect([n.code, {_props('n', label)}]) AS rows"
     )
     for label in LABELS
 }
@@ -150,7 +172,7 @@ CODES_OF_STREETS: dict[str, str] = {
 
 #: Every node of a label: ``rows`` of ``[code, props]``.
 ALL_NODE_ROWS: dict[str, str] = {
-    label: f"MATCH (n:{label}) RETURN collect([n.code, properties(n)]) AS rows"
+    label: f"MATCH (n:{label}) RETURN collect([n.code, {_props('n', label)}]) AS rows"
     for label in LABELS
 }
 
@@ -171,7 +193,7 @@ NODE_EXISTS: dict[str, str] = {
 # ---------------------------------------------------------------------------
 
 _REL_COLUMNS = (
-    "RETURN collect([a.code, type(r), b.code, labels(b), properties(r), elementId(r)]) AS rows"
+    f"RETURN collect([a.code, type(r), b.code, labels(b), {_rel_props('r')}, elementId(r)]) AS rows"
 )
 
 #: Relationships starting at the nodes with these ``$codes`` (each
@@ -196,7 +218,7 @@ READ_RELS_IN_FROM_OUTSIDE: dict[str, str] = {
 #: code, target code, props]``.
 ALL_REL_ROWS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
     f"MATCH (a:{s})-[r:{type_}]->(b:{t}) "
-    "RETURN collect([a.code, b.code, properties(r)]) AS rows"
+    f"RETURN collect([a.code, b.code, {_props('r', type_)}]) AS rows"
 ))
 
 #: Every relationship of a type, a record each (tests).

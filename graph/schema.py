@@ -812,6 +812,30 @@ REL_KINDS: tuple[RelKind, ...] = (
 
 REL_KINDS_BY_TYPE: dict[str, RelKind] = {r.type: r for r in REL_KINDS}
 
+
+def _date_properties() -> dict[str, tuple[str, ...]]:
+    """Per label and per relationship type, the properties that hold dates
+    (a node's from its table's date columns; a relationship's from the
+    date columns of the tables that make it)."""
+    out = {k.label: tuple(c.key for c in TABLES_BY_KEY[k.table].columns if c.type == "date")
+           for k in NODE_KINDS}
+    for rk in REL_KINDS:
+        dates = set()
+        for t in TABLES:
+            made_here = any(c.rel == rk.type for c in t.columns) or (
+                t.edge is not None and rk.type in
+                ({t.edge.rel} if isinstance(t.edge.rel, str) else {r for _, r in t.edge.rel}))
+            if made_here:
+                dates |= {c.key for c in t.columns if c.type == "date"}
+        out[rk.type] = tuple(p for p in rk.properties if p in dates)
+    return out
+
+
+#: ``{"Person": (), "HOLDS": ("start", "end"), ...}``: the store reads these
+#: back as ISO text and turns them into ``datetime.date`` itself (far cheaper
+#: than the driver's temporal values for hundreds of thousands of dates).
+DATE_PROPERTIES: dict[str, tuple[str, ...]] = _date_properties()
+
 #: Labels the Neo4j store keeps beside the graph (never part of it): one
 #: ``ImportRecord`` per import, the ``ImportLock`` that serializes imports,
 #: and one ``RosterShape`` per street (the tables and columns its roster had,

@@ -57,6 +57,7 @@ transaction memory is not retried: the message says what to set.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import json
 import time
@@ -71,6 +72,7 @@ from neo4j.exceptions import ClientError, DriverError, Neo4jError
 from graph import queries as Q
 from graph import schema
 from graph.build import roster_to_graph
+from graph.bulk import paused_gc
 from graph.db import Database, is_out_of_memory
 from graph.errors import Issue, RosterError
 from graph.ownership import TAG, native as _native, ownership_issues, visible as _visible
@@ -321,6 +323,29 @@ def _rows(tx, query: str, **params) -> list:
     return tx.run(query, **params).single()["rows"]
 
 
+_date = dt.date.fromisoformat
+
+
+def _from_store(kind: str, props: dict) -> dict:
+    """Properties as a reading statement returns them (dates as ISO text,
+    ``null`` where a date is absent) as the graph has them: dates as
+    ``datetime.date``, no key for an absent one. ``kind`` is the label or
+    relationship type."""
+    for p in schema.DATE_PROPERTIES[kind]:
+        value = props.get(p)
+        if value is None:
+            props.pop(p, None)
+        else:
+            props[p] = _date(value)
+    return props
+
+
+def _node_rows(tx, label: str, query: str, **params) -> Iterator[tuple[str, dict]]:
+    """``(code, properties)`` of a node-reading statement's rows."""
+    for code, props in _rows(tx, query, **params):
+        yield code, _from_store(label, props)
+
+
 def _read_stored(tx, G: nx.MultiDiGraph, streets: list[str], progress: Progress | None):
     """Stored nodes that are in ``G`` or kept for ``streets``, and every
     relationship touching them, each read once."""
@@ -336,7 +361,7 @@ def _read_stored(tx, G: nx.MultiDiGraph, streets: list[str], progress: Progress 
         in_roster = wanted.get(label, [])
         seen = set(in_roster)
         for batch in _chunks(in_roster + [c for c in tagged if c not in seen]):
-            for code, props in _rows(tx, Q.READ_NODES[label], codes=batch):
+            for code, props in _node_rows(tx, label, Q.READ_NODES[label], codes=batch):
                 stored[schema.node_id(label, code)] = props
     rels: dict[str, dict] = {}
     done = 0
@@ -367,7 +392,7 @@ def _rel_of(label: str, row: list, outgoing: bool) -> dict | None:
         return None
     a, b = schema.node_id(label, code), schema.node_id(other, other_code)
     source, target = (a, b) if outgoing else (b, a)
-    return {"source": source, "target": target, "type": type_, "props": props}
+    return {"source": source, "target": target, "type": type_, "props": _from_store(type_, props)}
 
 
 def _node_item(nid: str, old: dict, new: dict | None = None) -> dict:
@@ -582,6 +607,7 @@ def _graph_of(roster: Roster, graph=None) -> Callable[[], nx.MultiDiGraph]:
     return functools.cache(graph if graph is not None else (lambda: roster_to_graph(roster)))
 
 
+@paused_gc()
 def plan_import(db: Database, roster: Roster, *, progress: Progress | None = None,
                 graph: GraphSource = None, within: str | None = None) -> ImportPlan:
     """What importing ``roster`` would create, change and delete (writes
@@ -809,6 +835,7 @@ def import_graph(db: Database, roster: Roster, G: GraphSource, *,
     return _import(db, roster, _graph_of(roster, G), progress, dry_run, within, plan)
 
 
+@paused_gc()
 def _import(db: Database, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
             progress: Progress | None, dry_run: bool, within: str | None,
             planned: ImportPlan | None) -> ImportResult:
@@ -961,11 +988,11 @@ def _load_nodes_tx(tx, street: str | None, community: str | None) -> nx.MultiDiG
         for label in Q.LABELS:
             G.add_nodes_from(
                 (schema.node_id(label, code), {"label": label, **_visible(props)})
-                for code, props in _rows(tx, Q.ALL_NODE_ROWS[label]))
+                for code, props in _node_rows(tx, label, Q.ALL_NODE_ROWS[label]))
         for (type_, s_label, t_label), query in Q.ALL_REL_ROWS.items():
             G.add_edges_from(
                 (schema.node_id(s_label, a), schema.node_id(t_label, b), props.get("key", type_),
-                 {"type": type_, **_visible(props)})
+                 {"type": type_, **_visible(_from_store(type_, props))})
                 for a, b, props in _rows(tx, query))
         return G
     ids = scope_nodes(_Neo4jWalk(tx), community=community, street=street)
@@ -973,7 +1000,7 @@ def _load_nodes_tx(tx, street: str | None, community: str | None) -> nx.MultiDiG
         for batch in _chunks(codes):
             G.add_nodes_from(
                 (schema.node_id(label, code), {"label": label, **_visible(props)})
-                for code, props in _rows(tx, Q.READ_NODES[label], codes=batch))
+                for code, props in _node_rows(tx, label, Q.READ_NODES[label], codes=batch))
             for row in _rows(tx, Q.READ_RELS_OUT[label], codes=batch):
                 edge = _rel_of(label, row, outgoing=True)
                 # each relationship once: from its start node, both ends in scope
@@ -984,6 +1011,7 @@ def _load_nodes_tx(tx, street: str | None, community: str | None) -> nx.MultiDiG
     return G
 
 
+@paused_gc()
 def load_graph(db: Database, *, street: str | None = None,
                community: str | None = None) -> nx.MultiDiGraph:
     """The stored graph, whole or for one street or community.

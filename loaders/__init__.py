@@ -15,6 +15,7 @@ import os
 from typing import Callable
 
 from graph import schema
+from graph.bulk import paused_gc
 from graph.errors import Issue, NotARosterError, RosterError
 from graph.roster import Roster
 from loaders.readers import read_roster, table_label
@@ -66,6 +67,7 @@ def check_roster(path: str | os.PathLike, *, progress: Callable[[str], None] | N
     return roster, issues
 
 
+@paused_gc()
 def load_roster(path: str | os.PathLike, *, progress: Callable[[str], None] | None = None
                 ) -> Roster:
     """A roster with no error in it.

@@ -87,3 +87,28 @@ class Opened:
             return [r.left + d.x, r.top + d.y];
         }""", nid)
         return p[0], p[1]
+
+    def drawn(self) -> tuple[dict[str, dict], dict[str, dict]]:
+        """The nodes and the edges in the network's DataSets, by id: what
+        the page gave vis-network (looks, tooltips, positions)."""
+        got = self.js("() => ({nodes: window.cobuild.nodes.get(), edges: window.cobuild.edges.get()})")
+        return {n["id"]: n for n in got["nodes"]}, {e["id"]: e for e in got["edges"]}
+
+    def assert_draws(self, picture: dict) -> None:
+        """The picture shown is ``picture`` (network_json's or
+        overview_json's) item for item, every field compared -- the
+        tooltip (``title``) the page puts together too -- but a node's
+        ``findings`` (they are in its tooltip) and ``hidden`` (the page's
+        filters decide it)."""
+        nodes, edges = self.drawn()
+        assert set(nodes) == {n["id"] for n in picture["nodes"]}
+        assert set(edges) == {e["id"] for e in picture["edges"]}
+        skip = ("findings", "hidden")
+        for n in picture["nodes"]:
+            got = nodes[n["id"]]
+            assert {k: got.get(k) for k in n if k not in skip} == \
+                {k: v for k, v in n.items() if k not in skip}, n["id"]
+        for e in picture["edges"]:
+            got = edges[e["id"]]
+            assert {k: got.get(k) for k in e if k not in skip} == \
+                {k: v for k, v in e.items() if k not in skip}, e["id"]

@@ -18,6 +18,8 @@ Community 西关社区 (C2) has CO2 and the member UO5 with no link.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 from graph.build import roster_to_graph
@@ -27,6 +29,26 @@ from graph.roster import Roster
 AS_OF = date(2024, 6, 30)
 XSS_NAME = "<img src=x onerror=alert(1)>"
 PHONE = "13812345678"
+
+
+def page_blocks(html: str) -> dict[str, str]:
+    """The ``<script type="application/json">`` blocks of an explorer page, by id."""
+    return dict(re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S))
+
+
+def page_pictures(html: str) -> dict[str, dict]:
+    """Every picture an explorer page carries, put back together as
+    ``explorer.js`` does (:func:`graph.explorer.page.unpack_picture`):
+    ``"home"`` (the one it opens on) and each ``cobuild-view-*`` block."""
+    from graph.explorer.page import unpack_picture
+
+    blocks = page_blocks(html)
+    tables = json.loads(blocks["cobuild-data"])
+    out = {"home": unpack_picture(tables, json.loads(blocks["cobuild-home"]))}
+    for k, v in blocks.items():
+        if k.startswith("cobuild-view-"):
+            out[k] = unpack_picture(tables, json.loads(v))
+    return out
 
 
 def tiny_roster() -> Roster:

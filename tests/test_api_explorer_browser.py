@@ -51,9 +51,15 @@ def test_the_served_explorer_page_draws_the_community_offline(browser, tmp_path)
         page.goto(url)
         page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
         drawn = page.evaluate("() => window.cobuild.network.body.data.nodes.length")
+        titles = page.evaluate("""() => ({
+            nodes: Object.fromEntries(window.cobuild.nodes.get().map(n => [n.id, n.title])),
+            edges: Object.fromEntries(window.cobuild.edges.get().map(e => [e.id, e.title]))})""")
         text = page.content()
         ctx.close()
     assert drawn == len(expected["nodes"]) > 10
+    # the tooltips the page puts together are the API's, line for line
+    assert titles["nodes"] == {n["id"]: n["title"] for n in expected["nodes"]}
+    assert titles["edges"] == {e["id"]: e["title"] for e in expected["edges"]}
     assert errors == []
     assert requests == [url], "the page loads nothing but itself"
     phones = [p["phone"] for p in o.rows["people"] if p.get("phone")]

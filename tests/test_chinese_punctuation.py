@@ -36,7 +36,8 @@ from cli.main import build_parser
 from graph.analysis import analyze
 from graph.build import roster_to_graph
 from graph.errors import CobuildError
-from graph.explorer import network_json
+from explorer_kit import page_pictures
+from graph.explorer import network_json, render_page
 from graph.explorer.overview import overview_json
 from graph.explorer.page import _meta_line
 from graph.report import render
@@ -156,6 +157,12 @@ def _analysis_texts(t: Texts, name: str, G, as_of) -> None:
     for e in data["edges"]:
         t.add(f"{name} explorer edge", e.get("title"))
     t.add(f"{name} explorer meta", _meta_line(data["meta"]))
+    # what the page's script shows: the tooltips put back together from the
+    # pieces the page carries, in every picture it can open
+    for key, picture in page_pictures(render_page(G, a.findings, title=name, as_of=as_of,
+                                                  scope="county")).items():
+        for item in picture["nodes"] + picture["edges"]:
+            t.add(f"{name} explorer page {key} tooltip", item.get("title"))
     ov = overview_json(G, a.findings, as_of=as_of)
     t.walk(f"{name} overview legend", ov["legend"])
     for n in ov["nodes"]:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from explorer_kit import AS_OF, PHONE, XSS_NAME, synthetic_street, tiny_findings, tiny_graph, tiny_roster
+from explorer_kit import (AS_OF, PHONE, XSS_NAME, page_blocks, page_pictures, synthetic_street, tiny_findings,
+                          tiny_graph, tiny_roster)
 from graph import schema
 from graph.build import roster_to_graph
 from graph.explorer import GROUP_NODE_LIMIT, PHYSICS_NODE_LIMIT, network_json, render_page
-from graph.explorer.page import script_json, unpack_items, vendor_assets
+from graph.explorer.page import PageData, script_json, unpack_picture, vendor_assets, vis_options
+from graph.explorer.tooltips import Tooltip
 from graph.explorer.style import LINK_STYLES, SEVERITY_LOOK, VIEW_KINDS_BY_KEY
 
 
@@ -135,6 +137,39 @@ def test_tooltip_tells_kind_posts_and_standing(data):
     co1 = node(data, "PartyOrg:CO1")["title"]
     assert "社区党委 community party committee" in co1
     assert "纳入单位党组织 member unit orgs: 4; 双向 two-way 1, 单向 one-way 1, 无 none 2" in co1
+
+
+def test_tooltips_read_line_for_line_as_before(data):
+    """Whole tooltips, as the explorer showed them before the page carried
+    them in pieces (issue 16): the pieces join to the same text."""
+    co1, p2 = node(data, "PartyOrg:CO1")["title"], node(data, "Person:P2")["title"]
+    assert p2 == (
+        "李税务\n人员 person\n编码 code: P2\n所在社区 community: 东关社区\n手机 phone: 138****5678\n"
+        "任职 posts （截至 as of 2024-06-30）：\n"
+        "  · 东关社区党委 — 兼职委员 part-time committee member, 兼职 part-time post, 2023-01-01–…（在任 in force）\n"
+        "  · 县税务局党支部 — 书记 secretary, 本职 own post, 2023-01-01–…（在任 in force）")
+    assert co1 == (
+        "东关社区党委\n社区党组织 community party organization · 社区党委 community party committee\n"
+        "编码 code: CO1\n所在社区 community: 东关社区\n"
+        "在任人员 posts in force（4/5，截至 as of 2024-06-30）：\n"
+        "  · 王书记 — 书记 secretary, 本职 own post, 2023-01-01–…\n"
+        "  · 李税务 — 兼职委员 part-time committee member, 兼职 part-time post, 2023-01-01–…\n"
+        "  · 张社区 — 委员 committee member, 本职 own post, 2023-01-01–…\n"
+        "  · 赵医生 — 兼职委员 part-time committee member, 兼职 part-time post, 2023-01-01–…\n"
+        "纳入单位党组织 member unit orgs: 4; 双向 two-way 1, 单向 one-way 1, 无 none 2\n"
+        "兼职委员（来自纳入单位） part-time members from member units: 2\n"
+        "发现 findings (1):\n  [高 high] G01 兼职委员不足 part-time members short\n"
+        "    东关社区党委的兼职委员不足\n    CO1 has too few part-time members")
+    assert "".join(p2.parts[3]) == "所在社区 community: 东关社区" and len(p2.parts[3]) == 2
+    titles = {(e["from"], e["to"]): e["title"] for e in data["edges"]}
+    assert titles[("PartyOrg:UO2", "PartyOrg:CO1")] == (
+        "单向进入 one-way link: 县医院党支部 → 东关社区党委\n县医院党支部 纳入 taken into 东关社区党委\n"
+        "单位 → 社区 U → C: 赵医生")
+    assert titles[("PartyOrg:CO1", "PartyOrg:UO2")] == (
+        "缺失 missing: 东关社区党委 → 县医院党支部（无社区人员到单位兼职 no one from the community holds a "
+        "part-time post in the unit org）\n县医院党支部 纳入 taken into 东关社区党委\n单位 → 社区 U → C: 赵医生")
+    assert titles[("Person:P4", "PartyOrg:UO2")] == (
+        "赵医生 → 县医院党支部\n任职 holds a post in: 书记 secretary, 本职 own post, 2023-01-01–…（在任 in force）")
 
 
 def test_phones_are_masked_unless_shown():
@@ -262,10 +297,42 @@ def test_page_escapes_names_and_title(page):
     assert XSS_NAME not in page
     assert "<script>x</script>" not in page
     assert "东关社区 &lt;script&gt;x&lt;/script&gt;" in page
-    blocks = dict(re.findall(r'<script type="application/json" id="cobuild-(\w+)">(.*?)</script>',
-                             page, re.S))
-    nodes = unpack_items(json.loads(blocks["nodes"]))
+    nodes = page_pictures(page)["home"]["nodes"]
     assert XSS_NAME in {n["name"] for n in nodes}  # the literal name survives as data
+
+
+def test_page_carries_the_network_without_loss_each_text_once(page):
+    """Put back together as explorer.js does, the page's picture is
+    network_json's, tooltips included (less the findings, which are in the
+    tooltips); each name, code and tooltip piece is written once."""
+    want = network_json(tiny_graph(), tiny_findings(), as_of=AS_OF)
+    home = page_pictures(page)["home"]
+    assert home["nodes"] == [{k: v for k, v in n.items() if k != "findings"} for n in want["nodes"]]
+    assert home["edges"] == want["edges"]
+    assert (home["legend"], home["meta"]) == (want["legend"], want["meta"])
+    assert home["options"] == vis_options(want["meta"]["physics"], want["meta"]["nodes"])
+    texts = json.loads(page_blocks(page)["cobuild-data"])["texts"]
+    assert len(texts) == len(set(texts))
+    assert "    东关社区党委的兼职委员不足" in texts and "王书记" in texts
+    assert page.count("东关社区党委的兼职委员不足") == 1
+
+
+def test_page_data_writes_a_shared_record_once_and_refuses_what_it_cannot_carry():
+    data = PageData()
+    meta = {"physics": True, "nodes": 1}
+    node = {"id": "Unit:U1", "type": "Unit", "code": "U1", "name": "县医院", "shape": "box",
+            "title": Tooltip(["县医院", ("编码 code: ", "U1")])}
+    a = data.picture({"nodes": [{**node, "x": 1.5, "y": 2}], "edges": [], "legend": [], "meta": meta})
+    b = data.picture({"nodes": [{**node, "x": 9, "y": 9}], "edges": [], "legend": [], "meta": meta})
+    tables = json.loads(json.dumps(data.tables()))
+    assert len(tables["nodes"]["rows"]) == 1 and a["nodes"][0][0] == b["nodes"][0][0]
+    assert tables["texts"].count("U1") == 1  # the code, and the tooltip's piece
+    assert unpack_picture(tables, b)["nodes"] == [{**node, "x": 9, "y": 9}]
+    with pytest.raises(TypeError, match="code"):
+        data.picture({"nodes": [{**node, "code": 1}], "edges": [], "legend": [], "meta": meta})
+    with pytest.raises(TypeError, match="members"):
+        data.picture({"nodes": [{**node, "members": [{"id": "x"}]}], "edges": [], "legend": [],
+                      "meta": meta})
 
 
 def test_script_json_cannot_close_a_script():
@@ -292,9 +359,7 @@ def test_cli_writes_a_page_for_a_community(tmp_path, capsys):
                  "--out", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     assert "东关社区 共驻共建关系网络" in html
-    blocks = dict(re.findall(r'<script type="application/json" id="cobuild-(\w+)">(.*?)</script>',
-                             html, re.S))
-    ids = {n["id"] for n in unpack_items(json.loads(blocks["nodes"]))}
+    ids = {n["id"] for n in page_pictures(html)["home"]["nodes"]}
     assert "Community:C1" in ids and "Community:C2" not in ids
     assert PHONE not in html and "138****5678" in html
     assert "drawing the page" in capsys.readouterr().err  # progress on stderr

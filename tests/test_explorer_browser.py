@@ -67,6 +67,50 @@ def test_page_renders_offline(opened):
     opened.page.screenshot(path=str(ARTIFACTS / "explorer.png"))
 
 
+def test_every_node_and_edge_is_drawn_as_python_built_it_tooltips_too(opened):
+    """The tooltips explorer.js puts together from the page's pieces are
+    the ones Python's tooltip builder made (network_json, the API's JSON),
+    line for line, for every node and edge; so is every other field."""
+    expected = network_json(tiny_graph(), tiny_findings(), as_of=AS_OF)
+    opened.assert_draws(expected)
+    nodes, _ = opened.drawn()
+    assert "手机 phone: 138****5678" in nodes["Person:P2"]["title"].split("\n")  # a reader's page
+    assert "13812345678" not in str(opened.drawn())
+
+
+def test_a_planners_page_shows_whole_phone_numbers(browser, tmp_path):
+    path = tmp_path / "城关街道.html"
+    path.write_text(render_page(tiny_graph(), tiny_findings(), title="城关街道", as_of=AS_OF,
+                                scope="street", street="S1", show_phones=True), encoding="utf-8")
+    o = Opened(browser, path)
+    try:
+        o.page.evaluate("() => document.body.removeAttribute('data-ready')")
+        o.js("id => window.cobuild.openView(id)", "cobuild-view-full")
+        o.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+        o.assert_draws(network_json(tiny_graph(), tiny_findings(), as_of=AS_OF, scope="street",
+                                    show_phones=True))
+        assert "手机 phone: 13812345678" in o.drawn()[0]["Person:P2"]["title"].split("\n")
+        assert o.errors == []
+    finally:
+        o.context.close()
+
+
+def test_a_grouped_page_carries_each_groups_members(browser, tmp_path):
+    path = tmp_path / "全县.html"
+    path.write_text(render_page(tiny_graph(), tiny_findings(), title="全县", as_of=AS_OF, scope="county",
+                                group_units=True, overview=False), encoding="utf-8")
+    o = Opened(browser, path)
+    try:
+        want = network_json(tiny_graph(), tiny_findings(), as_of=AS_OF, scope="county", group_units=True)
+        assert any(n.get("members") for n in want["nodes"])
+        o.assert_draws(want)  # members, tooltips and all
+        o.page.fill("#search", "县医院")  # a unit folded into its community's group
+        assert o.page.locator("#search-results button").first.get_attribute("data-node") == "UnitGroup:C1"
+        assert o.errors == []
+    finally:
+        o.context.close()
+
+
 def test_search_finds_a_node_by_name_and_by_code(opened):
     page = opened.page
     page.fill("#search", "县医院")
@@ -156,6 +200,7 @@ def test_page_toggles_the_plan_and_slides_the_forecast(browser, tmp_path):
                     encoding="utf-8")
     o = Opened(browser, path)
     try:
+        o.assert_draws(network_json(G, findings, as_of=AS_OF, plan=plan, forecast=fc))
         visible = "() => window.cobuild.edges.get().filter(e => e.overlay === 'plan' && !e.hidden).length"
         assert o.js(visible) == len(plan["proposals"]) > 0
         o.page.uncheck("#plan-toggle")

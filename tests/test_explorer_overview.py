@@ -16,14 +16,16 @@ import pytest
 
 from analysis_kit import AS_OF, Kit
 from browser_kit import Opened, chromium
+from explorer_kit import page_blocks, page_pictures
 from graph.analysis import analyze
 from graph.explorer import network_json, render_page
 from graph.explorer.overview import NO_FINDING_COLOR, overview_json
-from graph.explorer.page import unpack_items
 from graph.scope import subgraph
 from graph.explorer.style import LINK_STYLES, SEVERITY_LOOK, VIEW_KINDS, share_color
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+#: The page block of each community's picture (render_page numbers them in code order).
+VIEWS = {x: f"cobuild-view-{i}" for i, x in enumerate(("C1", "C2", "C3"))}
 
 
 def county():
@@ -132,18 +134,29 @@ def test_page_opens_on_the_overview_and_carries_each_community(graph_and_finding
 
 
 def test_pictures_are_packed_without_loss(graph_and_findings):
-    """Each look is written once: unpacked, the whole network the page
-    carries is network_json's, but for the findings (in the tooltips)."""
+    """Each text, node and edge is written once: put back together, every
+    picture the page carries is network_json's (tooltips included), but for
+    the findings (in the tooltips); a community's picture reuses the whole
+    network's records."""
     G, fs = graph_and_findings
     html = render_page(G, fs, title="全县", as_of=AS_OF, scope="county")
-    block = re.search(r'<script type="application/json" id="cobuild-view-full">(.*?)</script>',
-                      html, re.S).group(1)
-    picture = json.loads(block)
+    pictures = page_pictures(html)
     want = network_json(G, fs, as_of=AS_OF, scope="county")
-    assert len(picture["nodes"]["looks"]) < len(picture["nodes"]["items"])
-    assert unpack_items(picture["nodes"]) == [
-        {k: v for k, v in n.items() if k != "findings"} for n in want["nodes"]]
-    assert unpack_items(picture["edges"]) == want["edges"]
+    full = pictures["cobuild-view-full"]
+    assert full["nodes"] == [{k: v for k, v in n.items() if k != "findings"} for n in want["nodes"]]
+    assert full["edges"] == want["edges"]
+    for i, x in enumerate(("C1", "C2", "C3")):
+        sub = network_json(subgraph(G, community=x), fs, as_of=AS_OF, scope="community")
+        assert pictures[f"cobuild-view-{i}"]["nodes"] == [
+            {k: v for k, v in n.items() if k != "findings"} for n in sub["nodes"]]
+        assert pictures[f"cobuild-view-{i}"]["edges"] == sub["edges"]
+    ov = overview_json(G, fs, as_of=AS_OF, views=VIEWS)
+    assert pictures["home"]["nodes"] == [{k: v for k, v in n.items() if k != "findings"} for n in ov["nodes"]]
+    assert pictures["home"]["edges"] == ov["edges"]
+    tables = json.loads(page_blocks(html)["cobuild-data"])
+    drawn = sum(len(p["nodes"]) for p in pictures.values())
+    assert len(tables["nodes"]["rows"]) < drawn - len(pictures["home"]["nodes"])
+    assert len(tables["nodes"]["forms"]) < len(tables["nodes"]["rows"])
 
 
 @pytest.mark.browser
@@ -159,6 +172,7 @@ def test_overview_in_chromium_click_opens_the_community(graph_and_findings, tmp_
         if True:
             o = Opened(browser, path)
             assert o.js("() => window.cobuild.nodes.length") == 5
+            o.assert_draws(overview_json(G, fs, as_of=AS_OF, views=VIEWS))
             ARTIFACTS.mkdir(exist_ok=True)
             o.page.screenshot(path=str(ARTIFACTS / "explorer-overview.png"))
             x, y = o.node_point("Community:C2")
@@ -167,21 +181,15 @@ def test_overview_in_chromium_click_opens_the_community(graph_and_findings, tmp_
             o.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
             assert o.js("() => window.cobuild.view") == "C2"
             assert o.js("() => window.cobuild.nodes.length") == len(community["nodes"])
-            # the looks put back in the browser are network_json's
-            for n in community["nodes"]:
-                got = o.js("id => window.cobuild.nodes.get(id)", n["id"])
-                assert {k: got.get(k) for k in ("color", "shape", "size", "kind", "layer")} == \
-                    {k: n.get(k) for k in ("color", "shape", "size", "kind", "layer")}
-            for e in community["edges"]:
-                got = o.js("id => window.cobuild.edges.get(id)", e["id"])
-                assert {k: got.get(k) for k in ("color", "width", "dashes", "from", "to")} == \
-                    {k: e.get(k) for k in ("color", "width", "dashes", "from", "to")}
+            # every node and edge, tooltips included, is network_json's
+            o.assert_draws(community)
             assert "西关社区" in o.page.locator("#view-name").inner_text()
             o.page.screenshot(path=str(ARTIFACTS / "explorer-overview-community.png"))
             o.page.click("#view-full")
             o.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
             assert o.js("() => window.cobuild.view") == "full"
             assert o.js("() => window.cobuild.nodes.length") == G.number_of_nodes()
+            o.assert_draws(network_json(G, fs, as_of=AS_OF, scope="county"))
             o.page.click("#view-back")
             o.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
             assert o.js("() => window.cobuild.nodes.length") == 5

@@ -248,3 +248,19 @@ def test_liaison_kind_chooses_type_and_target(tiny: Roster) -> None:
 def test_empty_roster_is_empty_graph() -> None:
     G = roster_to_graph(Roster())
     assert G.number_of_nodes() == 0 and G.number_of_edges() == 0
+
+
+def test_date_properties_are_the_dates_the_graph_holds() -> None:
+    """The store reads exactly these back as dates: every date in a built
+    graph (the demo county has every table) is under a declared key, and
+    every declared key holds a date somewhere."""
+    from loaders.demo import generate
+
+    G = roster_to_graph(generate(seed=7, scale=0.3, as_of=dt.date(2025, 6, 30)))
+    found: dict[str, set[str]] = {}
+    items = [(d["label"], d) for _, d in G.nodes(data=True)]
+    items += [(d["type"], d) for _, _, d in G.edges(data=True)]
+    for kind, attrs in items:
+        found.setdefault(kind, set()).update(k for k, v in attrs.items() if isinstance(v, dt.date))
+    for kind, dates in schema.DATE_PROPERTIES.items():
+        assert found.get(kind, set()) == set(dates), kind

@@ -16,6 +16,7 @@ from typing import Callable
 import networkx as nx
 
 from graph import schema
+from graph.bulk import paused_gc
 from graph.errors import NotFound
 from graph.findings import SEVERITIES, Finding, select
 from graph.analysis.policy import Policy, load_policy
@@ -136,6 +137,7 @@ def _run_rules(view: View, policy: Policy, progress=None) -> list[Finding]:
     return findings
 
 
+@paused_gc()
 def analyze(G: nx.MultiDiGraph, as_of: date | None = None, policy: Policy | None = None,
             progress: Callable[[str], None] | None = None, *, street: str | None = None,
             community: str | None = None, with_structure: bool = True,

@@ -122,6 +122,11 @@ def _sorted(xs) -> list[str]:
     return sorted(set(xs))
 
 
+#: the relationship types the view reads (the structure layer)
+_READ_HERE = frozenset({"HOLDS", "IN", "BELONGS_TO", "MEMBER_OF", "IN_CHARGE_OF", "LIAISES_WITH",
+                        "MANAGED_BY"})
+
+
 class View:
     """The facts of graph ``G`` on ``as_of``.
 
@@ -192,6 +197,8 @@ class View:
         as_of_ = as_of
         for u, v, data in G.edges(data=True):
             t = data.get("type")
+            if t not in _READ_HERE:
+                continue  # the activity layer: graph.analysis.activity reads it
             ul, uc = schema.split_node_id(u)
             vl, vc = schema.split_node_id(v)
             if t == "HOLDS":

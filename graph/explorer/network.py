@@ -414,10 +414,8 @@ def _draw_relations(G, view: View, collapsed: dict[str, str], edges: _Edges, as_
             if gu != gv:
                 edges.merge(gu, gv, style, _rel_words(t))
             continue
-        words = _rel_words(t)
-        if t == "HOLDS":
-            words += ": " + tooltips.post_words(data, as_of)
-        title = f"{_node_name(G, u)} → {_node_name(G, v)}\n{words}"
+        post = tooltips.post_words(data, as_of) if t == "HOLDS" else None
+        title = tooltips.relation_title(_node_name(G, u), _node_name(G, v), _rel_words(t), post)
         edges.add(u, v, style, title, type_=t)
         rk = schema.REL_KINDS_BY_TYPE.get(t)
         _put_layer(edges.items[-1], rk.layer if rk else schema.STRUCTURE)

@@ -1,13 +1,16 @@
 """One self-contained, offline HTML page of the co-building network.
 
-pyvis builds the network (``Network.add_node`` / ``add_edge`` /
-``set_options``) and renders it with ``generate_html`` -- but through our own
-Jinja template (``templates/explorer.html``), because pyvis 0.3.2's own
-template reaches CDNs in every ``cdn_resources`` mode (pyvis #228, #229).
-vis-network's JS and CSS are read at render time from the installed pyvis
-package (``pyvis/lib/vis-<version>/``) and inlined with their licence
-header; our search/filter/legend script and style sheet (``static/``) are
-inlined too. A Content-Security-Policy in the page forbids any fetch.
+The page is our own Jinja template (``templates/explorer.html``), not
+pyvis's: pyvis 0.3.2's template reaches CDNs in every ``cdn_resources``
+mode (pyvis #228, #229). vis-network's JS and CSS are read at render time
+from the installed pyvis package (``pyvis/lib/vis-<version>/``) and inlined
+with their licence header; our search/filter/legend script and style sheet
+(``static/``) are inlined too. A Content-Security-Policy in the page forbids
+any fetch.
+
+The data is carried compactly (:class:`PageData`): each distinct text, node
+and edge once, shared by every picture the page can show; ``explorer.js``
+puts the items and their tooltips back together.
 """
 
 from __future__ import annotations
@@ -21,12 +24,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
-from pyvis.network import Network
-
+from graph.bulk import paused_gc
 from graph.explorer.network import PHYSICS_NODE_LIMIT, network_json
 from graph.explorer.style import FONT_FACE
 
-__all__ = ["render_page", "script_json", "pack_items", "unpack_items", "vendor_assets", "vis_options",
+__all__ = ["render_page", "script_json", "PageData", "unpack_picture", "vendor_assets", "vis_options",
            "stabilization_iterations"]
 
 _HERE = resources.files("graph.explorer")
@@ -50,53 +52,193 @@ def script_json(obj) -> Markup:
 
 
 #: The fields that say how a node or an edge looks (and what it is), the
-#: same for many of them: the page writes each distinct set once and every
-#: item names its set; ``explorer.js`` puts them back before drawing. About
-#: a third of a big page's data.
+#: same for many of them: the page writes each distinct set once, in the
+#: item's form (see :class:`PageData`).
 LOOK_KEYS = frozenset({
     "color", "shape", "size", "borderWidth", "borderWidthSelected", "width", "dashes", "arrows",
-    "smooth", "font", "type", "kind", "style", "layer", "link", "hidden", "severity",
+    "smooth", "font", "type", "kind", "style", "layer", "link", "hidden", "severity", "shadow",
 })
+#: Fields whose string values the page writes as an index into its texts:
+#: names, codes and ids recur in other items and in the tooltips.
+TEXT_KEYS = frozenset({"id", "from", "to", "label", "name", "code", "community"})
+#: Fields of a node kept in the picture, not in the node's record.
+_PLACE_KEYS = ("x", "y")
+#: The fields of each of a group node's ``members``: the page writes a
+#: member as a list of these, each an index into its texts.
+MEMBER_KEYS = ("id", "type", "code", "name")
 
 
-def pack_items(items) -> dict:
-    """Nodes or edges as the page carries them: ``{"looks": [...], "items":
-    [...]}``, each item without its :data:`LOOK_KEYS` fields and with ``"L"``,
-    the index of its look in ``looks``.
+class _Table:
+    """Distinct records of one sort (nodes or edges): each record is a row
+    ``[form, value, ...]``; ``forms[form]`` is ``{"look": {...}, "keys":
+    [...]}``, the look fields the record has and the names of the values
+    that follow in the row."""
 
-    >>> packed = pack_items([{"id": "a", "shape": "dot"}, {"id": "b", "shape": "dot"}])
-    >>> packed
-    {'looks': [{'shape': 'dot'}], 'items': [{'id': 'a', 'L': 0}, {'id': 'b', 'L': 0}]}
-    >>> unpack_items(packed) == [{"id": "a", "shape": "dot"}, {"id": "b", "shape": "dot"}]
-    True
-    """
-    looks: list[dict] = []
-    index: dict[str, int] = {}
-    out = []
-    for item in items:
-        look = {k: item[k] for k in sorted(item.keys() & LOOK_KEYS)}
+    def __init__(self) -> None:
+        self.forms: list[dict] = []
+        self.rows: list[list] = []
+        self._form: dict[str, int] = {}
+        self._row: dict[str, int] = {}
+
+    def add(self, look: dict, values: dict) -> int:
         # the looks come from a few tables, nested dicts in one key order:
-        # repr tells them apart (twice as fast as JSON; a miss costs a look)
-        key = repr(look)
-        i = index.get(key)
+        # repr tells them apart (twice as fast as JSON; a miss costs a form)
+        key = repr((look, list(values)))
+        f = self._form.get(key)
+        if f is None:
+            f = self._form[key] = len(self.forms)
+            self.forms.append({"look": look, "keys": list(values)})
+        row = [f, *values.values()]
+        key = repr(row)
+        i = self._row.get(key)
         if i is None:
-            i = index[key] = len(looks)
-            looks.append(look)
-        out.append({**{k: v for k, v in item.items() if k not in LOOK_KEYS}, "L": i})
-    return {"looks": looks, "items": out}
+            i = self._row[key] = len(self.rows)
+            self.rows.append(row)
+        return i
+
+    def as_json(self) -> dict:
+        return {"forms": self.forms, "rows": self.rows}
 
 
-def unpack_items(packed: dict) -> list[dict]:
-    """The nodes or edges of :func:`pack_items` (what ``explorer.js`` does)."""
-    return [{**packed["looks"][it["L"]], **{k: v for k, v in it.items() if k != "L"}}
-            for it in packed["items"]]
+class PageData:
+    """What a page carries, each thing once: every picture it can show
+    (the one it opens on, and those a click on the overview opens) refers
+    to shared tables.
+
+    * ``texts``: every distinct name, code, id and tooltip piece;
+    * ``nodes`` / ``edges``: every distinct node and edge record (a
+      :class:`_Table`): a value of :data:`TEXT_KEYS` is an index into
+      ``texts``; a ``title`` is a list of lines, a line an index into
+      ``texts`` or a list of them (its pieces, written one after the other:
+      :class:`graph.explorer.tooltips.Tooltip`); a group node's ``members``
+      are lists of :data:`MEMBER_KEYS` texts; a node whose id is
+      ``<type>:<code>`` does not carry it;
+    * a picture (:meth:`picture`): ``nodes``, one ``[record]`` or ``[record,
+      x, y]`` per node drawn, ``edges``, one record per edge (an edge whose
+      id is ``e<its place>`` does not carry it), and its ``legend``,
+      ``meta`` and vis ``options``.
+
+    A community's picture and the whole network share most records: the
+    page does not repeat them. ``explorer.js`` puts a picture's items back
+    together as :func:`unpack_picture` does.
+    """
+
+    def __init__(self) -> None:
+        #: text -> its index (insertion order: the texts in index order)
+        self._text: dict[str, int] = {}
+        self._titles: dict[str, list] = {}
+        self.nodes = _Table()
+        self.edges = _Table()
+
+    def text(self, s: str) -> int:
+        """The index of ``s`` in the texts (added if new)."""
+        return self._text.setdefault(s, len(self._text))
+
+    def _title(self, title) -> list:
+        if not isinstance(title, str):
+            return title
+        # the same text recurs in a community's picture and the whole one
+        # (any split of it into pieces gives it back)
+        out = self._titles.get(title)
+        if out is None:
+            index, add = self._text, self._text.setdefault  # self.text, inlined: the hot loop
+            parts = getattr(title, "parts", None) or title.split("\n")
+            out = self._titles[title] = [
+                add(p, len(index)) if isinstance(p, str) else [add(x, len(index)) for x in p]
+                for p in parts]
+        return out
+
+    def _members(self, members):
+        if not all(isinstance(m, dict) and m.keys() == set(MEMBER_KEYS) for m in members):
+            raise TypeError(f"a group's members must be dicts of {MEMBER_KEYS}")
+        return [[self.text(m[k]) for k in MEMBER_KEYS] for m in members]
+
+    def _record(self, table: _Table, item: dict, drop) -> int:
+        look = {k: item[k] for k in sorted(item.keys() & LOOK_KEYS)}
+        values = {}
+        for k, v in item.items():
+            if k in LOOK_KEYS or k in drop:
+                continue
+            if k == "title":
+                v = self._title(v)
+            elif k == "members":
+                v = self._members(v)
+            elif k in TEXT_KEYS and v is not None:
+                if not isinstance(v, str):
+                    raise TypeError(f"{k} must be a string, not {v!r}")
+                v = self.text(v)
+            values[k] = v
+        return table.add(look, values)
+
+    def picture(self, picture: dict) -> dict:
+        """``picture`` (nodes, edges, legend, meta of :func:`network_json` or
+        :func:`graph.explorer.overview.overview_json`) as the page carries
+        it, with its vis options; its records go into the tables. A node's
+        findings are left out: they are in its tooltip."""
+        nodes = []
+        for n in picture["nodes"]:
+            drop = ("findings", *_PLACE_KEYS)
+            if n.get("id") == f"{n.get('type')}:{n.get('code')}":
+                drop += ("id",)
+            row = [self._record(self.nodes, n, drop)]
+            if "x" in n:
+                row += [n["x"], n["y"]]
+            nodes.append(row)
+        edges = []
+        for i, e in enumerate(picture["edges"]):
+            drop = ("id",) if e.get("id") == f"e{i}" else ()
+            edges.append(self._record(self.edges, e, drop))
+        meta = picture["meta"]
+        return {"nodes": nodes, "edges": edges, "legend": picture["legend"], "meta": meta,
+                "options": vis_options(meta["physics"], meta["nodes"])}
+
+    def tables(self) -> dict:
+        """The shared tables (the page's ``cobuild-data`` block)."""
+        return {"texts": list(self._text), "nodes": self.nodes.as_json(), "edges": self.edges.as_json()}
 
 
-def _packed_picture(picture: dict) -> dict:
-    """A picture a click opens, as the page carries it: nodes and edges
-    packed, and no findings (they are in the nodes' tooltips already)."""
-    nodes = [{k: v for k, v in n.items() if k != "findings"} for n in picture["nodes"]]
-    return {**picture, "nodes": pack_items(nodes), "edges": pack_items(picture["edges"])}
+def _unpack(table: dict, texts: list[str], row: list) -> dict:
+    form = table["forms"][row[0]]
+    item = json.loads(json.dumps(form["look"]))
+    for k, v in zip(form["keys"], row[1:]):
+        if k == "title" and isinstance(v, list):
+            v = "\n".join(texts[x] if isinstance(x, int) else "".join(texts[i] for i in x) for x in v)
+        elif k == "members":
+            v = [dict(zip(MEMBER_KEYS, (texts[i] for i in m))) for m in v]
+        elif k in TEXT_KEYS and isinstance(v, int):
+            v = texts[v]
+        item[k] = v
+    return item
+
+
+def unpack_picture(tables: dict, picture: dict) -> dict:
+    """A picture of the page with its nodes and edges put back together
+    (what ``explorer.js`` does).
+
+    >>> data = PageData()
+    >>> p = data.picture({"nodes": [{"id": "a", "shape": "dot", "title": "甲\\n乙", "x": 1, "y": 2}],
+    ...                   "edges": [{"id": "e0", "from": "a", "to": "a", "width": 1}],
+    ...                   "legend": [], "meta": {"physics": True, "nodes": 1}})
+    >>> back = unpack_picture(json.loads(json.dumps(data.tables())), p)
+    >>> back["nodes"]
+    [{'shape': 'dot', 'id': 'a', 'title': '甲\\n乙', 'x': 1, 'y': 2}]
+    >>> back["edges"]
+    [{'width': 1, 'from': 'a', 'to': 'a', 'id': 'e0'}]
+    """
+    texts = tables["texts"]
+    nodes = []
+    for row in picture["nodes"]:
+        n = _unpack(tables["nodes"], texts, tables["nodes"]["rows"][row[0]])
+        n.setdefault("id", f"{n.get('type')}:{n.get('code')}")
+        if len(row) == 3:
+            n["x"], n["y"] = row[1], row[2]
+        nodes.append(n)
+    edges = []
+    for i, r in enumerate(picture["edges"]):
+        e = _unpack(tables["edges"], texts, tables["edges"]["rows"][r])
+        e.setdefault("id", f"e{i}")
+        edges.append(e)
+    return {**picture, "nodes": nodes, "edges": edges}
 
 
 def _check_inline(text: str, closing: str, what: str) -> str:
@@ -184,23 +326,6 @@ def vis_options(physics: bool, n_nodes: int) -> dict:
     }
 
 
-class _NodeIds(list):
-    """pyvis keeps node ids in a list and tests membership on every
-    ``add_node`` and ``add_edge`` (quadratic on large graphs: 10 s for a
-    10,000-node page); this list answers membership from a set."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._set: set = set()
-
-    def append(self, x) -> None:
-        super().append(x)
-        self._set.add(x)
-
-    def __contains__(self, x) -> bool:
-        return x in self._set
-
-
 def _meta_line(meta: dict) -> str:
     line = (f"截至 as of {meta['as_of']} · {meta['nodes']} 个节点 nodes · "
             f"{meta['edges']} 条连线 edges")
@@ -211,12 +336,6 @@ def _meta_line(meta: dict) -> str:
     f = meta["findings"]
     line += f" · 发现 findings: 高 high {f['high']}, 中 medium {f['medium']}, 低 low {f['low']}"
     return line
-
-
-def _picture(data: dict) -> dict:
-    """A picture the page can switch to: its data and its vis options."""
-    meta = data["meta"]
-    return {**data, "options": vis_options(meta["physics"], meta["nodes"])}
 
 
 def _views(G, findings, *, show_phones, as_of, scope, street, group_units,
@@ -236,13 +355,13 @@ def _views(G, findings, *, show_phones, as_of, scope, street, group_units,
         if c not in shown:
             continue
         sub = subgraph(G, community=c)
-        picture = _picture(network_json(sub, findings, show_phones=show_phones, as_of=as_of,
-                                        scope="community"))
+        picture = network_json(sub, findings, show_phones=show_phones, as_of=as_of,
+                               scope="community")
         name = G.nodes[f"Community:{c}"].get("name") or c
         views.append({"id": ids[c], "key": c, "zh": f"{name}（{c}）", "en": f"community {c}",
                       "data": picture})
-    full = _picture(network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
-                                 group_units=group_units, view=view))
+    full = network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
+                        group_units=group_units, view=view)
     views.append({"id": "cobuild-view-full", "key": "full",
                   "zh": "全县完整网络" if scope == "county" else "本街道完整网络",
                   "en": "the whole county's network" if scope == "county" else "the whole street's network",
@@ -250,6 +369,7 @@ def _views(G, findings, *, show_phones, as_of, scope, street, group_units,
     return data, views
 
 
+@paused_gc()
 def render_page(G, findings, *, title: str, show_phones: bool = False,
                 as_of: date | None = None, scope: str | None = None,
                 group_units: bool | None = None, view=None, plan: dict | None = None,
@@ -296,30 +416,14 @@ def render_page(G, findings, *, title: str, show_phones: bool = False,
         data = network_json(G, findings, show_phones=show_phones, as_of=as_of, scope=scope,
                             group_units=group_units, view=view, plan=plan, forecast=forecast)
     meta = data["meta"]
-    net = Network(height="100%", width="100%", directed=not overview, heading=title)
-    net.node_ids = _NodeIds()
-    for n in data["nodes"]:
-        n = dict(n)
-        # the findings' text is in the node's tooltip already: the page does
-        # not carry it twice (half a MiB on a 5,000-node street)
-        n.pop("findings", None)
-        net.add_node(n.pop("id"), label=n.pop("label"), shape=n.pop("shape"),
-                     color=n.pop("color"), **n)
-    for e in data["edges"]:
-        e = dict(e)
-        net.add_edge(e.pop("from"), e.pop("to"), **e)
-    net.set_options(json.dumps(vis_options(meta["physics"], meta["nodes"])))
-
-    net.set_template_dir(str(TEMPLATE_DIR) + "/", "explorer.html")
+    packed = PageData()
+    home = packed.picture(data)
+    for v in views:
+        v["data"] = packed.picture(v["data"])
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     env.filters["script_json"] = script_json
-    env.filters["script_packed"] = lambda items: script_json(pack_items(items))
-    env.filters["script_picture"] = lambda picture: script_json(_packed_picture(picture))
-    env.filters["script_json_text"] = lambda s: script_json(json.loads(s))
     js, css = _own_assets()
-    env.globals.update(vendor=vendor_assets(), explorer_js=js, explorer_css=css,
-                       legend=data["legend"], meta=meta, meta_line=_meta_line(meta),
-                       views=views,
-                       view_index=[{k: v[k] for k in ("id", "key", "zh", "en")} for v in views])
-    net.templateEnv = env
-    return net.generate_html(name="explorer.html")
+    return env.get_template("explorer.html").render(
+        heading=title, vendor=vendor_assets(), explorer_js=js, explorer_css=css, meta=meta,
+        meta_line=_meta_line(meta), tables=packed.tables(), home=home, views=views,
+        view_index=[{k: v[k] for k in ("id", "key", "zh", "en")} for v in views])

@@ -1,9 +1,15 @@
 /* cobuild explorer: search, filters, legend and neighbourhood highlight on
  * top of vis-network (written for cobuild).
  *
- * Data comes from the <script type="application/json"> blocks of the page;
- * nodes and edges come packed (graph/explorer/page.py pack_items): the
- * fields of their look once per distinct look, which unpack() puts back.
+ * Data comes from the <script type="application/json"> blocks of the page,
+ * each thing once (graph/explorer/page.py PageData): "cobuild-data" holds the
+ * shared tables (texts; node and edge records, each a row of values whose
+ * names and look are in the row's form), "cobuild-home" the picture the page
+ * opens on and "cobuild-view-*" those the overview opens, as lists of
+ * records (and node positions; a node without an id is <type>:<code>, an
+ * edge without one e<its place>). picture() puts the items back together,
+ * their tooltips too (a title is a list of lines, a line a text or a list of
+ * texts written one after the other).
  * Every text from a roster is put into the page with textContent or given to
  * vis-network as a string title (shown with innerText): never as HTML.
  * window.cobuild exposes the network and its DataSets, and `ready` once the
@@ -16,20 +22,63 @@
   function readJson(id) {
     return JSON.parse(document.getElementById(id).textContent);
   }
-  function unpack(packed) {
-    // a fresh copy of the look for every item: items are changed one by one
-    var looks = packed.looks.map(function (look) { return JSON.stringify(look); });
-    return packed.items.map(function (it) {
-      var item = Object.assign(JSON.parse(looks[it.L]), it);
-      delete item.L;
-      return item;
-    });
+  var tables = readJson("cobuild-data");
+  var texts = tables.texts;
+  // the fields written as an index into texts (page.py TEXT_KEYS), and
+  // those of a group node's members (MEMBER_KEYS)
+  var TEXT_KEYS = { id: 1, from: 1, to: 1, label: 1, name: 1, code: 1, community: 1 };
+  var MEMBER_KEYS = ["id", "type", "code", "name"];
+  [tables.nodes, tables.edges].forEach(function (table) {
+    table.forms.forEach(function (form) { form.lookJson = JSON.stringify(form.look); });
+  });
+
+  function line(x) {
+    return typeof x === "number" ? texts[x] : x.map(function (i) { return texts[i]; }).join("");
   }
-  var nodeItems = unpack(readJson("cobuild-nodes"));  // the picture shown (see show())
-  var edgeItems = unpack(readJson("cobuild-edges"));
-  var options = readJson("cobuild-options");
-  var legend = readJson("cobuild-legend");
-  var meta = readJson("cobuild-meta");
+  function item(table, r) {
+    // a fresh copy of the look for every item: items are changed one by one
+    var row = table.rows[r];
+    var form = table.forms[row[0]];
+    var it = JSON.parse(form.lookJson);
+    for (var j = 0; j < form.keys.length; j++) {
+      var k = form.keys[j], v = row[j + 1];
+      if (k === "title" && Array.isArray(v)) {
+        v = v.map(line).join("\n");
+      } else if (k === "members") {
+        v = v.map(function (m) {
+          var o = {};
+          MEMBER_KEYS.forEach(function (key, i) { o[key] = texts[m[i]]; });
+          return o;
+        });
+      } else if (TEXT_KEYS[k] && typeof v === "number") {
+        v = texts[v];
+      }
+      it[k] = v;
+    }
+    return it;
+  }
+  function picture(p) {
+    return {
+      nodes: p.nodes.map(function (r) {
+        var n = item(tables.nodes, r[0]);
+        if (n.id === undefined) { n.id = n.type + ":" + n.code; }
+        if (r.length === 3) { n.x = r[1]; n.y = r[2]; }
+        return n;
+      }),
+      edges: p.edges.map(function (r, i) {
+        var e = item(tables.edges, r);
+        if (e.id === undefined) { e.id = "e" + i; }
+        return e;
+      }),
+      legend: p.legend, meta: p.meta, options: p.options
+    };
+  }
+  var home = picture(readJson("cobuild-home"));
+  var nodeItems = home.nodes;  // the picture shown (see show())
+  var edgeItems = home.edges;
+  var options = home.options;
+  var legend = home.legend;
+  var meta = home.meta;
 
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
@@ -346,7 +395,6 @@
   var viewIndex = readJson("cobuild-views");
   var viewsById = {};
   viewIndex.forEach(function (v) { viewsById[v.id] = v; });
-  var home = { nodes: nodeItems, edges: edgeItems, legend: legend, meta: meta, options: options };
   var nav = document.getElementById("view-nav");
   var backBtn = document.getElementById("view-back");
   var fullBtn = document.getElementById("view-full");
@@ -401,10 +449,7 @@
     var v = viewsById[id];
     var block = document.getElementById(id);
     if (!v || !block) { return; }
-    var picture = JSON.parse(block.textContent);
-    picture.nodes = unpack(picture.nodes);
-    picture.edges = unpack(picture.edges);
-    show(picture, v.key);
+    show(picture(JSON.parse(block.textContent)), v.key);
     viewName.textContent = "正在查看 showing: " + v.zh + " / " + v.en;
     metaEl.textContent = v.zh + " · " + meta.nodes + " 个节点 nodes · " + meta.edges + " 条连线 edges";
     backBtn.hidden = false;
