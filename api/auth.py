@@ -78,6 +78,10 @@ class TokenRecord:
         d.pop("sha256")
         return d
 
+    def principal(self) -> "Principal":
+        """Who calls with this token."""
+        return Principal(self.id, self.name, self.role, self.street)
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -114,15 +118,16 @@ class TokenStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._fspath = os.fspath(self.path)
         self._lock = threading.Lock()
         self._stamp: tuple[int, int, int] | None = None
-        self._records: list[TokenRecord] = []
+        self._records: tuple[TokenRecord, ...] = ()
 
     # -- reading -----------------------------------------------------------
 
     def _stat(self) -> tuple[int, int, int] | None:
         try:
-            st = self.path.stat()
+            st = os.stat(self._fspath)  # once per request: no pathlib on the way
         except FileNotFoundError:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -141,12 +146,15 @@ class TokenStore:
 
     def records(self) -> list[TokenRecord]:
         """Every stored token, reloaded when the file changed."""
+        return list(self._current())
+
+    def _current(self) -> tuple[TokenRecord, ...]:
         stamp = self._stat()
         with self._lock:
             if stamp != self._stamp:
-                self._records = self._read() if stamp else []
+                self._records = tuple(self._read()) if stamp else ()
                 self._stamp = stamp
-            return list(self._records)
+            return self._records
 
     def verify(self, token: str) -> TokenRecord | None:
         """The record of a presented token, or ``None``.
@@ -158,7 +166,7 @@ class TokenStore:
             return None
         digest = hash_token(token)
         found = None
-        for rec in self.records():
+        for rec in self._current():
             if hmac.compare_digest(digest, rec.sha256):
                 found = rec
         return found

@@ -2,8 +2,8 @@
 
 Every read answer (a lookup, a list, the gaps, a network or explorer page)
 has a weak ``ETag`` derived from what decides its content: the data version
-(the latest import, or the roster file's hash), the as-of date (the one
-asked for, or today's), the request's path and query, and what the caller
+(the latest import, or the roster file's hash), the request's path and query
+(with the as-of date asked for), today's date (the default as-of date), and what the caller
 may see (phone numbers shown or masked, the street a token is limited to),
 plus the product version. A client that sends it back in ``If-None-Match``
 gets ``304 Not Modified`` without a body, before any work is done.
@@ -53,18 +53,17 @@ class NotModified(Exception):
         self.tag = tag
 
 
-def entity_tag(request: Request, data_version: str, phones_visible: bool,
+def entity_tag(scope: dict, data_version: str, phones_visible: bool,
                within: str | None, product_version: str) -> str:
-    """The weak ETag of a read answer (see the module doc). The as-of date
-    is today's when the query names none. (Read from the raw request: a
-    hash per request, nothing parsed.)"""
-    scope = request.scope
-    query = scope.get("query_string", b"")
-    as_of = b"" if b"as_of=" in query else dt.date.today().isoformat().encode()
+    """The weak ETag of a read answer (see the module doc), from the ASGI
+    ``scope`` of the request (its raw path and query: a hash per request,
+    nothing parsed). Today's date is always part of it: an answer whose
+    query names no as-of date is today's, and the tag then changes at
+    midnight (one that names it is merely revalidated once more)."""
     h = hashlib.blake2b(digest_size=12)
     for part in (product_version.encode(), data_version.encode(), scope["path"].encode("utf-8"),
-                 query, as_of, b"phones" if phones_visible else b"masked",
-                 (within or "").encode("utf-8")):
+                 scope.get("query_string", b""), dt.date.today().isoformat().encode(),
+                 b"phones" if phones_visible else b"masked", (within or "").encode("utf-8")):
         h.update(part + b"\x1f")
     return 'W/"' + h.hexdigest() + '"'
 

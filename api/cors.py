@@ -18,7 +18,6 @@ from typing import Iterable
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
-from api.errors import error_body
 from graph.errors import CobuildError
 
 __all__ = ["parse_origins", "Cors", "ALLOWED_METHODS", "ALLOWED_HEADERS"]
@@ -73,6 +72,10 @@ class Cors(CORSMiddleware):
                          allow_headers=ALLOWED_HEADERS, expose_headers=("ETag",), max_age=600)
 
     def preflight_response(self, request_headers) -> Response:
+        # imported here: ``cobuild serve --workers N`` reads parse_origins in a process
+        # that serves nothing and need not load FastAPI
+        from api.errors import error_body
+
         response = super().preflight_response(request_headers)
         if response.status_code == 200:
             return response

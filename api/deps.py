@@ -18,6 +18,7 @@ from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, BeforeValidator
 
+from api.answers import AUDIT_STATE
 from api.audit import AuditLog, PhoneView
 from api.auth import Principal, TokenStore
 from api.conditional import IF_NONE_MATCH_DOC, NotModified, entity_tag, matches
@@ -76,7 +77,7 @@ async def get_principal(
         raise ApiError(401, "unauthorized", "访问令牌无效或已吊销",
                        "the bearer token is invalid or revoked",
                        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    return Principal(rec.id, rec.name, rec.role, rec.street)
+    return rec.principal()
 
 
 async def require_admin(who: Annotated[Principal, Depends(get_principal)]) -> Principal:
@@ -153,12 +154,16 @@ class Viewer:
 
     def done(self, body):
         """Record whose numbers were shown unmasked (if any); return
-        ``body`` unchanged."""
+        ``body`` unchanged. The record is also left in the request's state
+        (:data:`api.answers.AUDIT_STATE`): the same answer served again from
+        memory is audited again."""
         if self.phones.shown:
             path = self.request.url.path
             if self.request.url.query:
                 path += "?" + self.request.url.query
-            self.audit.write(self.who, self.request.method, path, self.phones.shown)
+            audited = (self.request.method, path, frozenset(self.phones.shown))
+            self.audit.write(self.who, *audited)
+            setattr(self.request.state, AUDIT_STATE, audited)
         return body
 
 
@@ -177,7 +182,7 @@ async def get_viewer(
     snap = await v.snapshot_async()
     if request.method not in ("GET", "HEAD"):
         return v  # an answer computed from a request body (what-if) has no ETag
-    tag = entity_tag(request, snap.version, v.phones.visible, v.within,
+    tag = entity_tag(request.scope, snap.version, v.phones.visible, v.within,
                      request.app.state.product_version)
     request.state.etag = tag
     if matches(if_none_match, tag):

@@ -9,17 +9,22 @@ Design choice: the graph is small enough to hold in memory (the demo county
 is a few thousand nodes; a city is ~100k), and every lookup needs links in
 two directions, part-time members and coverage that the analysis computes
 on the whole graph anyway. So :class:`Neo4jSource` loads the graph once per
-data version and keeps it; per request it runs one tiny query
-(:func:`graph.store.data_version`, the id of the latest import) and reloads
-only when that changed. A community lookup is then a dictionary walk, not a
+data version and keeps it; it reads the version with one tiny query
+(:func:`graph.store.data_version`, the id of the latest import), shared by
+the requests of the next :data:`VERSION_MAX_AGE` seconds, and reloads only
+when that changed. A community lookup is then a dictionary walk, not a
 round of Cypher queries.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
+import logging
+import os
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
@@ -30,8 +35,11 @@ from graph.db import Database
 from graph.errors import CobuildError
 from api.lookup import Lookup
 
-__all__ = ["canonical", "NOT_YET", "Snapshot", "DataSource", "Neo4jSource", "RosterSource",
-           "ReadOnlySource", "DeletionsNotConfirmed", "deletion_code"]
+log = logging.getLogger("cobuild.api")
+
+__all__ = ["canonical", "NOT_YET", "VERSION_MAX_AGE", "IMPORT_NOTICE", "Snapshot", "DataSource",
+           "Neo4jSource", "RosterSource", "ReadOnlySource", "DeletionsNotConfirmed",
+           "deletion_code"]
 
 
 class ReadOnlySource(CobuildError):
@@ -189,6 +197,11 @@ class DataSource:
         """:meth:`snapshot` for the event loop (no blocking while waiting)."""
         return self.snapshot()
 
+    async def version_async(self) -> str:
+        """The current data version (what :meth:`snapshot_async` would
+        hand out)."""
+        return (await self.snapshot_async()).version
+
     def ready(self) -> str | None:  # pragma: no cover - interface
         """Check the source answers; returns the data version. Raises
         :class:`DatabaseUnavailable` when it does not."""
@@ -272,23 +285,54 @@ class _QuickReads(Database):
 
 
 class _FreshVersion:
-    """The data version, read fresh for every caller, with concurrent
-    callers sharing reads (like a group commit).
+    """The data version, read for callers, with concurrent callers sharing
+    reads (like a group commit); :meth:`get` for threads, :meth:`aget` for
+    the event loop (callers wait on a future; the read runs in a worker
+    thread, one per round of callers).
 
-    A caller gets the result of a read that *started after it asked*, so it
-    never sees data older than its request; callers that arrive while a read
-    is under way wait for the next one, which serves them all. Under load
-    that is one tiny query per round trip instead of one per request.
+    A caller gets the result of a read that started at most ``max_age``
+    seconds before it asked (with ``max_age=0``: a read that *started after
+    it asked*, so it never sees data older than its request); callers that
+    arrive while a read is under way wait for the next one, which serves
+    them all. Under load that is one tiny query per round trip instead of
+    one per request -- or, with ``max_age``, one per ``max_age`` at most.
+    :meth:`invalidate` makes the next caller read again whatever its age.
     """
 
-    def __init__(self, read: Callable[[], str]) -> None:
+    def __init__(self, read: Callable[[], str], max_age: float = 0.0) -> None:
         self._read = read
+        self.max_age = max_age
         self._cond = threading.Condition()
-        self._started = 0  # reads started
-        self._done = 0  # reads finished
+        self._started = 0  # reads started (by get)
+        self._done = 0  # reads finished (by get)
         self._result: tuple[bool, Any] = (True, None)
+        self._rounds: dict[int, list] = {}  # aget, per event loop: [next future, running]
+        self._tasks: set = set()
+        self._recent: tuple[float, str] | None = None  # (read started, value) of a good read
+        self._epoch = 0  # invalidations: a read under way when one happens is not kept
+
+    def invalidate(self) -> None:
+        """Forget the last read: the next caller reads again."""
+        self._epoch += 1
+        self._recent = None
+
+    def _recent_enough(self) -> str | None:
+        recent = self._recent
+        if self.max_age and recent is not None and time.monotonic() - recent[0] <= self.max_age:
+            return recent[1]
+        return None
+
+    def _timed_read(self) -> str:
+        started, epoch = time.monotonic(), self._epoch
+        value = self._read()
+        if epoch == self._epoch:
+            self._recent = (started, value)
+        return value
 
     def get(self) -> str:
+        value = self._recent_enough()
+        if value is not None:
+            return value
         with self._cond:
             target = self._started + 1  # the first read to start after now
             while self._done < target:
@@ -297,7 +341,7 @@ class _FreshVersion:
                     self._cond.release()
                     try:
                         try:
-                            result = (True, self._read())
+                            result = (True, self._timed_read())
                         except BaseException as e:  # handed to every waiter
                             result = (False, e)
                     finally:
@@ -312,24 +356,31 @@ class _FreshVersion:
             raise value
         return value
 
+    async def aget(self) -> str:
+        """:meth:`get` on the event loop. A version past half its age starts
+        the next read in the background (nobody waits for it), so under
+        steady load requests seldom wait for a read at all."""
+        recent = self._recent
+        if self.max_age and recent is not None:
+            age = time.monotonic() - recent[0]
+            if age <= self.max_age:
+                if age > self.max_age / 2 and not self._reading():
+                    self._next_round()
+                return recent[1]
+        return await asyncio.shield(self._next_round())
 
-class _AsyncFreshVersion:
-    """:class:`_FreshVersion` for the event loop: callers wait on a future,
-    not in a thread; the read itself runs in a worker thread, one per round
-    of callers. Same rule: every caller gets a read that started after it
-    asked."""
+    def _reading(self) -> bool:
+        """A read is under way on this event loop."""
+        state = self._rounds.get(id(asyncio.get_running_loop()))
+        return state is not None and state[1]
 
-    def __init__(self, read: Callable[[], str]) -> None:
-        self._read = read
-        self._state: dict[int, list] = {}  # per event loop: [next future, running]
-
-    async def get(self) -> str:
-        import asyncio
-
+    def _next_round(self):
+        """The future of the next read on this event loop, started now
+        unless one is under way (then it starts when that one ends)."""
         import anyio.to_thread
 
         loop = asyncio.get_running_loop()
-        state = self._state.setdefault(id(loop), [None, False])
+        state = self._rounds.setdefault(id(loop), [None, False])
         if state[0] is None:
             state[0] = loop.create_future()
         fut = state[0]
@@ -341,35 +392,57 @@ class _AsyncFreshVersion:
                     while state[0] is not None:
                         this, state[0] = state[0], None
                         try:
-                            this.set_result(await anyio.to_thread.run_sync(self._read))
+                            this.set_result(await anyio.to_thread.run_sync(self._timed_read))
                         except BaseException as e:  # handed to every waiter
                             this.set_exception(e)
+                            this.exception()  # retrieved: a background read may have no waiter
                 finally:
                     state[1] = False
 
-            loop.create_task(rounds())
-        return await asyncio.shield(fut)
+            task = loop.create_task(rounds())
+            self._tasks.add(task)  # held until done (the loop keeps only a weak reference)
+            task.add_done_callback(self._tasks.discard)
+        return fut
+
+
+#: Seconds a data version read from Neo4j serves later requests: an import
+#: made elsewhere (the CLI, another machine) shows in the API at most this
+#: late; one made through the API shows at once, in every worker.
+VERSION_MAX_AGE = 0.1
+
+#: The notice file of :class:`Neo4jSource` in ``$COBUILD_HOME``.
+IMPORT_NOTICE = "api-import.stamp"
 
 
 class Neo4jSource(DataSource):
     """The Neo4j store. The graph is loaded once per data version (the id of
-    the latest import) and kept; each request checks the version with one
-    tiny query and reloads only when it changed.
+    the latest import) and kept; the version is read with one tiny query,
+    shared by the requests of the next ``max_age`` seconds, and the graph is
+    reloaded only when it changed.
 
     Parameters
     ----------
     db : graph.db.Database
         An open database (``cobuild.database.connect()``).
+    notice : Path, optional
+        A file rewritten after each import made through this source and
+        watched (one ``stat`` per request) for the imports of other
+        processes sharing it -- the workers of ``cobuild serve --workers N``:
+        an import through any of them is seen by all at once.
+    max_age : float
+        Seconds a version read serves (:data:`VERSION_MAX_AGE`; ``0``:
+        every request reads it).
     """
 
     kind = "neo4j"
     read_only = False
 
-    def __init__(self, db) -> None:
+    def __init__(self, db, notice: Path | None = None, max_age: float = VERSION_MAX_AGE) -> None:
         self.db = db
         self._quick = _QuickReads(db.driver, db.database, db.uri)
-        self._fresh = _FreshVersion(self._read_version)
-        self._afresh = _AsyncFreshVersion(self._read_version)
+        self._fresh = _FreshVersion(self._read_version, max_age)
+        self._notice = os.fspath(notice) if notice is not None else None
+        self._notice_stamp = self._notice_stat()
         self._snapshot: Snapshot | None = None
         self._load_lock = threading.Lock()
         self._import_lock = threading.Lock()
@@ -380,14 +453,54 @@ class Neo4jSource(DataSource):
         v = store.data_version(self._quick)
         return "neo4j:" + (str(v) if v is not None else "empty")
 
+    def _notice_stat(self) -> tuple[int, int, int] | None:
+        if self._notice is None:
+            return None
+        try:
+            st = os.stat(self._notice)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_ino, st.st_size)
+
+    def _check_notice(self) -> None:
+        """Another process imported through this source's notice file:
+        forget the version read."""
+        if self._notice is not None:
+            stamp = self._notice_stat()
+            if stamp != self._notice_stamp:
+                self._notice_stamp = stamp
+                self._fresh.invalidate()
+
+    def _imported(self) -> None:
+        """After an import: read the version again at once, here and (the
+        notice file) in the other processes."""
+        self._fresh.invalidate()
+        if self._notice is None:
+            return
+        notice = Path(self._notice)
+        try:
+            notice.parent.mkdir(parents=True, exist_ok=True)
+            tmp = notice.with_name(f".{notice.name}.{os.getpid()}")
+            tmp.write_text(f"{os.getpid()} {time.time_ns()}\n", encoding="utf-8")
+            os.replace(tmp, notice)  # a new inode: every watcher sees the change
+        except OSError as e:
+            log.warning("cannot write %s (%s): other workers see the import within %.1f s",
+                        self._notice, type(e).__name__, self._fresh.max_age)
+        self._notice_stamp = self._notice_stat()
+
     def _version(self) -> str:
+        self._check_notice()
         return self._fresh.get()
+
+    async def version_async(self) -> str:
+        self._check_notice()
+        return await self._fresh.aget()
 
     def snapshot(self) -> Snapshot:
         return self._snapshot_of(self._version())
 
     async def snapshot_async(self) -> Snapshot:
-        version = await self._afresh.get()
+        version = await self.version_async()
         snap = self._snapshot
         if snap is not None and snap.version == version:
             return snap
@@ -412,14 +525,14 @@ class Neo4jSource(DataSource):
             return snap
 
     def ready(self) -> str | None:
-        return self._version()
+        return self._read_version()  # asks the database now
 
     def import_roster(self, roster, dry_run: bool = False, within: str | None = None,
                       confirm: str | None = None):
         from graph import store
         from graph.build import roster_to_graph
 
-        version = self._version()  # a database that is down fails here at once
+        version = self._read_version()  # now; a database that is down fails here at once
         with self._import_lock:
             G = roster_to_graph(roster)  # once, for the plan and the import
             if not dry_run:
@@ -428,7 +541,11 @@ class Neo4jSource(DataSource):
                     code = deletion_code(version, roster.sha256, plan)
                     if confirm != code:
                         raise DeletionsNotConfirmed(plan, code)
-            return store.import_graph(self.db, roster, G, dry_run=dry_run, within=within)
+            try:
+                return store.import_graph(self.db, roster, G, dry_run=dry_run, within=within)
+            finally:
+                if not dry_run:
+                    self._imported()
 
     def import_history(self, limit: int = 50) -> list[dict]:
         from graph import store

@@ -59,7 +59,7 @@ Every endpoint but /healthz needs a bearer token; make one first (see above).
 
 
 def _source(args: argparse.Namespace):
-    from api.source import Neo4jSource, RosterSource
+    from api.source import IMPORT_NOTICE, Neo4jSource, RosterSource
     from graph.settings import get_settings
 
     if args.roster:
@@ -82,7 +82,7 @@ def _source(args: argparse.Namespace):
             "or give a roster file with --roster (read-only)",
         ) from e
     _say(f"数据源 data source: Neo4j {db.uri}")
-    return Neo4jSource(db)
+    return Neo4jSource(db, notice=settings.home / IMPORT_NOTICE)
 
 
 def _can_listen(host: str, port: int) -> tuple[str, str] | None:
@@ -114,7 +114,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the API with uvicorn until interrupted."""
     import uvicorn
 
-    from api.app import create_app
     from api.auth import TokenStore
     from api.cors import parse_origins
     from graph.settings import get_settings
@@ -132,8 +131,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"错误 error: {problem[0]}\n          {problem[1]}", file=sys.stderr)
         return EXIT_CANNOT_LISTEN
-    source = _source(args)
-    app = create_app(settings, source)
+    source = _source(args)  # checked here: a bad roster or no database stops it at once
     if not TokenStore(settings.home / "tokens.json").records():
         _say("提示：还没有访问令牌，请运行 cobuild token create --role admin / "
              "note: no tokens yet; run `cobuild token create --role admin`")
@@ -148,7 +146,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options = dict(host=args.host, port=args.port, log_level=args.log_level,
                    access_log=args.log_level in ("info", "debug"))
     if args.workers > 1:
-        # each worker process builds its own app (and cache) from the settings
+        # each worker process builds its own app (and cache) from the settings; this
+        # process only supervises them, so it builds none
         source.close()
         if args.roster:
             os.environ["COBUILD_API_ROSTER"] = str(Path(args.roster).resolve())
@@ -158,7 +157,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **options)
         return 0
     try:
-        uvicorn.run(app, **options)
+        from api.app import create_app
+
+        uvicorn.run(create_app(settings, source), **options)
     finally:
         source.close()
     return 0
@@ -279,9 +280,10 @@ def register(sub) -> None:
     p.add_argument("--roster", metavar="FILE",
                    help="花名册文件（.xlsx、CSV 文件夹或 .zip），只读 / a roster file, read-only")
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                   help="工作进程数，默认 2（单核机器为 1）；2 核机器上 2 个进程时 p95 延迟约为 1 个的一半 / "
-                        "worker processes (default 2, or 1 on a one-core machine): on 2 cores two "
-                        "workers roughly halve the p95 latency")
+                   help="工作进程数，默认 2（单核机器为 1）；2 核机器上 2 个进程答复更多请求，p95 延迟更低"
+                        "（benchmarks/load_api.py）/ worker processes (default 2, or 1 on a one-core "
+                        "machine): on 2 cores two workers answer more requests with a lower p95 "
+                        "latency (benchmarks/load_api.py)")
     p.add_argument("--cors-origin", action="append", metavar="ORIGIN",
                    help="允许其网页跨域调用接口的来源，如 https://dash.example.org；可多次给出。"
                         "默认不允许 / a web origin whose pages may call the API, e.g. "

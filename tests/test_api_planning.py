@@ -81,6 +81,10 @@ def test_whatif_takes_a_recommend_json_and_refuses_a_bad_scenario(api):
     assert any("add_posts" in d["message_zh"] and "第 1 项" in d["message_zh"] for d in err["details"])
     missing = planner.post("/api/v1/plan/whatif", params=A, json={"remove_people": ["NOBODY"]})
     assert missing.status_code == 404
+    # the first day a date can be has no day before it to end a post on (found by the fuzz test)
+    early = planner.post("/api/v1/plan/whatif", params={"as_of": "0001-01-01"}, json={})
+    assert early.status_code == 422 and early.json()["error"]["code"] == "scenario_invalid"
+    assert "0001-01-01" in early.json()["error"]["message_zh"]
 
 
 def test_forecast_and_explorer(api):

@@ -112,7 +112,13 @@ def apply_changes(G: nx.MultiDiGraph, changes: Iterable[Change], as_of: date) ->
     ------
     NotFound
         A change names a person, org or unit that is not in the graph.
+    ScenarioError
+        ``as_of`` is the first day a date can be: no day before it to end a post on.
     """
+    if as_of == date.min:
+        raise ScenarioError(f"截至日期 {as_of.isoformat()} 太早：没有前一天，无法结束任职",
+                            f"the as-of date {as_of.isoformat()} is too early: there is no day "
+                            "before it to end a post on")
     H = G.copy()
     day_before = as_of - timedelta(days=1)
     for ch in changes:
