@@ -31,11 +31,9 @@ seconds). Nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import csv
 import datetime as dt
-import io
 import json
 import logging
 import os
@@ -50,8 +48,6 @@ AS_OF = dt.date(2025, 6, 30)
 SEED = 2024
 #: elements (nodes + relationships) written one statement each, for the per-row peer
 SAMPLE = 600
-#: reader benchmark: people per unit of scale (about the demo county's rows)
-READER_PEOPLE_PER_SCALE = 1500
 
 Row = tuple[str, str]  # (what, figure as printed)
 #: a child prints each row as it is measured on a line starting with this
@@ -264,34 +260,20 @@ def _dist_dir(version: str) -> Path:
 # ----------------------------------------------------------------------- reader
 
 
-_READ_LINE = re.compile(r"^(?P<what>\S.*?)\s+(?P<s>\d+\.\d+) s wall")
 
 
 def reader_rows(scale: float) -> list[Row]:
-    """Run ``bench_read.py``'s entry point on a roster of about this scale and
-    turn its ``<what>  <s> s wall`` lines into rows (ratios to the CSV read)."""
+    """Run ``bench_read.py``'s entry point (:func:`bench_read.run`) on a
+    roster of this scale: each reader's least CPU seconds and its ratio to
+    the CSV folder."""
     sys.path.insert(0, str(Path(__file__).parent))
     import bench_read
 
-    people = int(READER_PEOPLE_PER_SCALE * scale)
-    buf = io.StringIO()
-    argv = sys.argv
-    sys.argv = ["bench_read.py", "--people", str(people)]
-    try:
-        with contextlib.redirect_stdout(buf):
-            bench_read.main()
-    finally:
-        sys.argv = argv
-    text = buf.getvalue()
-    say(text.rstrip())
-    found = [(m["what"], float(m["s"])) for m in map(_READ_LINE.match, text.splitlines()) if m]
-    base = next((s for what, s in found if what.startswith("read CSV")), None)
-    rows = []
-    for what, s in found:
-        if not what.startswith(("read", "check")):
-            continue
-        ratio = f"  ({s / base:.2f}× CSV)" if base and not what.startswith("read CSV") else ""
-        rows.append((f"reader: {what}", f"{s:.2f} s{ratio}"))
+    found = bench_read.run(scale, say=say)
+    rows: list[Row] = [("reader: roster rows (bench_read.py's roster)", f"{found[0]['rows']}")]
+    for r in found:
+        ratio = "" if r["reader"].startswith("cobuild CSV") else f"  ({r['vs_csv']:.2f}× CSV)"
+        rows.append((f"reader: {r['reader']}", f"{r['cpu_s']:.2f} s CPU{ratio}"))
     return rows
 
 
@@ -347,7 +329,6 @@ def child(scale: float, sample: int, with_reader: bool, with_admin: bool) -> lis
         server.stop(home)
     if with_reader:
         say(f"[scale {scale:g}] readers (benchmarks/bench_read.py) …")
-        rows.append(("reader: roster of", f"{int(READER_PEOPLE_PER_SCALE * scale)} people"))
         _, t, err = attempt(lambda: rows.extend(reader_rows(scale)))
         if err:
             rows.append(("reader", f"failed: {err}"))
