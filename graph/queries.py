@@ -170,9 +170,37 @@ CODES_OF_STREETS: dict[str, str] = {
     for label in LABELS
 }
 
-#: Every node of a label: ``rows`` of ``[code, props]``.
+_PROPERTY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _values(var: str, kind: str, keys: tuple[str, ...]) -> list[str]:
+    """``["var.a", "toString(var.d)", ...]``: the values of ``keys`` in order,
+    the dates of ``kind`` as ISO text (``null`` where a property is absent)."""
+    dates = schema.DATE_PROPERTIES[kind]
+    for k in keys:
+        if not _PROPERTY.match(k):  # pragma: no cover - guards the schema itself
+            raise ValueError(f"not a safe property name: {k!r}")
+    return [f"toString({var}.{k})" if k in dates else f"{var}.{k}" for k in keys]
+
+
+# The whole-graph reads (``load_graph``, ``analyze --db``) return the graph's
+# properties as plain lists in a declared order, not as maps: a map repeats
+# every key in every row, and decoding the keys cost more than the values.
+
+#: The properties :data:`ALL_NODE_ROWS` returns per label, in order (the
+#: node's table columns, ``code`` among them).
+NODE_VALUES: dict[str, tuple[str, ...]] = {k.label: k.properties for k in schema.NODE_KINDS}
+
+#: The properties :data:`ALL_REL_ROWS` returns per type after the two codes,
+#: in order: the stored edge ``key`` first where the type has one other than
+#: its name (:func:`graph.schema.edge_key`), then the type's properties.
+REL_VALUES: dict[str, tuple[str, ...]] = {
+    r.type: (("key",) if r.identity else ()) + r.properties for r in schema.REL_KINDS
+}
+
+#: Every node of a label: ``rows`` of its :data:`NODE_VALUES`.
 ALL_NODE_ROWS: dict[str, str] = {
-    label: f"MATCH (n:{label}) RETURN collect([n.code, {_props('n', label)}]) AS rows"
+    label: f"MATCH (n:{label}) RETURN collect([{', '.join(_values('n', label, NODE_VALUES[label]))}]) AS rows"
     for label in LABELS
 }
 
@@ -215,10 +243,10 @@ READ_RELS_IN_FROM_OUTSIDE: dict[str, str] = {
 }
 
 #: Every relationship of a type between two labels: ``rows`` of ``[source
-#: code, target code, props]``.
+#: code, target code, *values]`` (the type's :data:`REL_VALUES`).
 ALL_REL_ROWS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
     f"MATCH (a:{s})-[r:{type_}]->(b:{t}) "
-    f"RETURN collect([a.code, b.code, {_props('r', type_)}]) AS rows"
+    f"RETURN collect([{', '.join(['a.code', 'b.code', *_values('r', type_, REL_VALUES[type_])])}]) AS rows"
 ))
 
 #: Every relationship of a type, a record each (tests).

@@ -72,7 +72,7 @@ from neo4j.exceptions import ClientError, DriverError, Neo4jError
 from graph import queries as Q
 from graph import schema
 from graph.build import roster_to_graph
-from graph.bulk import paused_gc
+from graph.bulk import add_edges, add_nodes, paused_gc
 from graph.db import Database, is_out_of_memory
 from graph.errors import Issue, RosterError
 from graph.ownership import TAG, native as _native, ownership_issues, visible as _visible
@@ -337,6 +337,25 @@ def _from_store(kind: str, props: dict) -> dict:
             props.pop(p, None)
         else:
             props[p] = _date(value)
+    return props
+
+
+def _values_to_props(kind: str, keys: tuple[str, ...], **first) -> Callable[[list], dict]:
+    """Turn a row of ``keys``' values (a whole-graph read's, see
+    :data:`graph.queries.NODE_VALUES`) into the graph's properties: ``first``
+    then each value present, dates as ``datetime.date``."""
+    dates = schema.DATE_PROPERTIES[kind]
+
+    def props(values: list) -> dict:
+        out = dict(first)
+        for k, v in zip(keys, values):
+            if v is not None:
+                out[k] = v
+        for d in dates:
+            if d in out:
+                out[d] = _date(out[d])
+        return out
+
     return props
 
 
@@ -986,14 +1005,16 @@ def _load_nodes_tx(tx, street: str | None, community: str | None) -> nx.MultiDiG
     G = nx.MultiDiGraph()
     if street is None and community is None:
         for label in Q.LABELS:
-            G.add_nodes_from(
-                (schema.node_id(label, code), {"label": label, **_visible(props)})
-                for code, props in _node_rows(tx, label, Q.ALL_NODE_ROWS[label]))
+            keys = Q.NODE_VALUES[label]
+            props, at = _values_to_props(label, keys, label=label), keys.index("code")
+            add_nodes(G, ((schema.node_id(label, row[at]), props(row))
+                          for row in _rows(tx, Q.ALL_NODE_ROWS[label])))
         for (type_, s_label, t_label), query in Q.ALL_REL_ROWS.items():
-            G.add_edges_from(
-                (schema.node_id(s_label, a), schema.node_id(t_label, b), props.get("key", type_),
-                 {"type": type_, **_visible(_from_store(type_, props))})
-                for a, b, props in _rows(tx, query))
+            keyed = Q.REL_VALUES[type_][:1] == ("key",)
+            props = _values_to_props(type_, Q.REL_VALUES[type_][keyed:], type=type_)
+            add_edges(G, ((schema.node_id(s_label, row[0]), schema.node_id(t_label, row[1]),
+                           row[2] if keyed else type_, props(row[2 + keyed:]))
+                          for row in _rows(tx, query)))
         return G
     ids = scope_nodes(_Neo4jWalk(tx), community=community, street=street)
     for label, codes in _by_label(ids).items():

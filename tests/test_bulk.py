@@ -1,12 +1,16 @@
-"""graph.bulk.paused_gc: the collector is paused while any bulk work runs
-and runs again after the last one, if it was running before."""
+"""graph.bulk: the collector is paused while any bulk work runs and runs
+again after the last one, if it was running before; the bulk adders build
+exactly the graph networkx's own methods build."""
 
 from __future__ import annotations
 
 import gc
 import threading
 
-from graph.bulk import paused_gc
+import networkx as nx
+import pytest
+
+from graph.bulk import add_edges, add_nodes, paused_gc
 
 
 def test_nested_uses_resume_the_collector_after_the_outermost() -> None:
@@ -62,3 +66,56 @@ def test_an_error_inside_still_resumes_it() -> None:
     except KeyError:
         pass
     assert gc.isenabled()
+
+
+def _same(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> None:
+    """Equal nodes, edges (keys and data, in order) and both adjacencies."""
+    assert list(G.nodes(data=True)) == list(H.nodes(data=True))
+    assert list(G.edges(keys=True, data=True)) == list(H.edges(keys=True, data=True))
+    assert list(G.in_edges(keys=True, data=True)) == list(H.in_edges(keys=True, data=True))
+    assert {n: list(G.pred[n]) for n in G} == {n: list(H.pred[n]) for n in H}
+
+
+def _items():
+    nodes = [("Person:P1", {"label": "Person"}), ("PartyOrg:O1", {"label": "PartyOrg"}),
+             ("Community:C1", {"label": "Community"})]
+    edges = [("Person:P1", "PartyOrg:O1", "HOLDS|委员", {"type": "HOLDS", "role": "委员"}),
+             ("Person:P1", "PartyOrg:O1", "HOLDS|书记", {"type": "HOLDS", "role": "书记"}),
+             ("PartyOrg:O1", "Community:C1", "BELONGS_TO", {"type": "BELONGS_TO"}),
+             ("PartyOrg:O1", "PartyOrg:O1", "UNDER", {"type": "UNDER"}),  # a loop
+             ("Person:P1", "PartyOrg:O1", "HOLDS|委员", {"since": 2020}),  # the same key again
+             ("Person:P2", "Community:C1", "SERVED", {"type": "SERVED"})]  # a new end
+    return nodes, edges
+
+
+@pytest.mark.parametrize("kind", [nx.MultiDiGraph, type("Sub", (nx.MultiDiGraph,), {})])
+def test_the_bulk_adders_build_what_networkx_builds(kind) -> None:
+    nodes, edges = _items()
+    G = kind()
+    G.add_nodes_from((n, dict(d)) for n, d in nodes)
+    G.add_edges_from((u, v, k, dict(d)) for u, v, k, d in edges)
+    G.add_nodes_from([("Person:P1", {"name": "甲"})])
+    H = kind()
+    add_nodes(H, ((n, dict(d)) for n, d in nodes))
+    add_edges(H, ((u, v, k, dict(d)) for u, v, k, d in edges))
+    add_nodes(H, [("Person:P1", {"name": "甲"})])
+    _same(G, H)
+    # one key dict shared by both directions, as networkx keeps it
+    H.edges["Person:P1", "PartyOrg:O1", "HOLDS|书记"]["end"] = "x"
+    assert H.pred["PartyOrg:O1"]["Person:P1"]["HOLDS|书记"]["end"] == "x"
+
+
+def test_the_bulk_adders_refuse_none_as_a_node() -> None:
+    with pytest.raises(ValueError):
+        add_nodes(nx.MultiDiGraph(), [(None, {})])
+    with pytest.raises(ValueError):
+        add_edges(nx.MultiDiGraph(), [("a", None, "k", {})])
+
+
+def test_the_bulk_adders_clear_what_networkx_caches() -> None:
+    G = nx.MultiDiGraph()
+    add_nodes(G, [("a", {}), ("b", {})])
+    assert nx.number_weakly_connected_components(G) == 2
+    G.__networkx_cache__["stale"] = True
+    add_edges(G, [("a", "b", "k", {})])
+    assert "stale" not in G.__networkx_cache__

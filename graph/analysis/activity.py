@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from graph import schema
 
@@ -75,9 +76,11 @@ def within(d: date | None, as_of: date, n: int) -> bool:
     return d is not None and 0 <= (as_of - d).days < n
 
 
-@dataclass(frozen=True)
-class Registration:
-    """One 双报到 row: a person or party org registered with a community."""
+class Registration(NamedTuple):
+    """One 双报到 row: a person or party org registered with a community.
+
+    (A named tuple, as :class:`Service`: the county has tens of thousands of
+    them and a frozen dataclass costs several times more to make.)"""
 
     label: str  # "Person" or "PartyOrg"
     subject: str
@@ -86,8 +89,7 @@ class Registration:
     home_org: str | None
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     """One 服务记录 row."""
 
     label: str
@@ -122,12 +124,12 @@ class Activity:
     @classmethod
     def of(cls, view) -> "Activity":
         a = cls()
-        for u, v, d in view.G.edges(data=True):
+        for u, v, d in view.other_edges:
             t = d.get("type")
             if t not in _ACTIVITY_TYPES:
                 continue
             ul, uc = schema.split_node_id(u)
-            _, vc = schema.split_node_id(v)
+            vc = schema.split_node_id(v)[1]
             if t == "REGISTERED_WITH":
                 a.registrations.append(Registration(ul, uc, vc, d.get("date"), d.get("home_org")))
             elif t == "REGISTERED_FROM":

@@ -194,11 +194,15 @@ class View:
         self.posts_of_person: dict[str, list[Post]] = defaultdict(list)
         self.posts_in_org: dict[str, list[Post]] = defaultdict(list)
 
+        #: ``(u, v, data)`` of the relationships this view does not read (the
+        #: activity layer), for :class:`~graph.analysis.activity.Activity`
+        self.other_edges: list[tuple[str, str, dict]] = []
         as_of_ = as_of
         for u, v, data in G.edges(data=True):
             t = data.get("type")
             if t not in _READ_HERE:
-                continue  # the activity layer: graph.analysis.activity reads it
+                self.other_edges.append((u, v, data))
+                continue
             ul, uc = schema.split_node_id(u)
             vl, vc = schema.split_node_id(v)
             if t == "HOLDS":
