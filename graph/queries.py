@@ -294,10 +294,13 @@ COUNTS_OF_STREET = "RETURN " + ", ".join(
 # Scope walk (graph.scope): one step along one relationship type
 # ---------------------------------------------------------------------------
 
-_NEIGHBOR_COLUMNS = "RETURN DISTINCT b.code AS code, labels(b) AS labels, b.kind AS kind"
+_NEIGHBOR_COLUMNS = (
+    "WITH DISTINCT b RETURN collect([b.code, labels(b), b.kind]) AS rows"
+)
 
 #: Nodes reached from the ``$codes`` nodes of a label along ``type``:
-#: ``NEIGHBORS_OUT[(type, source label)]``.
+#: ``NEIGHBORS_OUT[(type, source label)]``, ``rows`` of ``[code, labels,
+#: kind]``.
 NEIGHBORS_OUT: dict[tuple[str, str], str] = {
     (rk.type, s): (
         f"UNWIND $codes AS code MATCH (a:{_name(s)} {{code: code}})-[:{rk.type}]->(b) "

@@ -952,10 +952,10 @@ class _Neo4jWalk:
             if q is None:  # no such relationship at this label
                 continue
             for batch in _chunks(codes):
-                for r in self.tx.run(q, codes=batch):
-                    other = _domain_label(r["labels"])
+                for code, labels, kind in _rows(self.tx, q, codes=batch):
+                    other = _domain_label(labels)
                     if other is not None:
-                        found[schema.node_id(other, r["code"])] = r["kind"]
+                        found[schema.node_id(other, code)] = kind
         return found
 
 
