@@ -43,6 +43,18 @@ REL_ENDS: tuple[tuple[str, str, str], ...] = tuple(
 )
 
 
+#: The prefix of the statements an import and a read-back run again and again
+#: (the node, relationship, count and scope-walk families below): keep the
+#: plan once made. Each takes its shape from the schema -- a seek on a
+#: uniqueness constraint, a scan of one label, an expansion -- so the
+#: statistics never make another plan better; but after the counts change a
+#: lot (the first import fills an empty database) Neo4j would plan every one
+#: of them again on its next use, 15–500 ms each: 1–2 s of an analysis or an
+#: import right after an import. A restart, a schema change or an eviction
+#: from the plan cache still plans them anew.
+KEEP_PLAN = "CYPHER replan=skip "
+
+
 def _per_rel_ends(make) -> dict[tuple[str, str, str], str]:
     """``{(type, source, target): make(type, source, target)}`` over :data:`REL_ENDS`."""
     return {ends: make(*ends) for ends in REL_ENDS}
@@ -106,7 +118,7 @@ CREATE_INDEXES: tuple[str, ...] = (
 #: Create or replace nodes: ``$rows`` = ``[{code, props}]``; ``SET n = props``
 #: replaces every property, so a cleared cell removes its property.
 MERGE_NODES: dict[str, str] = {
-    label: f"UNWIND $rows AS row MERGE (n:{label} {{code: row.code}}) SET n = row.props"
+    label: f"{KEEP_PLAN}UNWIND $rows AS row MERGE (n:{label} {{code: row.code}}) SET n = row.props"
     for label in LABELS
 }
 
@@ -114,13 +126,13 @@ MERGE_NODES: dict[str, str] = {
 #: uniqueness constraint still refuses a duplicate): ``$rows`` = ``[{props}]``
 #: (``props`` holds ``code``). Cheaper than ``MERGE``: no lookup first.
 CREATE_NODES: dict[str, str] = {
-    label: f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props"
+    label: f"{KEEP_PLAN}UNWIND $rows AS row CREATE (n:{label}) SET n = row.props"
     for label in LABELS
 }
 
 #: Delete nodes (and their relationships) by code: ``$codes``.
 DELETE_NODES: dict[str, str] = {
-    label: f"UNWIND $codes AS code MATCH (n:{label} {{code: code}}) DETACH DELETE n"
+    label: f"{KEEP_PLAN}UNWIND $codes AS code MATCH (n:{label} {{code: code}}) DETACH DELETE n"
     for label in LABELS
 }
 
@@ -154,7 +166,7 @@ def _rel_props(var: str) -> str:
 #: ``[code, props]``.
 READ_NODES: dict[str, str] = {
     label: (
-        f"UNWIND $codes AS code MATCH (n:{label} {{code: code}}) "
+        f"{KEEP_PLAN}UNWIND $codes AS code MATCH (n:{label} {{code: code}}) "
         f"RETURN collect([n.code, {_props('n', label)}]) AS rows"
     )
     for label in LABELS
@@ -164,7 +176,7 @@ READ_NODES: dict[str, str] = {
 #: scan of the label; imports only).
 CODES_OF_STREETS: dict[str, str] = {
     label: (
-        f"MATCH (n:{label}) WHERE any(s IN n._streets WHERE s IN $streets) "
+        f"{KEEP_PLAN}MATCH (n:{label}) WHERE any(s IN n._streets WHERE s IN $streets) "
         "RETURN collect(n.code) AS codes"
     )
     for label in LABELS
@@ -200,7 +212,8 @@ REL_VALUES: dict[str, tuple[str, ...]] = {
 
 #: Every node of a label: ``rows`` of its :data:`NODE_VALUES`.
 ALL_NODE_ROWS: dict[str, str] = {
-    label: f"MATCH (n:{label}) RETURN collect([{', '.join(_values('n', label, NODE_VALUES[label]))}]) AS rows"
+    label: f"{KEEP_PLAN}MATCH (n:{label}) "
+           f"RETURN collect([{', '.join(_values('n', label, NODE_VALUES[label]))}]) AS rows"
     for label in LABELS
 }
 
@@ -212,7 +225,7 @@ ALL_NODES: dict[str, str] = {
 
 #: Does the node with ``$code`` exist?
 NODE_EXISTS: dict[str, str] = {
-    label: f"MATCH (n:{label} {{code: $code}}) RETURN count(n) > 0 AS found"
+    label: f"{KEEP_PLAN}MATCH (n:{label} {{code: $code}}) RETURN count(n) > 0 AS found"
     for label in LABELS
 }
 
@@ -228,7 +241,7 @@ _REL_COLUMNS = (
 #: relationship is read once, from its start node): ``rows`` of ``[code,
 #: type, other code, other labels, props, elementId]``.
 READ_RELS_OUT: dict[str, str] = {
-    label: f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})-[r]->(b) " + _REL_COLUMNS
+    label: f"{KEEP_PLAN}UNWIND $codes AS code MATCH (a:{label} {{code: code}})-[r]->(b) " + _REL_COLUMNS
     for label in LABELS
 }
 
@@ -236,7 +249,7 @@ READ_RELS_OUT: dict[str, str] = {
 #: kept for none of the ``$streets`` (the others are read from their start).
 READ_RELS_IN_FROM_OUTSIDE: dict[str, str] = {
     label: (
-        f"UNWIND $codes AS code MATCH (a:{label} {{code: code}})<-[r]-(b) "
+        f"{KEEP_PLAN}UNWIND $codes AS code MATCH (a:{label} {{code: code}})<-[r]-(b) "
         "WHERE NOT any(s IN coalesce(b._streets, []) WHERE s IN $streets) " + _REL_COLUMNS
     )
     for label in LABELS
@@ -245,7 +258,7 @@ READ_RELS_IN_FROM_OUTSIDE: dict[str, str] = {
 #: Every relationship of a type between two labels: ``rows`` of ``[source
 #: code, target code, *values]`` (the type's :data:`REL_VALUES`).
 ALL_REL_ROWS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
-    f"MATCH (a:{s})-[r:{type_}]->(b:{t}) "
+    f"{KEEP_PLAN}MATCH (a:{s})-[r:{type_}]->(b:{t}) "
     f"RETURN collect([{', '.join(['a.code', 'b.code', *_values('r', type_, REL_VALUES[type_])])}]) AS rows"
 ))
 
@@ -261,7 +274,7 @@ ALL_RELS: dict[str, str] = {
 #: Create relationships the import knows are new, of one type between two
 #: labels: ``$rows`` = ``[{source, target, props}]`` (``props`` holds ``key``).
 CREATE_RELS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
-    f"UNWIND $rows AS row "
+    f"{KEEP_PLAN}UNWIND $rows AS row "
     f"MATCH (a:{s} {{code: row.source}}) MATCH (b:{t} {{code: row.target}}) "
     f"CREATE (a)-[r:{type_}]->(b) SET r = row.props"
 ))
@@ -269,21 +282,21 @@ CREATE_RELS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t:
 #: Replace the properties of relationships read in the same transaction:
 #: ``$rows`` = ``[{rid, props}]``.
 SET_RELS_BY_ID = (
-    "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.rid SET r = row.props"
+    f"{KEEP_PLAN}UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.rid SET r = row.props"
 )
 
 #: Delete relationships read in the same transaction: ``$rids``.
-DELETE_RELS_BY_ID = "UNWIND $rids AS rid MATCH ()-[r]->() WHERE elementId(r) = rid DELETE r"
+DELETE_RELS_BY_ID = f"{KEEP_PLAN}UNWIND $rids AS rid MATCH ()-[r]->() WHERE elementId(r) = rid DELETE r"
 
 #: Stored nodes per label and relationships per type, in one row (columns
 #: named after the labels and types).
-COUNTS = "RETURN " + ", ".join(
+COUNTS = f"{KEEP_PLAN}RETURN " + ", ".join(
     [f"COUNT {{ MATCH (:{label}) }} AS `{label}`" for label in LABELS]
     + [f"COUNT {{ MATCH ()-[:{type_}]->() }} AS `{type_}`" for type_ in TYPES]
 )
 
 #: :data:`COUNTS` of what is kept for one ``$street`` (``_streets`` holds it).
-COUNTS_OF_STREET = "RETURN " + ", ".join(
+COUNTS_OF_STREET = f"{KEEP_PLAN}RETURN " + ", ".join(
     [f"COUNT {{ MATCH (n:{label}) WHERE $street IN n._streets }} AS `{label}`"
      for label in LABELS]
     + [f"COUNT {{ MATCH ()-[r:{type_}]->() WHERE $street IN r._streets }} AS `{type_}`"
@@ -303,7 +316,7 @@ _NEIGHBOR_COLUMNS = (
 #: kind]``.
 NEIGHBORS_OUT: dict[tuple[str, str], str] = {
     (rk.type, s): (
-        f"UNWIND $codes AS code MATCH (a:{_name(s)} {{code: code}})-[:{rk.type}]->(b) "
+        f"{KEEP_PLAN}UNWIND $codes AS code MATCH (a:{_name(s)} {{code: code}})-[:{rk.type}]->(b) "
         + _NEIGHBOR_COLUMNS
     )
     for rk in schema.REL_KINDS
@@ -314,7 +327,7 @@ NEIGHBORS_OUT: dict[tuple[str, str], str] = {
 #: ``NEIGHBORS_IN[(type, target label)]``.
 NEIGHBORS_IN: dict[tuple[str, str], str] = {
     (rk.type, t): (
-        f"UNWIND $codes AS code MATCH (a:{_name(t)} {{code: code}})<-[:{rk.type}]-(b) "
+        f"{KEEP_PLAN}UNWIND $codes AS code MATCH (a:{_name(t)} {{code: code}})<-[:{rk.type}]-(b) "
         + _NEIGHBOR_COLUMNS
     )
     for rk in schema.REL_KINDS

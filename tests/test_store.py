@@ -490,3 +490,16 @@ def test_warm_up_plans_and_writes_nothing(neo4j_db):
     store.warm_up(neo4j_db)
     assert raw_dump(neo4j_db) == before
     assert store.import_history(neo4j_db) == history
+
+
+def test_the_statements_an_import_and_a_read_back_repeat_keep_their_plans() -> None:
+    """After the first import fills an empty database every statement would be
+    planned again on its next use (1–2 s of the next import or analysis);
+    the statements whose shape the schema fixes say to keep their plan."""
+    families = [Q.MERGE_NODES, Q.CREATE_NODES, Q.DELETE_NODES, Q.READ_NODES, Q.CODES_OF_STREETS,
+                Q.ALL_NODE_ROWS, Q.NODE_EXISTS, Q.READ_RELS_OUT, Q.READ_RELS_IN_FROM_OUTSIDE,
+                Q.ALL_REL_ROWS, Q.CREATE_RELS, Q.NEIGHBORS_OUT, Q.NEIGHBORS_IN]
+    statements = [q for family in families for q in family.values()]
+    statements += [Q.SET_RELS_BY_ID, Q.DELETE_RELS_BY_ID, Q.COUNTS, Q.COUNTS_OF_STREET]
+    assert Q.KEEP_PLAN == "CYPHER replan=skip "
+    assert [q for q in statements if not q.startswith(Q.KEEP_PLAN)] == []
