@@ -178,7 +178,7 @@ def _scan_sheet_once(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     end = b""  # the part's last bytes
     seq_row = 0  # the slow path's running row
     for chunk in _chunks(zf, info, name):
-        end = (end + chunk)[-64:]
+        end = (end + chunk[-64:])[-64:]
         buf = tail + chunk
         if rx is None:
             m = re.search(rb"<(" + _NAME + rb")?worksheet[\s>]", buf)
