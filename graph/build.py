@@ -10,7 +10,7 @@ from __future__ import annotations
 import networkx as nx
 
 from graph import schema
-from graph.bulk import paused_gc
+from graph.bulk import add_edges, add_nodes, paused_gc
 from graph.roster import Roster, Row
 
 __all__ = ["roster_to_graph", "resolve_ref"]
@@ -61,11 +61,11 @@ def roster_to_graph(roster: Roster) -> nx.MultiDiGraph:
     codes = {t.key: roster.codes(t.key) for t in schema.TABLES if t.node}
 
     for t in schema.TABLES:
-        if not t.node:
-            continue
-        for row in roster.rows(t.key):
-            G.add_node(schema.node_id(t.node, row["code"]), label=t.node, **_node_props(t, row))
+        if t.node:
+            add_nodes(G, ((schema.node_id(t.node, row["code"]), {"label": t.node, **_node_props(t, row)})
+                          for row in roster.rows(t.key)))
 
+    edges: list[tuple[str, str, str, dict]] = []  # added at the end, in this order
     for t in schema.TABLES:
         for row in roster.rows(t.key):
             if t.node:
@@ -79,7 +79,7 @@ def roster_to_graph(roster: Roster) -> nx.MultiDiGraph:
                         if target_table is None:
                             continue  # the validator reports unknown codes
                         dst = schema.node_id(schema.label_of_table(target_table), code)
-                        G.add_edge(src, dst, key=c.rel, type=c.rel)
+                        edges.append((src, dst, c.rel, {"type": c.rel}))
             else:
                 e = t.edge
                 s_col, t_col = t.column(e.source), t.column(e.target)
@@ -90,21 +90,17 @@ def roster_to_graph(roster: Roster) -> nx.MultiDiGraph:
                 rel = e.rel_for(row.values)
                 props = {p: row.values[p] for p in e.properties if p in row.values}
                 src = schema.node_id(schema.label_of_table(s_table), row[e.source])
-                G.add_edge(
-                    src,
-                    schema.node_id(schema.label_of_table(t_table), row[e.target]),
-                    key=schema.edge_key(rel, props),
-                    type=rel,
-                    **props,
-                )
-                _add_derived(G, codes, t, row, src)
+                edges.append((src, schema.node_id(schema.label_of_table(t_table), row[e.target]),
+                              schema.edge_key(rel, props), {"type": rel, **props}))
+                edges.extend(_derived(codes, t, row, src))
+    add_edges(G, edges)
     return G
 
 
-def _add_derived(G: nx.MultiDiGraph, codes: dict[str, set[str]], t: schema.Table, row: Row,
-                 src: str) -> None:
-    """The relationships a relationship table's row makes besides its own:
-    one per ``ref`` column with ``rel`` (a registration's 所在党组织)."""
+def _derived(codes: dict[str, set[str]], t: schema.Table, row: Row, src: str):
+    """The relationships a relationship table's row makes besides its own
+    (``(u, v, key, attributes)``): one per ``ref`` column with ``rel`` (a
+    registration's 所在党组织)."""
     for c in t.columns:
         if not c.rel or c.key in (t.edge.source, t.edge.target) or c.key not in row.values:
             continue
@@ -113,5 +109,5 @@ def _add_derived(G: nx.MultiDiGraph, codes: dict[str, set[str]], t: schema.Table
             continue
         rk = schema.rel_kind(c.rel)
         props = {p: row.values[p] for p in rk.properties if p in row.values}
-        G.add_edge(src, schema.node_id(schema.label_of_table(target_table), row[c.key]),
-                   key=schema.edge_key(c.rel, props), type=c.rel, **props)
+        yield (src, schema.node_id(schema.label_of_table(target_table), row[c.key]),
+               schema.edge_key(c.rel, props), {"type": c.rel, **props})

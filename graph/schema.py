@@ -30,6 +30,7 @@ them from here, never from input.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Iterable
 
 __all__ = [
@@ -905,14 +906,18 @@ def edge_key(type_: str, props: dict | None = None) -> str:
     person and org with another role, type or term, so its key carries those:
     ``"HOLDS|兼职委员|part_time|2024-01-01"``.
     """
-    rk = REL_KINDS_BY_TYPE[type_]
-    if not rk.identity or not props:
+    identity = _IDENTITY[type_]
+    if not identity or not props:
         return type_
     parts = [type_]
-    for p in rk.identity:  # an end date changes a post, it does not make another
+    for p in identity:  # an end date changes a post, it does not make another
         v = props.get(p)
-        parts.append("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)))
+        parts.append("" if v is None else (v.isoformat() if isinstance(v, date) else str(v)))
     return "|".join(parts)
+
+
+#: type -> :attr:`RelKind.identity` (``edge_key`` runs for every edge of a county)
+_IDENTITY: dict[str, tuple[str, ...]] = {r.type: r.identity for r in REL_KINDS}
 
 
 def _check() -> None:
