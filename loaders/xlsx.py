@@ -96,6 +96,8 @@ class _Regexes:
         self.cell_space = b"<" + p + b"c "
         self.cell_other = re.compile(rb'<' + q + rb'c[\t\n\r>/]')  # cells written oddly
         self.wide = re.compile(rb'<' + q + rb'c r="[A-Z]{2}')  # a column past Z
+        # a cell not written as the usual <c r="B12" within A1:Z99999
+        self.not_near = re.compile(rb'<' + q + rb'c(?! r="[A-Z]\d{1,5}")(?=[\s>/])')
         self.tag = re.compile(rb'<' + q + rb'(row|c)(?=[\s>/])([^>]*)>')
         self.attr_r = re.compile(rb'\sr\s*=\s*"([A-Z]*)(\d*)"')
         self.cell = re.compile(rb'<' + q + rb'c(?=[\s>/])([^>]*?)(?:/>|>(.*?)</' + q + rb'c>)', re.S)
@@ -149,9 +151,16 @@ class _Wide(Exception):
     """A column past Z: the scan must read every column letter."""
 
 
+#: The cheap pass takes a run of rows whose cells all lie within A1:Z99999 as
+#: spanning all of it: far below the limit, so nothing more need be learnt.
+_NEAR_ROWS, _NEAR_COLUMNS = 99_999, 26
+assert _NEAR_ROWS * _NEAR_COLUMNS <= limits.MAX_TABLE_CELLS
+
+
 def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetScan:
-    """A worksheet's scan: first taking every sheet within A–Z as 26 columns
-    wide (cheap), exactly when that is not enough."""
+    """A worksheet's scan: first a cheap pass that may overestimate the
+    sheet's span (rows within A1:Z99999 taken as all of it, a sheet within
+    A–Z as 26 columns wide), exactly when that is not enough."""
     try:
         scan = _scan_sheet_once(zf, info, name, None)
         if scan.area <= limits.MAX_TABLE_CELLS:
@@ -169,7 +178,7 @@ def _scan_sheet_once(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     end = b""  # the part's last bytes
     seq_row = 0  # the slow path's running row
     for chunk in _chunks(zf, info, name):
-        end = (end + chunk)[-64:]
+        end = (end + chunk[-64:])[-64:]
         buf = tail + chunk
         if rx is None:
             m = re.search(rb"<(" + _NAME + rb")?worksheet[\s>]", buf)
@@ -218,39 +227,23 @@ def _scan_sheet_once(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
 def _scan_part(scan: SheetScan, rx: _Regexes, part: bytes, letters: set[bytes] | None,
                seq_row: int) -> int:
     """Scan whole rows of a sheet's XML; returns the running row number.
-    ``letters`` collects the column letters; ``None``: only whether a column
-    lies past Z is looked at (the sheet is then taken as 26 columns wide)."""
-    refs = rx.cell_row.findall(part)
+    ``letters`` collects the column letters; ``None``: the cheap pass (rows
+    within A1:Z99999 are taken as all of it; otherwise only whether a column
+    lies past Z is looked at, the sheet being taken as 26 columns wide)."""
     n = part.count(rx.cell_space)
-    odd = rx.cell_other.search(part) is not None
     scan.cells += n
-    if not odd and len(refs) == n:  # every cell has r="A1" first: the fast path
-        if refs:
-            rows = [int(r) for r in set(refs)]
-            scan.rows_span(min(rows), max(rows))
-            if letters is not None:
-                letters.update(rx.cell_col.findall(part))
-            elif rx.wide.search(part) is not None:
-                raise _Wide
-            else:
-                scan.cols_span(0, 25)
-            seq_row = int(refs[-1])
-    else:  # cells without a reference (or written oddly): follow them one by one
-        col = -1
-        for m in rx.tag.finditer(part):
-            r = rx.attr_r.search(m.group(2))
-            if m.group(1) == b"row":
-                seq_row = int(r.group(2)) if r and r.group(2) else seq_row + 1
-                col = -1
-                continue
-            if r and r.group(1) and r.group(2):
-                row, col = int(r.group(2)), _col_index(r.group(1))
-            else:
-                row, col = max(seq_row, 1), col + 1
-            scan.rows_span(row, row)
-            scan.cols_span(col, col)
-            if row > limits.MAX_ROWS or col >= limits.MAX_COLUMNS:
-                break  # refused by the caller
+    if letters is None and rx.not_near.search(part) is None:
+        # the usual rows: every cell has r="B12" first, within A1:Z99999
+        if n:
+            scan.rows_span(1, _NEAR_ROWS)
+            scan.cols_span(0, _NEAR_COLUMNS - 1)
+            seq_row = int(rx.cell_row.match(part, part.rfind(rx.cell_space)).group(1))
+    else:
+        refs = rx.cell_row.findall(part)
+        if len(refs) == n and rx.cell_other.search(part) is None:
+            seq_row = _span_of_refs(scan, rx, part, letters, refs, seq_row)
+        else:  # cells without a reference (or written oddly)
+            seq_row = _span_cell_by_cell(scan, rx, part, seq_row)
     if rx.formula in part or b't="e"' in part:
         _patches(scan, rx, part)
     for m in rx.merge.finditer(part):
@@ -258,6 +251,43 @@ def _scan_part(scan: SheetScan, rx: _Regexes, part: bytes, letters: set[bytes] |
         r2, c2 = int(m.group(4)), _col_index(m.group(3)) + 1
         ref = f"{m.group(1).decode()}{r1}:{m.group(3).decode()}{r2}"
         scan.merges.append((r1, c1, r2, c2, ref))
+    return seq_row
+
+
+def _span_of_refs(scan: SheetScan, rx: _Regexes, part: bytes, letters: set[bytes] | None,
+                  refs: list[bytes], seq_row: int) -> int:
+    """Every cell has r="A1" first: the rows from ``refs``, the columns from
+    their letters (or only whether one lies past Z)."""
+    if refs:
+        rows = [int(r) for r in set(refs)]
+        scan.rows_span(min(rows), max(rows))
+        if letters is not None:
+            letters.update(rx.cell_col.findall(part))
+        elif rx.wide.search(part) is not None:
+            raise _Wide
+        else:
+            scan.cols_span(0, 25)
+        seq_row = int(refs[-1])
+    return seq_row
+
+
+def _span_cell_by_cell(scan: SheetScan, rx: _Regexes, part: bytes, seq_row: int) -> int:
+    """Cells without a reference (or written oddly): followed one by one."""
+    col = -1
+    for m in rx.tag.finditer(part):
+        r = rx.attr_r.search(m.group(2))
+        if m.group(1) == b"row":
+            seq_row = int(r.group(2)) if r and r.group(2) else seq_row + 1
+            col = -1
+            continue
+        if r and r.group(1) and r.group(2):
+            row, col = int(r.group(2)), _col_index(r.group(1))
+        else:
+            row, col = max(seq_row, 1), col + 1
+        scan.rows_span(row, row)
+        scan.cols_span(col, col)
+        if row > limits.MAX_ROWS or col >= limits.MAX_COLUMNS:
+            break  # refused by the caller
     return seq_row
 
 

@@ -109,6 +109,17 @@ def test_sheet_with_a_far_away_cell_is_refused_before_it_is_read(tmp_path):
     assert peak < 24, f"reading the bomb took {peak:.0f} MiB"
 
 
+def test_a_far_cell_within_a_to_z_is_refused_too(tmp_path):
+    # the scan's cheap pass takes rows within A1:Z99999 as spanning all of
+    # it; one cell below them (Z700000: 700,000 rows x 26 columns) is seen
+    path = write_xlsx(tmp_path / "deep.xlsx", roster_sheets(rich_roster(), optional=False))
+    wb = load_workbook(path)
+    wb["单位"]["Z700000"] = "x"
+    wb.save(path)
+    peak = _peak_mib(lambda: _refused(path, "700000", str(limits.MAX_TABLE_CELLS)))
+    assert peak < 24, f"reading the bomb took {peak:.0f} MiB"
+
+
 def test_shared_strings_far_more_than_cells_are_refused(tmp_path):
     # 200,000 empty shared strings for a workbook of a few hundred cells:
     # a few KB packed, each one a string object to a reader
