@@ -343,18 +343,13 @@ def _from_store(kind: str, props: dict) -> dict:
 def _values_to_props(kind: str, keys: tuple[str, ...], **first) -> Callable[[list], dict]:
     """Turn a row of ``keys``' values (a whole-graph read's, see
     :data:`graph.queries.NODE_VALUES`) into the graph's properties: ``first``
-    then each value present, dates as ``datetime.date``."""
-    dates = schema.DATE_PROPERTIES[kind]
-
+    then each value present, dates made by :func:`_from_store`."""
     def props(values: list) -> dict:
         out = dict(first)
         for k, v in zip(keys, values):
             if v is not None:
                 out[k] = v
-        for d in dates:
-            if d in out:
-                out[d] = _date(out[d])
-        return out
+        return _from_store(kind, out)
 
     return props
 
