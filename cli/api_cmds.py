@@ -175,7 +175,7 @@ Manage the API's bearer tokens. They live in $COBUILD_HOME/tokens.json (hashes o
 work with either data source.
 
 角色 roles:
-  reader   只读，手机号打码(138****1234)/ read-only, phone numbers masked
+  reader   只读，手机号打码（138****1234）/ read-only, phone numbers masked
   planner  可见完整手机号（每次查看都记入审计）/ may see phone numbers (each view audited)
   admin    另可导入花名册、查看审计记录 / may also import rosters and list the audit
 

@@ -454,7 +454,7 @@ def _file_sources(path: Path) -> tuple[list, list[_Sheet]]:
             "(or a .zip) and read that",
         )
     kind = next(((zh, en) for magic, zh, en in _MAGIC_NAMES if head.startswith(magic)), None)
-    what_zh = f"它是{kind[0]}" if kind else "它不是 Excel 工作簿(.xlsx)"
+    what_zh = f"它是{kind[0]}" if kind else "它不是 Excel 工作簿（.xlsx）"
     what_en = f"it is {kind[1]}" if kind else "it is not an Excel workbook (.xlsx)"
     raise _not_a_roster(
         name,
@@ -644,8 +644,8 @@ def _accept_header(table, label, line, cells, lookup, issues) -> list[tuple[int,
         if c.key in seen:
             issues.append(Issue(
                 label, line, c.zh, normalize_text(v),
-                f"列“{c.zh}”出现两次(第 {xlsx.col_letter(seen[c.key])} 列和第 "
-                f"{xlsx.col_letter(i)} 列);只读取第一列，请删除重复的列",
+                f"列“{c.zh}”出现两次（第 {xlsx.col_letter(seen[c.key])} 列和第 "
+                f"{xlsx.col_letter(i)} 列）；只读取第一列，请删除重复的列",
                 f"column {c.zh} ({c.key}) appears twice (columns {xlsx.col_letter(seen[c.key])} "
                 f"and {xlsx.col_letter(i)}); only the first is read, delete the other",
                 "error", "duplicate_column",

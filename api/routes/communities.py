@@ -86,7 +86,7 @@ def community_stats(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
             summary="社区关系网络 A community's network (JSON)",
             responses=error_responses(404))
 def community_network(code: Code, v: ViewerDep, as_of: AsOf) -> dict:
-    """探查页使用的节点和连线,带缺口标记 / nodes and edges for the explorer,
+    """探查页使用的节点和连线，带缺口标记 / nodes and edges for the explorer,
     with the findings marked."""
     _community_node(v, code)
     return v.done(network_for(v, as_of, community=code))

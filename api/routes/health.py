@@ -25,7 +25,7 @@ def healthz(request: Request) -> dict:
     responses=error_responses(401, 503),
 )
 def readyz(source=Depends(get_source)) -> dict:
-    """数据源可用时返回 200,数据库不可用时 503 / 200 when the data source
+    """数据源可用时返回 200，数据库不可用时 503 / 200 when the data source
     answers (one tiny query to Neo4j), 503 when the database is down."""
     version = source.ready()
     return {"status": "ready", "source": source.kind, "read_only": source.read_only,

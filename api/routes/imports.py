@@ -104,8 +104,8 @@ async def post_import(
                                    "that would delete stored data answers 409 listing them and a code; "
                                    "send the same file again with ?confirm=<code>")] = None,
 ) -> dict:
-    """上传花名册（.xlsx 或 CSV 的 .zip），与命令行 ``cobuild import`` 完全相同地校验;
-    有错误时返回 422,details 列出每一处问题,不写入任何数据。该花名册覆盖的街道原有数据将被替换。
+    """上传花名册（.xlsx 或 CSV 的 .zip），与命令行 ``cobuild import`` 完全相同地校验；
+    有错误时返回 422，details 列出每一处问题，不写入任何数据。该花名册覆盖的街道原有数据将被替换。
     / Upload a roster; it is validated exactly as ``cobuild import`` does.
     With any error: 422 and every issue in ``details``, nothing written.
     Otherwise the roster replaces what is stored for its streets

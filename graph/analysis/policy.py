@@ -283,7 +283,7 @@ def example_toml() -> str:
     ``policy.example.toml`` holds)."""
     lines = [
         "# cobuild 分析策略 / analysis policy",
-        "# 修改阈值、严重程度(high/medium/low),或以 enabled = false 关闭规则。",
+        "# 修改阈值、严重程度（high/medium/low），或以 enabled = false 关闭规则。",
         "# Change thresholds and severities (high/medium/low), or switch a rule off with enabled = false.",
         "# 未写出的键取 docs/rules.md 中的默认值 / keys left out keep the defaults of docs/rules.md.",
         "",

@@ -83,7 +83,7 @@ def generate(seed: int = DEFAULT_SEED, scale: float = 1.0, as_of: dt.date | None
     if not isinstance(scale, (int, float)) or not math.isfinite(scale) \
             or scale <= 0 or scale > MAX_SCALE:
         raise CobuildError(
-            f"规模 --scale 应为大于 0、不超过 {MAX_SCALE:g} 的数(现为 {scale!r})",
+            f"规模 --scale 应为大于 0、不超过 {MAX_SCALE:g} 的数（现为 {scale!r}）",
             f"--scale must be a number above 0 and at most {MAX_SCALE:g} (got {scale!r})",
         )
     if as_of is None:
