@@ -10,6 +10,7 @@ answer with an ETag is asked again with ``If-None-Match``: a documented 304.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -71,6 +72,7 @@ schema = schemathesis.openapi.from_dict(
 @settings(max_examples=MAX_EXAMPLES, deadline=None,
           suppress_health_check=list(HealthCheck))
 def test_openapi_fuzz(case, fuzz_api):
+    day = dt.date.today()
     response = case.call_and_validate(base_url=fuzz_api.url, timeout=TIMEOUT)
     tag = response.headers.get("etag")
     if response.status_code == 200 and tag:
@@ -79,6 +81,8 @@ def test_openapi_fuzz(case, fuzz_api):
         tag = tag[0] if isinstance(tag, list) else tag
         again = case.call(base_url=fuzz_api.url, headers={"If-None-Match": f'W/"x", {tag}'},
                           timeout=TIMEOUT)
+        if dt.date.today() != day:
+            return  # midnight passed between the two: an ETag covers today, so a new day is a new answer
         assert again.status_code == 304, again.text
         assert again.content == b""
         case.validate_response(again)
