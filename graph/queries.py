@@ -67,11 +67,6 @@ def _per_rel_ends(make) -> dict[tuple[str, str, str], str]:
 #: Does the server answer?
 PING = "RETURN 1 AS ok"
 
-
-def explained(query: str) -> str:
-    """``query`` planned (and its plan cached) but not run."""
-    return "EXPLAIN " + query
-
 #: Set the logged-in user's password (run on the ``system`` database; cobuild.localserver).
 CHANGE_OWN_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM $old TO $new"
 
@@ -80,6 +75,10 @@ COUNT_NODES = "MATCH (n) RETURN count(n) AS nodes"
 
 #: Empty the database (tests only).
 DELETE_ALL = "MATCH (n) DETACH DELETE n"
+
+#: Empty the server's plan caches: ``[{"value": "... cleared of N queries."}]``
+#: (tests: how many plans a piece of work added).
+CLEAR_PLAN_CACHES = "CALL db.clearQueryCaches()"
 
 LIST_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN name"
 DROP_CONSTRAINT = "DROP CONSTRAINT $name IF EXISTS"
@@ -210,9 +209,15 @@ REL_VALUES: dict[str, tuple[str, ...]] = {
     r.type: (("key",) if r.identity else ()) + r.properties for r in schema.REL_KINDS
 }
 
-#: Every node of a label: ``rows`` of its :data:`NODE_VALUES`.
+#: How many rows a whole-graph read returns at most: :data:`EVERY_ROW` for
+#: ``load_graph``; 0 for ``warm_up``, which so runs the statement -- and has
+#: its plan cached -- without reading the graph (an ``EXPLAIN`` plan is cached
+#: under another key, and does not serve the statement when it runs).
+EVERY_ROW = 2**63 - 1
+
+#: Every node of a label (at most ``$limit``): ``rows`` of its :data:`NODE_VALUES`.
 ALL_NODE_ROWS: dict[str, str] = {
-    label: f"{KEEP_PLAN}MATCH (n:{label}) "
+    label: f"{KEEP_PLAN}MATCH (n:{label}) WITH n LIMIT $limit "
            f"RETURN collect([{', '.join(_values('n', label, NODE_VALUES[label]))}]) AS rows"
     for label in LABELS
 }
@@ -255,10 +260,11 @@ READ_RELS_IN_FROM_OUTSIDE: dict[str, str] = {
     for label in LABELS
 }
 
-#: Every relationship of a type between two labels: ``rows`` of ``[source
-#: code, target code, *values]`` (the type's :data:`REL_VALUES`).
+#: Every relationship of a type between two labels (at most ``$limit``):
+#: ``rows`` of ``[source code, target code, *values]`` (the type's
+#: :data:`REL_VALUES`).
 ALL_REL_ROWS: dict[tuple[str, str, str], str] = _per_rel_ends(lambda type_, s, t: (
-    f"{KEEP_PLAN}MATCH (a:{s})-[r:{type_}]->(b:{t}) "
+    f"{KEEP_PLAN}MATCH (a:{s})-[r:{type_}]->(b:{t}) WITH a, r, b LIMIT $limit "
     f"RETURN collect([{', '.join(['a.code', 'b.code', *_values('r', type_, REL_VALUES[type_])])}]) AS rows"
 ))
 

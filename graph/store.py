@@ -878,15 +878,28 @@ def _import(db: Database, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
                         seconds=time.perf_counter() - t0)
 
 
-def warm_up(db: Database) -> None:
-    """Plan every statement of an import and of :func:`load_graph` once, so
-    that the first import or analysis after the server started does not
-    wait for ~150 cold plans.
+def warm_up(db: Database, rehearsal: Roster | None = None) -> None:
+    """Plan every statement of an import, of :func:`load_graph` and of the
+    lookups once, so that the first import or analysis after the server
+    started does not wait for ~200 cold plans.
 
-    Each statement of an import runs with one row of the shape it gets from
-    an import, in a transaction that is rolled back: nothing is written. The
-    reading statements are only planned (``EXPLAIN``). The constraints are
-    created first (an import needs them; their plans depend on them).
+    Neo4j caches a plan under the statement's text, the names and types of
+    its parameters, and whether the transaction had written anything yet; an
+    ``EXPLAIN`` is cached apart. So each statement runs here as it runs for
+    real: the import's, after the import lock, with one row of the shape an
+    import gives, in a transaction that is rolled back (nothing is written);
+    the reading ones in a read transaction, with the parameters their callers
+    pass, matching nothing (the whole-graph reads with ``$limit`` 0). The
+    constraints are created first (an import needs them; plans depend on
+    them). The local server leaves list sizes out of that key
+    (``cobuild.localserver``), else a batch of another size would be planned
+    again.
+
+    A ``rehearsal`` roster is then imported in that transaction too, and
+    rolled back with it: the server's Java compiles the code an import runs,
+    which halves the first real import after a start. It should be small: a
+    thousand rows take about a second, and more when its streets are stored
+    (their data is read back and replaced, then rolled back: nothing changes).
     """
     ensure_schema(db)
     w = "cobuild-warm-up"  # matches nothing stored
@@ -906,22 +919,34 @@ def warm_up(db: Database) -> None:
             (Q.DELETE_NODES[label], {"codes": codes}),
         ]
     statements += [(q, {"rows": [rel]}) for q in Q.CREATE_RELS.values()]
+    statements.append((Q.MERGE_ROSTER_SHAPES, {"rows": [{"street": w, "columns": "{}"}]}))
     record = dict(id=w, file=w, sha256=w, digest=w, streets=streets, counts="{}", changes="{}",
                   created=0, changed=0, deleted=0, parts="{}")
-    statements.append((Q.CREATE_IMPORT_RECORD, record))
-    # what load_graph and the scope walk read: planned only (EXPLAIN caches the plan)
-    reads = [*Q.ALL_NODE_ROWS.values(), *Q.ALL_REL_ROWS.values(), *Q.NODE_EXISTS.values(),
-             *Q.NEIGHBORS_OUT.values(), *Q.NEIGHBORS_IN.values(), Q.LATEST_IMPORT_ID,
-             Q.IMPORT_HISTORY]
+    statements += [(Q.CREATE_IMPORT_RECORD, record), (Q.COUNTS, {})]
+    # what load_graph, the scope walk and the lookups read, as they read it
+    reads = [(Q.COUNTS, {}), (Q.COUNTS_OF_STREET, {"street": w}), (Q.LATEST_IMPORT, {}),
+             (Q.LATEST_IMPORT_ID, {}), (Q.IMPORT_HISTORY, {"limit": 1}), (Q.STREET_CODES, {}),
+             (Q.READ_ROSTER_SHAPES, {})]
+    reads += [(q, {"limit": 0}) for q in (*Q.ALL_NODE_ROWS.values(), *Q.ALL_REL_ROWS.values())]
+    reads += [(q, {"code": w}) for q in Q.NODE_EXISTS.values()]
+    reads += [(q, {"codes": codes}) for q in (*Q.NEIGHBORS_OUT.values(), *Q.NEIGHBORS_IN.values(),
+                                              *Q.READ_NODES.values(), *Q.READ_RELS_OUT.values())]
+
+    def read_all(tx) -> None:
+        for query, params in reads:
+            tx.run(query, **params).consume()
+
     with _database_errors(db), db.driver.session(database=db.database) as session:
         tx = session.begin_transaction()
         try:
             for query, params in statements:
                 tx.run(query, **params).consume()
+            if rehearsal is not None:
+                _import_tx(tx, _graph_of(rehearsal), rehearsal, rehearsal.digest(), None,
+                           uuid.uuid4().hex, None)
         finally:
             tx.rollback()
-        for query in reads:
-            session.run(Q.explained(query), codes=codes, code=w, limit=1).consume()
+        session.execute_read(read_all)
 
 
 # ---------------------------------------------------------------------------
@@ -1003,13 +1028,13 @@ def _load_nodes_tx(tx, street: str | None, community: str | None) -> nx.MultiDiG
             keys = Q.NODE_VALUES[label]
             props, at = _values_to_props(label, keys, label=label), keys.index("code")
             add_nodes(G, ((schema.node_id(label, row[at]), props(row))
-                          for row in _rows(tx, Q.ALL_NODE_ROWS[label])))
+                          for row in _rows(tx, Q.ALL_NODE_ROWS[label], limit=Q.EVERY_ROW)))
         for (type_, s_label, t_label), query in Q.ALL_REL_ROWS.items():
             keyed = Q.REL_VALUES[type_][:1] == ("key",)
             props = _values_to_props(type_, Q.REL_VALUES[type_][keyed:], type=type_)
             add_edges(G, ((schema.node_id(s_label, row[0]), schema.node_id(t_label, row[1]),
                            row[2] if keyed else type_, props(row[2 + keyed:]))
-                          for row in _rows(tx, query)))
+                          for row in _rows(tx, query, limit=Q.EVERY_ROW)))
         return G
     ids = scope_nodes(_Neo4jWalk(tx), community=community, street=street)
     for label, codes in _by_label(ids).items():

@@ -32,6 +32,7 @@ the first fitting one on ``PATH`` or in the usual JDK folders.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -269,6 +270,12 @@ def _write_conf(root: Path, port: int, pagecache: str, tx_memory: str | None = N
         # all transactions together; Neo4j's default is 70 % of the heap
         **({"dbms.memory.transaction.total.max": tx_memory} if tx_memory else {}),
         "db.tx_log.rotation.retention_policy": "2 files",
+        # Neo4j caches a plan per size class of each list parameter (1, 10,
+        # 100, ...), so an import's batches of other sizes than the warm-up's
+        # were planned again right after a start (graph.store.warm_up): one
+        # plan per statement. cobuild's plans are seeks and scans fixed by the
+        # schema, which a list's size does not change.
+        "internal.cypher.use_parameter_size": "false",
     }
     (conf / "neo4j.conf").write_text(
         "# written by cobuild at every start; edits are overwritten\n"
@@ -423,9 +430,10 @@ def start(
         Memory all transactions together may use (default
         ``COBUILD_NEO4J_TX_MEMORY`` or Neo4j's: 70 % of the heap).
     warm_up : bool
-        Plan the import's and the analysis's statements once the server
-        answers (:func:`graph.store.warm_up`; a few seconds), so the first
-        import after the start does not wait for them.
+        Once the server answers, plan the import's and the analysis's
+        statements and rehearse a small import, rolled back
+        (:func:`graph.store.warm_up`; 15–25 s on two cores), so the first
+        import and analysis after the start do not wait for them.
     dist_dir : path, optional
         Where the pom and class path are kept (default ``neo4j/dist/<version>``).
     timeout : float
@@ -539,21 +547,28 @@ def _launch(root: Path, java: JavaRuntime, jars: list[str], version: str, port: 
     return info
 
 
+#: The roster rehearsed at warm-up: the demo county at this scale (~1,500
+#: rows, about a second), on a fixed day so it is the same every time.
+REHEARSAL_SCALE, REHEARSAL_DAY = 0.1, dt.date(2025, 6, 30)
+
+
 def _warm_up(info: ServerInfo, creds: Credentials, progress: Callable[[str], None]) -> None:
-    """Plan the import's statements now (:func:`graph.store.warm_up`), so the
-    first import does not wait for them; a failure here only costs that time."""
+    """Plan the statements now and rehearse a small import, rolled back
+    (:func:`graph.store.warm_up`), so the first import and analysis do not
+    wait for cold plans and cold code; a failure here only costs that time."""
     from neo4j import GraphDatabase
 
     from graph import store
     from graph.db import Database
     from graph.errors import DatabaseUnavailable
+    from loaders.demo import generate
 
     progress("预热查询计划… / warming up the query plans…")
     try:
         driver = GraphDatabase.driver(info.bolt_uri, auth=creds.auth,
                                       notifications_min_severity="OFF")
         with Database(driver, None, info.bolt_uri) as db:
-            store.warm_up(db)
+            store.warm_up(db, rehearsal=generate(scale=REHEARSAL_SCALE, as_of=REHEARSAL_DAY))
     except DatabaseUnavailable as exc:
         progress(f"查询计划未能预热（不影响使用）/ the query plans were not warmed up "
                  f"(no harm done): {exc.message_en}")
