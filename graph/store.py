@@ -63,6 +63,8 @@ import json
 import time
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from itertools import zip_longest
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Union
 
@@ -1021,21 +1023,51 @@ def _load_tx(tx, street: str | None, community: str | None) -> nx.MultiDiGraph:
     return G
 
 
+#: Tries at reading the whole graph while imports keep committing (each try
+#: starts again when one committed while it read).
+WHOLE_READ_TRIES = 5
+
+
+def _load_whole(db: Database) -> nx.MultiDiGraph:
+    """The whole graph, read on two sessions at once: the server runs the
+    ~45 whole-graph statements on two cores (about a fifth less time), and
+    the graph is then built in the schema's order, as one session would.
+
+    No transaction sees one moment here (Neo4j reads what is committed when
+    each statement runs), so the latest import's id is read before and
+    after, and everything is read again when an import committed between
+    them; imports are the only writes.
+    """
+    queries = [*Q.ALL_NODE_ROWS.values(), *Q.ALL_REL_ROWS.values()]
+
+    def fetch(part: list[str]) -> list[list]:
+        return db.execute_read(lambda tx: [_rows(tx, q, limit=Q.EVERY_ROW) for q in part])
+
+    for _ in range(WHOLE_READ_TRIES):
+        before = data_version(db)
+        with ThreadPoolExecutor(1) as other:
+            odd = other.submit(fetch, queries[1::2])
+            rows = fetch(queries[0::2])
+            rows = [r for pair in zip_longest(rows, odd.result()) for r in pair if r is not None]
+        if data_version(db) == before:
+            break
+    G = nx.MultiDiGraph()
+    found = iter(rows)
+    for label in Q.LABELS:
+        keys = Q.NODE_VALUES[label]
+        props, at = _values_to_props(label, keys, label=label), keys.index("code")
+        add_nodes(G, ((schema.node_id(label, row[at]), props(row)) for row in next(found)))
+    for type_, s_label, t_label in Q.ALL_REL_ROWS:
+        keyed = Q.REL_VALUES[type_][:1] == ("key",)
+        props = _values_to_props(type_, Q.REL_VALUES[type_][keyed:], type=type_)
+        add_edges(G, ((schema.node_id(s_label, row[0]), schema.node_id(t_label, row[1]),
+                       row[2] if keyed else type_, props(row[2 + keyed:]))
+                      for row in next(found)))
+    return G
+
+
 def _load_nodes_tx(tx, street: str | None, community: str | None) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
-    if street is None and community is None:
-        for label in Q.LABELS:
-            keys = Q.NODE_VALUES[label]
-            props, at = _values_to_props(label, keys, label=label), keys.index("code")
-            add_nodes(G, ((schema.node_id(label, row[at]), props(row))
-                          for row in _rows(tx, Q.ALL_NODE_ROWS[label], limit=Q.EVERY_ROW)))
-        for (type_, s_label, t_label), query in Q.ALL_REL_ROWS.items():
-            keyed = Q.REL_VALUES[type_][:1] == ("key",)
-            props = _values_to_props(type_, Q.REL_VALUES[type_][keyed:], type=type_)
-            add_edges(G, ((schema.node_id(s_label, row[0]), schema.node_id(t_label, row[1]),
-                           row[2] if keyed else type_, props(row[2 + keyed:]))
-                          for row in _rows(tx, query, limit=Q.EVERY_ROW)))
-        return G
     ids = scope_nodes(_Neo4jWalk(tx), community=community, street=street)
     for label, codes in _by_label(ids).items():
         for batch in _chunks(codes):
@@ -1081,6 +1113,10 @@ def load_graph(db: Database, *, street: str | None = None,
     if street is not None and community is not None:
         raise ValueError("give at most one of street= or community=")
     with _database_errors(db):
+        if street is None and community is None:
+            G = _load_whole(db)
+            db.execute_read(_shape_tx, G, None)
+            return G
         return db.execute_read(_load_tx, street, community)
 
 

@@ -130,6 +130,28 @@ def test_load_graph_whole_equals_roster_graph(neo4j_db):
     assert all("key" not in d for *_, d in H.edges(keys=True, data=True))
 
 
+def test_load_graph_whole_reads_again_when_an_import_commits_meanwhile(neo4j_db, monkeypatch):
+    """The whole graph is read by two transactions, and Neo4j's reads see
+    what is committed when each statement runs: an import committed during
+    the read must not leave a mix of the old and the new roster."""
+    first = rich_roster()
+    store.import_roster(neo4j_db, first)
+    second = edit(without(first, "units", code="U3"), "communities", "C1", name="东关新社区")
+    second.sha256 = "2" * 64
+    real, calls = store.data_version, []
+
+    def version(db):
+        calls.append(db)
+        if len(calls) == 2:  # the first read is done: another import commits now
+            store.import_roster(neo4j_db, second)
+        return real(db)
+
+    monkeypatch.setattr(store, "data_version", version)
+    got = store.load_graph(neo4j_db)
+    assert len(calls) == 4  # read, found changed, read again
+    assert_same_graph(got, roster_to_graph(second))
+
+
 @pytest.mark.parametrize(
     "scope", [{"street": "S1"}, {"street": "S2"}, {"community": "C1"}, {"community": "C2"},
               {"community": "C3"}],
