@@ -64,8 +64,8 @@ import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from itertools import zip_longest
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any, Callable, Iterable, Iterator, Union
 
 import networkx as nx
@@ -883,7 +883,7 @@ def _import(db: Database, roster: Roster, graph: Callable[[], nx.MultiDiGraph],
 def warm_up(db: Database, rehearsal: Roster | None = None) -> None:
     """Plan every statement of an import, of :func:`load_graph` and of the
     lookups once, so that the first import or analysis after the server
-    started does not wait for ~200 cold plans.
+    started does not wait for ~280 cold plans.
 
     Neo4j caches a plan under the statement's text, the names and types of
     its parameters, and whether the transaction had written anything yet; an
@@ -899,9 +899,10 @@ def warm_up(db: Database, rehearsal: Roster | None = None) -> None:
 
     A ``rehearsal`` roster is then imported in that transaction too, and
     rolled back with it: the server's Java compiles the code an import runs,
-    which halves the first real import after a start. It should be small: a
-    thousand rows take about a second, and more when its streets are stored
-    (their data is read back and replaced, then rolled back: nothing changes).
+    which takes about a third off the first real import after a start. It
+    should be small: a thousand rows take about a second, and more when its
+    streets are stored (their data is read back and replaced, then rolled
+    back: nothing changes).
     """
     ensure_schema(db)
     w = "cobuild-warm-up"  # matches nothing stored
