@@ -114,13 +114,13 @@ def register(sub) -> None:
         "start", help="启动（已在运行则报告它）/ start (or report the running one)",
         description="启动本地 Neo4j 并打印 Bolt URI；已在运行时只报告它。"
                     "服务器应答后先预热：准备导入与分析要用的查询，并演练一次小规模导入"
-                    "（随即撤销，不写入任何数据）。在双核机器上整个启动约需 30–45 秒，"
+                    "（随即撤销，不写入任何数据）。在双核机器上整个启动约需 35–50 秒，"
                     "此后第一次导入和分析不必再等待查询准备。\n"
                     "Start the local Neo4j and print its Bolt URI; if it runs already, "
                     "report it instead. Once the server answers, it is warmed up: the "
                     "statements of an import and an analysis are prepared and a small import "
                     "is rehearsed, then rolled back (nothing is written). On two cores the "
-                    "whole start takes about 30–45 s; the first import and analysis after it "
+                    "whole start takes about 35–50 s; the first import and analysis after it "
                     "then do not wait for their statements to be prepared.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -432,7 +432,7 @@ def start(
     warm_up : bool
         Once the server answers, plan the import's and the analysis's
         statements and rehearse a small import, rolled back
-        (:func:`graph.store.warm_up`; 15–25 s on two cores), so the first
+        (:func:`graph.store.warm_up`; 20–25 s on two cores), so the first
         import and analysis after the start do not wait for them.
     dist_dir : path, optional
         Where the pom and class path are kept (default ``neo4j/dist/<version>``).
