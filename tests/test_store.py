@@ -517,6 +517,14 @@ def test_warm_up_plans_and_writes_nothing(neo4j_db):
     store.warm_up(neo4j_db, rehearsal=without(rich_roster(), "units", code="U3"))
     assert raw_dump(neo4j_db) == before
     assert store.import_history(neo4j_db) == history
+    # one whose community is stored under another street is refused: no rehearsal, no error
+    clash = other_jurisdiction()
+    for row in [*clash.rows("communities"), *clash.rows("units"), *clash.rows("party_orgs")]:
+        row.values["community" if "community" in row.values else "code"] = "C1"
+    with pytest.raises(RosterError):
+        store.import_roster(neo4j_db, clash)
+    store.warm_up(neo4j_db, rehearsal=clash)
+    assert raw_dump(neo4j_db) == before
 
 
 def _plans_cleared(db: Database) -> int:

@@ -560,7 +560,7 @@ def _warm_up(info: ServerInfo, creds: Credentials, progress: Callable[[str], Non
 
     from graph import store
     from graph.db import Database
-    from graph.errors import DatabaseUnavailable
+    from graph.errors import CobuildError
     from loaders.demo import generate
 
     progress("预热查询计划… / warming up the query plans…")
@@ -569,7 +569,7 @@ def _warm_up(info: ServerInfo, creds: Credentials, progress: Callable[[str], Non
                                       notifications_min_severity="OFF")
         with Database(driver, None, info.bolt_uri) as db:
             store.warm_up(db, rehearsal=generate(scale=REHEARSAL_SCALE, as_of=REHEARSAL_DAY))
-    except DatabaseUnavailable as exc:
+    except CobuildError as exc:
         progress(f"查询计划未能预热（不影响使用）/ the query plans were not warmed up "
                  f"(no harm done): {exc.message_en}")
 
