@@ -511,7 +511,7 @@ def _launch(root: Path, java: JavaRuntime, jars: list[str], version: str, port: 
            f"{MARKER}{root}",
            "-cp", os.pathsep.join(jars), entry_point(jars, version),
            f"--home-dir={root}", f"--config-dir={root / 'conf'}"]
-    progress(f"正在启动 Neo4j {version}(Java {java.major})… / starting Neo4j {version} "
+    progress(f"正在启动 Neo4j {version}（Java {java.major}）… / starting Neo4j {version} "
              f"(Java {java.major})…")
     sizes = _log_sizes(root)
     with open(root / "logs" / "console.log", "ab") as console:
@@ -563,7 +563,8 @@ def _warm_up(info: ServerInfo, creds: Credentials, progress: Callable[[str], Non
     from graph.errors import CobuildError
     from loaders.demo import generate
 
-    progress("预热查询计划… / warming up the query plans…")
+    progress("预热：准备查询并演练一次导入（约 20 秒，不写入任何数据）… / warming up: preparing "
+             "the statements and rehearsing an import (about 20 s; nothing is written)…")
     try:
         driver = GraphDatabase.driver(info.bolt_uri, auth=creds.auth,
                                       notifications_min_severity="OFF")
