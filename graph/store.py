@@ -65,7 +65,6 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from typing import Any, Callable, Iterable, Iterator, Union
 
 import networkx as nx
@@ -1053,10 +1052,11 @@ def _load_whole(db: Database) -> nx.MultiDiGraph:
 
     for _ in range(WHOLE_READ_TRIES):
         before = data_version(db)
+        rows: list[list] = [[] for _ in queries]
         with ThreadPoolExecutor(1) as other:
             odd = other.submit(fetch, queries[1::2])
-            rows = fetch(queries[0::2])
-            rows = [r for pair in zip_longest(rows, odd.result()) for r in pair if r is not None]
+            rows[0::2] = fetch(queries[0::2])
+            rows[1::2] = odd.result()
         if data_version(db) == before:
             break
     G = nx.MultiDiGraph()
