@@ -145,6 +145,16 @@ def test_g17_service_elsewhere_or_in_the_future_does_not_count():
     assert found(k, "G17") == [("V", "C1")]
 
 
+def test_g17_on_the_calendar_s_first_days():
+    """An as-of date whose window starts before 0001-01-01 (the API takes
+    any date): undated registrations count, nothing overflows."""
+    import datetime as dt
+
+    k = registered_all(activity()).person("V").register("V", "C1")
+    k.service("OU1", "C1", AS_OF)
+    assert found(k, "G17", as_of=dt.date(1, 1, 5)) == [("V", "C1")]
+
+
 def test_g17_not_checked_without_services():
     k = registered_all(activity()).person("V").register("V", "C1", AS_OF - 400 * DAY)
     assert found(k, "G17") == [] and "G17" in not_checked(k)

@@ -333,3 +333,23 @@ def test_exact_betweenness_matches_networkx(make):
     assert ours.keys() == theirs.keys()
     for v in G:
         assert ours[v] == pytest.approx(theirs[v], abs=1e-9), v
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_exact_betweenness_of_each_component_of_a_graph_with_leaves(seed):
+    """On a component of a larger graph (no copy made), with leaves hung on
+    random nodes (most people hold one post): networkx's values."""
+    import random
+
+    from graph.analysis.structure import exact_betweenness
+
+    r = random.Random(seed)
+    G = nx.gnm_random_graph(r.randint(2, 30), r.randint(1, 60), seed=seed)
+    for i in range(r.randint(0, 25)):
+        G.add_edge(("leaf", i), r.choice(list(G)))
+    for comp in nx.connected_components(G):
+        ours = exact_betweenness(G, comp)
+        theirs = nx.betweenness_centrality(G.subgraph(comp), normalized=False)
+        assert ours.keys() == theirs.keys()
+        for v in comp:
+            assert ours[v] == pytest.approx(theirs[v], abs=1e-9), (v, comp)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from graph import schema
@@ -74,6 +74,19 @@ def within(d: date | None, as_of: date, n: int) -> bool:
     (True, False)
     """
     return d is not None and 0 <= (as_of - d).days < n
+
+
+def first_day_within(as_of: date, n: int) -> date:
+    """The first day ``within(d, as_of, n)`` accepts: ``within`` is then
+    ``first <= d <= as_of``, two comparisons to test many rows with (the
+    calendar's first day when the window starts before it).
+
+    >>> first_day_within(date(2024, 12, 30), 365), first_day_within(date(1, 1, 5), 183)
+    (datetime.date(2024, 1, 1), datetime.date(1, 1, 1))
+    """
+    if (as_of - date.min).days < n - 1:
+        return date.min
+    return as_of - timedelta(days=n - 1)
 
 
 class Registration(NamedTuple):

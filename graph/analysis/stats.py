@@ -102,10 +102,7 @@ class _Index:
         a = view.activity
         self.street_orgs = sorted(o for o, k in view.org_kind.items() if k in schema.STREET_ORG_KINDS)
         #: unit org -> every big committee (community org or street committee) it is taken into
-        self.taken_into: dict[str, set[str]] = defaultdict(set)
-        for u, v, t in view.G.edges(data="type"):
-            if t == "MEMBER_OF":
-                self.taken_into[schema.split_node_id(u)[1]].add(schema.split_node_id(v)[1])
+        self.taken_into = view.taken_into
         self.lies = {o: lies_in(view, o) for o in view.unit_orgs}
         self.corgs_of: dict[str, list[str]] = defaultdict(list)
         for c in view.community_orgs:

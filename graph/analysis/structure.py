@@ -22,6 +22,7 @@ date.
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -48,38 +49,51 @@ def _split(nid: str) -> tuple[str, str]:
     return label, code
 
 
-def exact_betweenness(H: nx.Graph) -> dict:
+def exact_betweenness(H: nx.Graph, nodes: Iterable | None = None) -> dict:
     """Unnormalized betweenness of a connected undirected graph.
 
     The same values as ``nx.betweenness_centrality(H, normalized=False)``,
     computed faster for the person–org graph, where most people hold one
-    post: a breadth-first search is run only from nodes of degree 2 or
-    more. A leaf ``l`` hanging on ``o`` depends on every node other than
-    ``l`` and ``o`` exactly as ``o`` does, and ``o`` lies on the paths from
-    ``l`` to all ``n - 2`` other nodes, so each leaf adds one more copy of
-    ``o``'s dependencies, plus ``n - 2`` to ``o`` (Brandes' algorithm,
+    post and so are leaves. A leaf ``l`` hanging on ``o`` lies inside no
+    shortest path, and every path from it runs through ``o``: so a search
+    is started only from nodes that are not leaves, and never enters a
+    leaf. ``o``'s dependency counts 1 for each of its leaves, each leaf adds
+    one more copy of ``o``'s dependencies as a source, and ``o`` lies on
+    the paths from ``l`` to all ``n - 2`` other nodes (Brandes' algorithm,
     otherwise unchanged).
+
+    Parameters
+    ----------
+    H : networkx.Graph
+    nodes : iterable, optional
+        A connected component of ``H``: the betweenness within it (no copy
+        of the subgraph is made). Default: all of ``H``, which must then be
+        connected.
 
     Examples
     --------
     >>> exact_betweenness(nx.path_graph(4)) == nx.betweenness_centrality(nx.path_graph(4), normalized=False)
     True
     """
-    nodes = list(H)
+    nodes = list(H if nodes is None else nodes)
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
-    adj = [[index[u] for u in H[v]] for v in nodes]
+    adj = [[index[u] for u in H.adj[v]] for v in nodes]
     leaves = [0] * n
-    for a in adj:
-        if len(a) == 1:
-            leaves[a[0]] += 1
+    if n > 2:
+        for a in adj:
+            if len(a) == 1:
+                leaves[a[0]] += 1
+        # the searches walk the core: the nodes that are not leaves
+        core = [[u for u in a if len(adj[u]) > 1] for a in adj]
+    else:
+        core = adj
     bc = [0.0] * n
     for s in range(n):
         if len(adj[s]) <= 1 and n > 2:
             continue  # a leaf: counted through its neighbour
         weight = 1 + leaves[s]
         order = []
-        preds: list[list[int]] = [[] for _ in range(n)]
         sigma = [0] * n
         dist = [-1] * n
         sigma[s], dist[s] = 1, 0
@@ -88,19 +102,21 @@ def exact_betweenness(H: nx.Graph) -> dict:
             v = queue.popleft()
             order.append(v)
             dv, sv = dist[v] + 1, sigma[v]
-            for u in adj[v]:
+            for u in core[v]:
                 if dist[u] < 0:
                     dist[u] = dv
                     queue.append(u)
                 if dist[u] == dv:
                     sigma[u] += sv
-                    preds[u].append(v)
-        delta = [0.0] * n
+        # each leaf below u depends on u once (1 + its own dependency, 0)
+        delta = [float(x) for x in leaves]
         while order:
             u = order.pop()
             coeff = (1.0 + delta[u]) / sigma[u]
-            for v in preds[u]:
-                delta[v] += sigma[v] * coeff
+            du = dist[u] - 1
+            for v in core[u]:
+                if dist[v] == du:
+                    delta[v] += sigma[v] * coeff
             if u != s:
                 bc[u] += weight * delta[u]
         if n > 2:
@@ -117,11 +133,11 @@ def _betweenness(B: nx.Graph, comps: list[set], settings) -> tuple[dict, dict]:
         # component where nobody does (an org and its own staff) is skipped
         if len(comp) < 3 or not any(n.startswith("Person:") and B.degree(n) > 1 for n in comp):
             continue
-        H = B.subgraph(comp).copy()
         if len(comp) <= exact_max or k >= len(comp):
-            bc.update(exact_betweenness(H))
+            bc.update(exact_betweenness(B, comp))
             exact += 1
         else:
+            H = B.subgraph(comp).copy()
             bc.update(nx.betweenness_centrality(H, k=k, normalized=False, seed=seed))
             sampled += 1
     method = "exact" if not sampled else ("sampled" if not exact else "mixed")
@@ -187,6 +203,20 @@ def _component_advice(view, orgs: list[str], people: list[str]) -> tuple[str, st
             "community's big party committee and appoint part-time members both ways")
 
 
+def _reach_without(L: nx.Graph, start: str, gone: str) -> set[str]:
+    """The nodes ``start`` reaches in ``L`` without passing ``gone``."""
+    adj = L.adj
+    seen = {start, gone}
+    todo = [start]
+    while todo:
+        for u in adj[todo.pop()]:
+            if u not in seen:
+                seen.add(u)
+                todo.append(u)
+    seen.discard(gone)
+    return seen
+
+
 def _articulation(view) -> list[dict]:
     out = []
     for c in view.community_orgs:
@@ -211,8 +241,7 @@ def _articulation(view) -> list[dict]:
         for v in sorted(nx.articulation_points(L)):
             if v == corg or v not in reach:
                 continue
-            L2 = L.subgraph(n for n in reach if n != v)
-            after = nx.node_connected_component(L2, corg)
+            after = _reach_without(L, corg, v)
             cut = [u for u in linked if schema.org_id(u) not in after and schema.org_id(u) != v]
             if not cut:
                 continue

@@ -185,6 +185,9 @@ class View:
         #: unit org -> community orgs it is a member of; and the reverse
         self.member_of: dict[str, list[str]] = defaultdict(list)
         self.members: dict[str, list[str]] = defaultdict(list)
+        #: org -> every org it is a member of (``MEMBER_OF``, whatever the
+        #: kinds: a street committee's members too)
+        self.taken_into: dict[str, set[str]] = defaultdict(set)
         self.streets_in_charge: set[str] = set()
         self.communities_with_liaison: set[str] = set()
         self.leaders_of_street: dict[str, list[str]] = defaultdict(list)
@@ -242,6 +245,7 @@ class View:
                 elif vl == "Street":
                     self.org_street[uc] = vc
             elif t == "MEMBER_OF":
+                self.taken_into[uc].add(vc)
                 if uc in self._is_unit_org and vc in self._is_comm:
                     self.member_of[uc].append(vc)
                     self.members[vc].append(uc)

@@ -9,10 +9,8 @@ checked without the 双报到 or 服务记录 table.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from graph import schema
-from graph.analysis.activity import days_before, within
+from graph.analysis.activity import days_before, first_day_within
 from graph.analysis.rules.base import Param, Rule, make_finding
 
 __all__ = ["RULE", "check"]
@@ -22,14 +20,13 @@ def check(view, cfg):
     """Yield a finding per registered person with no recent service."""
     days = cfg["inactive_days"]
     a = view.activity
-    served = defaultdict(list)
-    for s in a.services:
-        if s.label == "Person" and within(s.date, view.as_of, days):
-            served[(s.subject, s.community)].append(s)
+    first, last = first_day_within(view.as_of, days), view.as_of
+    served = {(s.subject, s.community) for s in a.services
+              if s.label == "Person" and s.date is not None and first <= s.date <= last}
     pairs = sorted({(r.subject, r.community) for r in a.registrations
                     if r.label == "Person" and days_before(r.date, view.as_of, days)})
     for p, x in pairs:
-        if served.get((p, x)):
+        if (p, x) in served:
             continue
         name, comm = view.name("Person", p), view.name("Community", x)
         zh = (f"{name}已到{comm}报到，但近 {days} 天内在该社区没有服务记录："
