@@ -68,13 +68,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Union
 
 import networkx as nx
-from neo4j.exceptions import ClientError, DriverError, Neo4jError
 
 from graph import queries as Q
 from graph import schema
 from graph.build import roster_to_graph
 from graph.bulk import add_edges, add_nodes, paused_gc
-from graph.db import Database, is_out_of_memory
+from graph.db import ClientError, Database, DriverError, Neo4jError, is_out_of_memory
 from graph.errors import Issue, RosterError
 from graph.ownership import TAG, native as _native, ownership_issues, visible as _visible
 from graph.ownership import tags as _tags
@@ -344,13 +343,22 @@ def _from_store(kind: str, props: dict) -> dict:
 def _values_to_props(kind: str, keys: tuple[str, ...], **first) -> Callable[[list], dict]:
     """Turn a row of ``keys``' values (a whole-graph read's, see
     :data:`graph.queries.NODE_VALUES`) into the graph's properties: ``first``
-    then each value present, dates made by :func:`_from_store`."""
+    then each value present, dates made as by :func:`_from_store` (a whole
+    read turns some 150,000 rows into properties, so the work per row is
+    kept to what its kind needs)."""
+    if not keys:
+        return lambda values: dict(first)
+    dates = [k for k in keys if k in schema.DATE_PROPERTIES[kind]]
+
     def props(values: list) -> dict:
         out = dict(first)
         for k, v in zip(keys, values):
             if v is not None:
                 out[k] = v
-        return _from_store(kind, out)
+        for k in dates:
+            if k in out:
+                out[k] = _date(out[k])
+        return out
 
     return props
 
@@ -1064,13 +1072,14 @@ def _load_whole(db: Database) -> nx.MultiDiGraph:
     for label in Q.LABELS:
         keys = Q.NODE_VALUES[label]
         props, at = _values_to_props(label, keys, label=label), keys.index("code")
-        add_nodes(G, ((schema.node_id(label, row[at]), props(row)) for row in next(found)))
+        prefix = schema.node_id(label, "")  # node ids are the prefix and the code
+        add_nodes(G, ((prefix + row[at], props(row)) for row in next(found)))
     for type_, s_label, t_label in Q.ALL_REL_ROWS:
         keyed = Q.REL_VALUES[type_][:1] == ("key",)
         props = _values_to_props(type_, Q.REL_VALUES[type_][keyed:], type=type_)
-        add_edges(G, ((schema.node_id(s_label, row[0]), schema.node_id(t_label, row[1]),
-                       row[2] if keyed else type_, props(row[2 + keyed:]))
-                      for row in next(found)))
+        source, target = schema.node_id(s_label, ""), schema.node_id(t_label, "")
+        add_edges(G, ((source + row[0], target + row[1], row[2] if keyed else type_,
+                       props(row[2 + keyed:])) for row in next(found)))
     return G
 
 
