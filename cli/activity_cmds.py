@@ -12,8 +12,6 @@ import argparse
 
 from cli.common import (add_quiet_arg, add_report_args, add_scope_args, add_source_args, format_of,
                         print_roster_error, progress, write_output)
-from cobuild.activity import match_scope, stats_scope
-from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
 
 __all__ = ["register", "cmd_stats", "cmd_match"]
@@ -65,8 +63,7 @@ def _args(p, formats: tuple[str, ...]) -> None:
 
 def register(sub) -> None:
     """Add ``stats`` and ``match`` to the ``cobuild`` parser."""
-    from graph.report.matching import MATCH_FORMATS
-    from graph.report.stats import STATS_FORMATS
+    from graph.report import MATCH_FORMATS, STATS_FORMATS
 
     p = sub.add_parser(
         "stats",
@@ -93,6 +90,8 @@ def register(sub) -> None:
 
 
 def _open(args, say):
+    from cobuild.sources import open_graph
+
     return open_graph(args.roster, db=args.db, street=args.street, community=args.community,
                       progress=say)
 
@@ -116,6 +115,7 @@ def _run(args, formats, compute, render) -> int:
 
 def cmd_stats(args) -> int:
     """Run ``cobuild stats``."""
+    from cobuild.activity import stats_scope
     from graph.report.stats import STATS_FORMATS, render_stats
 
     return _run(args, STATS_FORMATS,
@@ -125,6 +125,7 @@ def cmd_stats(args) -> int:
 
 def cmd_match(args) -> int:
     """Run ``cobuild match``."""
+    from cobuild.activity import match_scope
     from graph.report.matching import MATCH_FORMATS, render_matching
 
     if args.capacity < 1:

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from cli.common import (add_quiet_arg, add_report_args, add_scope_args, add_source_args, date_arg,
                         format_of, print_roster_error, private_file_note, progress, write_text_atomic)
-from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
 from graph.reference import doc_ref
 
@@ -89,6 +88,7 @@ def _format_of(args) -> str:
 def cmd_analyze(args) -> int:
     """Run ``cobuild analyze``."""
     from cobuild.analysis import analyze_scope
+    from cobuild.sources import open_graph
     from graph.analysis.policy import Policy, example_toml, load_policy
     from graph.report import render, write
 

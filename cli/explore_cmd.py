@@ -15,7 +15,6 @@ from pathlib import Path
 
 from cli.common import (add_source_args, date_arg, print_roster_error, private_file_note, progress,
                         write_text_atomic)
-from cobuild.sources import open_graph
 from graph.errors import CobuildError, RosterError
 from graph.reference import doc_ref
 
@@ -86,6 +85,7 @@ def register(sub) -> None:
 def cmd_explore(args) -> int:
     """Run ``cobuild explore``."""
     from cobuild.explorer import explore
+    from cobuild.sources import open_graph
     from graph.analysis.policy import Policy, load_policy
 
     say = progress(args.quiet)

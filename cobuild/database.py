@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from graph.db import HOW_TO_GET_ONE, Database
 from graph.errors import DatabaseUnavailable, ServerError
+
+if TYPE_CHECKING:  # the driver is imported on connecting, not with this module
+    from graph.db import Database
 
 __all__ = ["Address", "address", "connect", "database_configured"]
 
@@ -91,6 +94,8 @@ def _local_server(settings) -> tuple[str, tuple[str, str], str]:
 
     info = server.status(settings.home)
     if info is None:
+        from graph.db import HOW_TO_GET_ONE
+
         raise DatabaseUnavailable(
             f"没有可用的 Neo4j:{HOW_TO_GET_ONE[0]}",
             f"no Neo4j available: {HOW_TO_GET_ONE[1]}",

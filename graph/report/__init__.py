@@ -13,11 +13,16 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["FORMATS", "SUFFIXES", "render", "write"]
+__all__ = ["FORMATS", "SUFFIXES", "STATS_FORMATS", "MATCH_FORMATS", "render", "write"]
 
 #: format -> file suffix
 SUFFIXES = {"text": ".txt", "json": ".json", "xlsx": ".xlsx", "html": ".html"}
 FORMATS = tuple(SUFFIXES)
+#: The formats of the 统计表 (:mod:`graph.report.stats`) and of the 需求对接
+#: proposals (:mod:`graph.report.matching`), here so that the command line
+#: lists them without loading the workbook writer.
+STATS_FORMATS = ("text", "json", "xlsx", "html")
+MATCH_FORMATS = ("text", "json", "xlsx")
 
 
 def render(analysis, fmt: str) -> str | bytes:

@@ -4,14 +4,15 @@ sheet: each proposal with why, each need left open with why."""
 from __future__ import annotations
 
 import json
-from graph.celltext import workbook_bytes
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from graph.celltext import workbook_bytes
+from graph.report import MATCH_FORMATS
+
 __all__ = ["MATCH_FORMATS", "render_matching", "matching_sheet", "SHEET"]
 
-MATCH_FORMATS = ("text", "json", "xlsx")
 SHEET = "需求对接建议"
 _HEADER = ["需求编码 need", "需求内容 need", "社区 community", "建议资源 resource", "资源内容 resource",
            "提供单位 unit", "单位名称 unit name", "得分 score", "理由", "why"]

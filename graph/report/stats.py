@@ -11,19 +11,15 @@ from __future__ import annotations
 import json
 from html import escape
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from graph.analysis.stats import FIGURES
 from graph.celltext import workbook_bytes
 from graph.printing import print_setup
+from graph.report import STATS_FORMATS
 
 __all__ = ["NO_DATA", "STATS_FORMATS", "figure_text", "stats_table", "render_stats", "stats_sheet",
            "stats_html", "not_checked_lines", "street_chart_svg", "stats_chart_sheet"]
 
 NO_DATA = "无数据 no data"
-STATS_FORMATS = ("text", "json", "xlsx", "html")
 _LEVEL = {"community": "社区 community", "street": "街道小计 street subtotal", "county": "全县合计 county total"}
 
 
@@ -76,19 +72,22 @@ def _render_text(stats) -> str:
     return "\n".join(L) + "\n"
 
 
-_THIN = Side(style="thin", color="999999")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD = PatternFill("solid", fgColor="C00000")
-_STREET = PatternFill("solid", fgColor="FCE4D6")
-_COUNTY = PatternFill("solid", fgColor="F8CBAD")
-
-
 def stats_sheet(ws, stats, title: str = "共驻共建统计表 / Co-building statistics") -> None:
     """Write the 统计表 into worksheet ``ws``, print-ready: one row per
     community, a subtotal row per street, the county total; landscape A4,
     fitted to the page width, the header repeated on every page. Rates are
     numbers formatted as percentages (Excel can sum and chart them); "no
     data" is the words, never 0."""
+    # openpyxl here, not at the top: the text and JSON reports (and the
+    # command line's start) do without its half-second import
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="999999")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head = PatternFill("solid", fgColor="C00000")
+    level_fill = {"street": PatternFill("solid", fgColor="FCE4D6"),
+                  "county": PatternFill("solid", fgColor="F8CBAD")}
     n = 3 + len(FIGURES)
     ws.title = "统计表"
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
@@ -99,7 +98,7 @@ def stats_sheet(ws, stats, title: str = "共驻共建统计表 / Co-building sta
     header = ["层级\nlevel", "编码\ncode", "名称\nname"] + [f"{f.zh}\n{f.en}" for f in FIGURES]
     for j, h in enumerate(header, 1):
         c = ws.cell(3, j, h)
-        c.font, c.fill, c.border = Font(bold=True, color="FFFFFF"), _HEAD, _BOX
+        c.font, c.fill, c.border = Font(bold=True, color="FFFFFF"), head, box
         c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     ws.row_dimensions[3].height = 45
     for i, p in enumerate(stats.places, 4):
@@ -118,10 +117,10 @@ def stats_sheet(ws, stats, title: str = "共驻共建统计表 / Co-building sta
                 c.number_format = "0.0%"
             else:
                 c.value = v["value"]
-        fill = {"street": _STREET, "county": _COUNTY}.get(p["level"])
+        fill = level_fill.get(p["level"])
         for j in range(1, n + 1):
             c = ws.cell(i, j)
-            c.border = _BOX
+            c.border = box
             if fill:
                 c.fill, c.font = fill, Font(bold=True)
     widths = [16, 10, 18] + [12] * len(FIGURES)
@@ -186,6 +185,8 @@ def stats_chart_sheet(ws, stats) -> None:
     block on the sheet): the rates of its communities and its subtotal. A
     "no data" figure is an empty cell -- a gap, not a bar of 0."""
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     rates = [f for f in FIGURES if f.rate]
     ws.cell(1, 1, "各街道统计图 / Statistics per street（数据见下方，图在右侧 data below, charts on the right）"
@@ -223,6 +224,8 @@ def stats_chart_sheet(ws, stats) -> None:
 
 
 def _render_xlsx(stats) -> bytes:
+    from openpyxl import Workbook
+
     wb = Workbook()
     stats_sheet(wb.active, stats)
     stats_chart_sheet(wb.create_sheet("统计图"), stats)
