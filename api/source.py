@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import networkx as nx
 
-from graph.db import Database
+from graph.db import READ_ACCESS, Database
 from graph.errors import CobuildError
 from api.lookup import Lookup
 
@@ -277,10 +277,8 @@ class _QuickReads(Database):
     gets its 503 quickly."""
 
     def run(self, query: str, **params: Any) -> list[dict]:
-        import neo4j
-
         with self._guard(), self.driver.session(database=self.database,
-                                                default_access_mode=neo4j.READ_ACCESS) as session:
+                                                default_access_mode=READ_ACCESS) as session:
             return [r.data() for r in session.run(query, params)]
 
 

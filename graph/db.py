@@ -54,7 +54,7 @@ def _import_driver() -> None:
 
 _import_driver()
 
-from neo4j import Driver, GraphDatabase  # noqa: E402
+from neo4j import READ_ACCESS, Driver, GraphDatabase  # noqa: E402
 from neo4j.exceptions import (  # noqa: E402
     AuthError,
     ClientError,
@@ -70,7 +70,9 @@ from graph.errors import DatabaseUnavailable  # noqa: E402
 from graph.queries import PING  # noqa: E402
 
 __all__ = ["Database", "connect", "translate", "unavailable_errors", "is_out_of_memory",
-           "HOW_TO_GET_ONE", "RETRY_SECONDS"]
+           "HOW_TO_GET_ONE", "RETRY_SECONDS",
+           # the driver's names the other modules take from here
+           "GraphDatabase", "READ_ACCESS", "AuthError", "ClientError", "DriverError", "Neo4jError"]
 
 T = TypeVar("T")
 

@@ -9,6 +9,7 @@ other tests loaded does not count.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -48,3 +49,19 @@ def test_a_process_that_has_pandas_keeps_it_for_the_driver() -> None:
 
 def test_the_text_report_does_without_openpyxl() -> None:
     assert "openpyxl" not in loaded_after("import graph.report.text, graph.report.stats")
+
+
+def test_only_graph_db_imports_the_driver() -> None:
+    """Every other module takes the driver's names from ``graph.db``, so the
+    driver always loads as :func:`graph.db._import_driver` loads it (lazy
+    imports inside functions count too)."""
+    importers = set()
+    for package in ("api", "cli", "cobuild", "graph", "loaders"):
+        for path in (REPO / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                         [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0
+                         else [])
+                if any(n == "neo4j" or n.startswith("neo4j.") for n in names):
+                    importers.add(str(path.relative_to(REPO)))
+    assert importers == {"graph/db.py"}

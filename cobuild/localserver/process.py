@@ -320,9 +320,7 @@ def _wait_for_bolt(proc: subprocess.Popen, info: ServerInfo, timeout: float,
     ServerError
         When the process ends, the credentials are refused, or time runs out.
     """
-    from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, DriverError, Neo4jError
-
+    from graph.db import AuthError, DriverError, GraphDatabase, Neo4jError
     from graph.queries import PING
 
     root = Path(info.root)
@@ -356,9 +354,7 @@ def _wait_for_bolt(proc: subprocess.Popen, info: ServerInfo, timeout: float,
 
 def _replace_default_password(info: ServerInfo, creds: Credentials) -> None:
     """Give a store created without auth its password (from the default ``neo4j``)."""
-    from neo4j import GraphDatabase
-    from neo4j.exceptions import DriverError, Neo4jError
-
+    from graph.db import DriverError, GraphDatabase, Neo4jError
     from graph.queries import CHANGE_OWN_PASSWORD, PING
 
     try:
@@ -556,10 +552,8 @@ def _warm_up(info: ServerInfo, creds: Credentials, progress: Callable[[str], Non
     """Plan the statements now and rehearse a small import, rolled back
     (:func:`graph.store.warm_up`), so the first import and analysis do not
     wait for cold plans and cold code; a failure here only costs that time."""
-    from neo4j import GraphDatabase
-
     from graph import store
-    from graph.db import Database
+    from graph.db import Database, GraphDatabase
     from graph.errors import CobuildError
     from loaders.demo import generate
 
